@@ -1,0 +1,134 @@
+# steward - top-level build.
+#
+#   make            build build/steward over build/libsteward.a
+#   make deps       install missing Debian packages (idempotent, quiet)
+#   make demo       set up, build, run steward on samples/ with policies/
+#   make check      set up, build, unit + end-to-end tests, the same under
+#                   ASan/UBSan, and replay of every saved fuzz corpus
+#   make bench      set up, build, benchmarks (docs/performance.md)
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
+#
+# Variables: BUILD (output directory), SANITIZE (e.g. address,undefined).
+
+BUILD    ?= build
+SANITIZE ?=
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+
+PKGS     := libxml-2.0 sqlite3 libutf8proc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lsqlite3 -lutf8proc)
+LIBS     := $(PKG_LIBS) -lhpdf -lm -lpthread
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \
+            -Wmissing-prototypes -Wstrict-prototypes -Wpointer-arith \
+            -Wundef -Wimplicit-fallthrough -Wno-format-nonliteral
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 \
+            $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  ?=
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_xsd.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
+GEN_SRC  := $(sort $(wildcard tools/genworld/*.c))
+GEN_BIN  := $(BUILD)/steward-genworld
+
+.PHONY: all deps demo check bench fuzz unit e2e fuzz-replay samples clean \
+        check-asan check-layers docs-check
+
+all: $(BUILD)/steward $(GEN_BIN)
+
+deps:
+	@bash tools/deps.sh
+
+$(BUILD)/libsteward.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/steward: $(CLI_OBJ) $(BUILD)/libsteward.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsteward.a $(LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The policy schema is compiled into the binary so that every steward
+# validates against exactly the XSD it was built with.
+$(BUILD)/gen/schema_xsd.c: policies/schema/steward.xsd tools/embed.sh
+	@mkdir -p $(@D)
+	bash tools/embed.sh policy_schema_xsd $< > $@
+
+$(BUILD)/obj/gen/schema_xsd.o: $(BUILD)/gen/schema_xsd.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(GEN_BIN): $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 -lm
+
+# --- tests ---------------------------------------------------------------
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsteward.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsteward.a $(LIBS) -lcmocka $(LDFLAGS)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsteward.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsteward.a $(LIBS) $(LDFLAGS)
+
+unit: $(UNIT_BIN)
+	@bash tests/run-unit.sh $(UNIT_BIN)
+
+e2e: $(BUILD)/steward $(GEN_BIN) samples
+	@STEWARD=$(abspath $(BUILD)/steward) GENWORLD=$(abspath $(GEN_BIN)) bash tests/run-cases.sh
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@bash tests/fuzz/replay-all.sh $(BUILD)/fuzz
+
+check-layers:
+	@bash tools/check-layers.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-layers unit e2e
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit e2e fuzz-replay
+	@echo "make check: all passed"
+
+# --- the sample world ----------------------------------------------------
+
+SAMPLE_DB := samples/billing.sqlite samples/next-month/billing.sqlite
+
+samples: $(SAMPLE_DB)
+
+samples/billing.sqlite samples/next-month/billing.sqlite &: $(GEN_BIN)
+	$(GEN_BIN) --out samples --only billing
+
+demo: deps
+	@$(MAKE) --no-print-directory all samples
+	@bash tools/demo.sh $(BUILD)/steward
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bash tools/bench.sh $(BUILD)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@bash tools/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/*
+ * cli.h - shared by the subcommands of the steward command line.
+ *
+ * The CLI is a thin client of libsteward (curl's src/ over lib/): it parses
+ * options, calls the library, prints, and picks the exit status.  It is
+ * the only part of steward that writes to the terminal or exits.
+ */
+#ifndef STEWARD_CLI_H
+#define STEWARD_CLI_H
+
+#include "policy/policy.h"
+
+/* Exit statuses (docs/cli.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,	/* a gate failed */
+	EXIT_USAGE = 2		/* usage or input error */
+};
+
+#define STEWARD_VERSION "0.1.0"
+
+struct cli_policy_opts {
+	const char *dir;	/* --policies, default "policies" */
+	const char *data;	/* --data */
+};
+
+/* Load policies, printing every error to stderr; NULL on failure. */
+struct policy *cli_load_policy(const struct cli_policy_opts *o, size_t *n_errors);
+
+/* Print a diagnostic (file:line:col: msg) to stderr with the program name. */
+void cli_print_diag(const struct diag *d);
+void cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* Print text to stdout; returns EXIT_USAGE if stdout fails. */
+int cli_write(const char *data, size_t len);
+
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_peek(int argc, char **argv);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * main.c - the steward command: global options and subcommand dispatch.
+ *
+ * git-style: `steward COMMAND [OPTIONS]`, `steward help COMMAND` or
+ * `steward COMMAND --help` for each command's options.
+ */
+#include "cli/cli.h"
+
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check, "validate the policies and summarise them" },
+	{ "explain", cmd_explain, "print the governance handbook (Markdown)" },
+	{ "peek", cmd_peek, "show a source's records as mapped by the policies" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: steward [--version] [--help] COMMAND [OPTIONS]\n\n"
+		   "steward audits customer data against declared governance "
+		   "policies.\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'steward COMMAND --help' for a command's options; "
+		   "see also man steward (docs/steward.1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+	int rc = EXIT_USAGE;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("steward %s\n", STEWARD_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		name = argv[2];
+		argv[2] = "--help";
+		argv++;
+		argc--;
+	}
+	policy_library_init();
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(name, commands[i].name)) {
+			rc = commands[i].fn(argc - 1, argv + 1);
+			policy_library_cleanup();
+			return rc;
+		}
+	}
+	cli_error("'%s' is not a steward command; see 'steward --help'", name);
+	return EXIT_USAGE;
+}

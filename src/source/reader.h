@@ -1,0 +1,97 @@
+/*
+ * reader.h - one streaming interface over every kind of source.
+ *
+ * A reader is open / next record / close (like curl's client writers or
+ * zstd's streaming API).  Each kind (CSV, SQLite, XML) fills in the raw
+ * values of the source's declared fields; the generic layer (reader.c)
+ * then applies the policy's mappings and transforms, so that every record
+ * carries both its raw field values and its normalised attribute values.
+ *
+ * Memory is bounded by the record, not the file: a record and its values
+ * live in a scratch arena that is reset before the next record, so a
+ * caller that wants to keep something copies it.
+ *
+ * Problems in the data (a ragged row, invalid UTF-8, an unterminated
+ * quote) never stop a read: they are counted per kind, the first
+ * LIMIT_READER_PROBLEMS are kept with their line and column, and the
+ * record is still returned where that makes sense.  Only what makes
+ * further reading impossible (a missing file, a file that is not a SQLite
+ * database, XML that stops being well-formed) ends the read with an error.
+ */
+#ifndef STEWARD_READER_H
+#define STEWARD_READER_H
+
+#include "policy/policy.h"
+#include "util/diag.h"
+
+struct record {
+	uint64_t number;	/* 1-based */
+	uint64_t line;		/* where the record starts (SQLite: row) */
+	const char *key;	/* raw key value ("" when empty) */
+	/* per declared field (source->fields): NULL when absent or NULL */
+	const char **raw;
+	size_t *raw_len;
+	/* per mapping (source->mappings): NULL when empty */
+	const char **value;
+	size_t *value_len;
+	/* per mapping: NULL, or why a transform could not normalise it (the
+	 * value is then the input of that transform, e.g. the bad phone) */
+	const char **why;
+};
+
+enum reader_problem_kind {
+	RP_RAGGED,		/* CSV row with more or fewer fields than the header */
+	RP_INVALID_UTF8,
+	RP_UNTERMINATED_QUOTE,
+	RP_BARE_QUOTE,		/* a quote inside an unquoted CSV field */
+	RP_TEXT_AFTER_QUOTE,
+	RP_NUL_BYTE,
+	RP_FIELD_TOO_LONG,	/* longer than LIMIT_FIELD_BYTES: emptied */
+	RP_RECORD_TOO_LONG,	/* longer than LIMIT_RECORD_BYTES: emptied */
+	RP_TOO_MANY_COLUMNS,	/* more than LIMIT_COLUMNS: the rest dropped */
+	RP_MISSING_KEY,		/* the key field is empty */
+	RP_REPEATED_ELEMENT,	/* XML: a field's element appears twice */
+	RP_BLOB,		/* SQLite: a BLOB value, shown as hex */
+	RP_COUNT
+};
+
+struct reader_problem {
+	enum reader_problem_kind kind;
+	uint64_t line;
+	uint64_t col;		/* 0 when unknown */
+	char detail[200];
+};
+
+struct reader_stats {
+	uint64_t records;
+	uint64_t problems[RP_COUNT];
+	uint64_t transform_failures;	/* values a transform could not handle */
+	struct reader_problem kept[LIMIT_READER_PROBLEMS];
+	size_t n_kept;
+};
+
+struct reader;
+
+/* Open the source's data.  Errors (missing file, unreadable, not a
+ * database, no header) go to d, naming the file. */
+int reader_open(const struct source *s, struct reader **out, struct diag *d);
+
+/* 1 and *rec on a record, 0 at the end, ST_ERR (with d) when reading cannot
+ * go on.  *rec stays valid until the next call. */
+int reader_next(struct reader *r, const struct record **rec, struct diag *d);
+
+const struct reader_stats *reader_stats(const struct reader *r);
+
+/* The columns the data actually has (CSV header, SQLite result columns,
+ * XML element and attribute paths seen in the first records). */
+size_t reader_columns(const struct reader *r, const char *const **names);
+
+/* Bytes read so far and in all (0 when unknown), for progress. */
+uint64_t reader_bytes_done(const struct reader *r);
+uint64_t reader_bytes_total(const struct reader *r);
+
+void reader_free(struct reader *r);
+
+const char *reader_problem_name(enum reader_problem_kind k);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * reader_csv.c - CSV sources: the tokenizer (csv.c) plus a header.
+ *
+ * The header row names the columns; each declared field is found by name
+ * (exactly, or else ignoring case and surrounding spaces), or by position
+ * when the source says header="false".  A declared field the file does not
+ * have is simply absent from every record: profiling reports it as schema
+ * drift.  Every problem the tokenizer flags becomes a counted, positioned
+ * reader problem; a ragged row keeps the columns it has.
+ */
+#include "source/reader_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "source/csv.h"
+
+struct csv_impl {
+	int fd;
+	struct csv_reader *csv;
+	size_t *field_col;	/* per declared field: column or SIZE_MAX */
+	size_t header_cols;	/* 0 without a header */
+};
+
+static bool name_matches(const char *a, size_t alen, const char *b, bool loose)
+{
+	size_t blen = strlen(b);
+
+	if (!loose)
+		return alen == blen && !memcmp(a, b, alen);
+	while (alen && isspace((unsigned char)*a)) {
+		a++;
+		alen--;
+	}
+	while (alen && isspace((unsigned char)a[alen - 1]))
+		alen--;
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+static void map_by_header(struct reader *r, struct csv_impl *im,
+			  const struct csv_record *h)
+{
+	const struct source *s = r->src;
+
+	for (size_t f = 0; f < s->n_fields; f++) {
+		im->field_col[f] = SIZE_MAX;
+		for (int loose = 0; loose < 2 && im->field_col[f] == SIZE_MAX; loose++)
+			for (size_t c = 0; c < h->n; c++)
+				if (name_matches(h->fields[c].data, h->fields[c].len,
+						 s->fields[f].name, loose)) {
+					im->field_col[f] = c;
+					break;
+				}
+	}
+}
+
+static void flag_problems(struct reader *r, const struct csv_record *rec)
+{
+	static const struct {
+		unsigned flag;
+		enum reader_problem_kind kind;
+		const char *what;
+	} map[] = {
+		{ CSV_F_UNTERMINATED_QUOTE, RP_UNTERMINATED_QUOTE,
+		  "a quoted field is never closed; the record runs to the end "
+		  "of the file" },
+		{ CSV_F_INVALID_UTF8, RP_INVALID_UTF8, "bytes that are not UTF-8" },
+		{ CSV_F_FIELD_TOO_LONG, RP_FIELD_TOO_LONG,
+		  "a field longer than the limit, read as empty" },
+		{ CSV_F_RECORD_TOO_LONG, RP_RECORD_TOO_LONG,
+		  "a record longer than the limit, read as empty" },
+		{ CSV_F_TOO_MANY_COLUMNS, RP_TOO_MANY_COLUMNS,
+		  "more columns than the limit; the rest are dropped" },
+		{ CSV_F_BARE_QUOTE, RP_BARE_QUOTE, "a quote inside an unquoted field" },
+		{ CSV_F_TEXT_AFTER_QUOTE, RP_TEXT_AFTER_QUOTE,
+		  "text after a closing quote" },
+		{ CSV_F_NUL_BYTE, RP_NUL_BYTE, "a NUL byte" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		if (!(rec->flags & map[i].flag))
+			continue;
+		reader_problem(r, map[i].kind, rec->bad_line, rec->bad_col + 1,
+			       "line %llu, column %zu: %s",
+			       (unsigned long long)rec->bad_line, rec->bad_col + 1,
+			       map[i].what);
+	}
+}
+
+static int csv_fail(struct reader *r, struct diag *d, struct csv_impl *im)
+{
+	return diag_set(d, (struct diag_pos){ r->src->resolved_path, 0, 0 },
+			"source '%s': read error: %s", r->src->id,
+			csv_reader_error(im->csv));
+}
+
+static int csv_next(struct reader *r, struct diag *d)
+{
+	struct csv_impl *im = r->impl;
+	const struct source *s = r->src;
+	struct csv_record *rec;
+	int rc = csv_reader_next(im->csv, &rec);
+
+	if (rc == 0)
+		return 0;
+	if (rc < 0)
+		return rc == ST_ERR_NOMEM ? rc : csv_fail(r, d, im);
+	r->line = rec->line;
+	if (rec->flags)
+		flag_problems(r, rec);
+	if (im->header_cols && rec->columns != im->header_cols)
+		reader_problem(r, RP_RAGGED, rec->line, 0, "line %llu has %zu "
+			       "field%s; the header has %zu",
+			       (unsigned long long)rec->line, rec->columns,
+			       rec->columns == 1 ? "" : "s", im->header_cols);
+	for (size_t f = 0; f < s->n_fields; f++) {
+		size_t c = im->field_col[f];
+
+		if (c >= rec->n)
+			continue;
+		r->raw[f] = rec->fields[c].data;
+		r->raw_len[f] = rec->fields[c].len;
+	}
+	return 1;
+}
+
+static void csv_close(struct reader *r)
+{
+	struct csv_impl *im = r->impl;
+
+	if (!im)
+		return;
+	csv_reader_free(im->csv);
+	if (im->fd >= 0)
+		close(im->fd);
+	xfree(im->field_col);
+	xfree(im);
+	r->impl = NULL;
+}
+
+static uint64_t csv_bytes(const struct reader *r)
+{
+	const struct csv_impl *im = r->impl;
+
+	return csv_reader_bytes(im->csv);
+}
+
+static const struct reader_ops csv_ops = { csv_next, csv_close, csv_bytes };
+
+static int read_header(struct reader *r, struct csv_impl *im, struct diag *d)
+{
+	struct diag_pos pos = { r->src->resolved_path, 1, 0 };
+	struct csv_record *h;
+	int rc = csv_reader_next(im->csv, &h);
+
+	if (rc < 0)
+		return rc == ST_ERR_NOMEM ? rc : csv_fail(r, d, im);
+	if (rc == 0)
+		return diag_set(d, pos, "source '%s': the file is empty; expected a "
+				"header row naming the columns", r->src->id);
+	pos.line = h->line;
+	if (h->flags & (CSV_F_INVALID_UTF8 | CSV_F_UNTERMINATED_QUOTE))
+		return diag_set(d, pos, "source '%s': the header row is not readable "
+				"(%s); is this a CSV file with delimiter '%c'?",
+				r->src->id, h->flags & CSV_F_INVALID_UTF8 ?
+				"invalid UTF-8" : "unterminated quote",
+				r->src->csv.delimiter);
+	for (size_t c = 0; c < h->n; c++)
+		if (reader_add_column(r, h->fields[c].data, h->fields[c].len))
+			return ST_ERR_NOMEM;
+	im->header_cols = h->columns;
+	map_by_header(r, im, h);
+	return 0;
+}
+
+int reader_csv_open(struct reader *r, struct diag *d)
+{
+	const struct source *s = r->src;
+	struct csv_options opt = { 0 };
+	struct csv_impl *im = xcalloc(1, sizeof(*im));
+	struct diag_pos pos = { s->resolved_path, 0, 0 };
+
+	if (!im)
+		return ST_ERR_NOMEM;
+	im->fd = -1;
+	r->impl = im;
+	r->ops = &csv_ops;
+	im->field_col = xcalloc(s->n_fields ? s->n_fields : 1,
+				sizeof(*im->field_col));
+	if (!im->field_col)
+		return ST_ERR_NOMEM;
+	im->fd = open(s->resolved_path, O_RDONLY | O_CLOEXEC);
+	if (im->fd < 0)
+		return diag_set(d, pos, "source '%s': cannot open: %s", s->id,
+				strerror(errno));
+	opt.delim = s->csv.delimiter;
+	opt.quote = s->csv.quote ? s->csv.quote : '"';
+	opt.no_quoting = s->csv.quote == 0;
+	opt.skip_initial_space = s->csv.skip_initial_space;
+	if (csv_reader_open_fd(&im->csv, im->fd, &opt))
+		return diag_set(d, pos, "source '%s': cannot read it as CSV with "
+				"delimiter '%c'", s->id, s->csv.delimiter);
+	if (s->csv.header)
+		return read_header(r, im, d);
+	for (size_t f = 0; f < s->n_fields; f++)
+		im->field_col[f] = s->fields[f].column ? s->fields[f].column - 1
+						       : SIZE_MAX;
+	return 0;
+}

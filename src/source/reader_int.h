@@ -1,0 +1,51 @@
+/*
+ * reader_int.h - what the kinds of reader share with reader.c.
+ *
+ * A kind fills r->raw[i] / r->raw_len[i] for the source's declared fields
+ * (NULL for a field the record does not have) and r->line, and reports
+ * data problems with reader_problem().  Raw values may point into the
+ * kind's own buffers: they only need to live until the next call.
+ */
+#ifndef STEWARD_READER_INT_H
+#define STEWARD_READER_INT_H
+
+#include "source/reader.h"
+#include "util/arena.h"
+
+struct reader_ops {
+	/* 1 when r->raw holds a record, 0 at the end, ST_ERR with d */
+	int (*next)(struct reader *r, struct diag *d);
+	void (*close)(struct reader *r);
+	uint64_t (*bytes_done)(const struct reader *r);
+};
+
+struct reader {
+	const struct source *src;
+	const struct reader_ops *ops;
+	void *impl;
+	struct arena scratch;	/* reset before every record */
+	struct record rec;
+	const char **raw;
+	size_t *raw_len;
+	uint64_t line;
+	struct reader_stats stats;
+	char **columns;
+	size_t n_columns, cap_columns;
+	uint64_t bytes_total;
+	struct buf v, tmp;	/* transform work buffers, reused */
+};
+
+void reader_problem(struct reader *r, enum reader_problem_kind kind,
+		    uint64_t line, uint64_t col, const char *fmt, ...)
+	PRINTF_LIKE(5, 6);
+
+/* Remember a column name the data has; ST_ERR_NOMEM on failure. */
+int reader_add_column(struct reader *r, const char *name, size_t len);
+bool reader_has_column(const struct reader *r, const char *name);
+
+/* The kinds: each sets r->ops and r->impl or fails with d. */
+int reader_csv_open(struct reader *r, struct diag *d);
+int reader_sqlite_open(struct reader *r, struct diag *d);
+int reader_xml_open(struct reader *r, struct diag *d);
+
+#endif

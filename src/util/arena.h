@@ -1,0 +1,34 @@
+/*
+ * arena.h - bump allocation for things that live as long as a run.
+ *
+ * The policy model, interned strings and per-record scratch space come from
+ * arenas: many small allocations, freed all at once.  arena_reset() keeps the
+ * first chunk so that a per-record scratch arena stops allocating once it has
+ * seen the largest record, which keeps streaming memory flat.
+ */
+#ifndef STEWARD_ARENA_H
+#define STEWARD_ARENA_H
+
+#include "common.h"
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	size_t chunk_size;
+	int err; /* sticky: ST_ERR_NOMEM once any allocation failed */
+};
+
+void arena_init(struct arena *a, size_t chunk_size);
+void arena_release(struct arena *a);
+/* Free everything but keep the largest chunk for reuse. */
+void arena_reset(struct arena *a);
+
+/* NULL (and a->err set) when out of memory.  Memory is zeroed. */
+void *arena_alloc(struct arena *a, size_t size);
+void *arena_array(struct arena *a, size_t nmemb, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+#endif

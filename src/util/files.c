@@ -1,0 +1,139 @@
+/*
+ * files.c - reading and listing files.  See files.h.
+ */
+#include "files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int files_read(const char *path, size_t max, struct buf *out, struct diag *d)
+{
+	struct diag_pos pos = { path, 0, 0 };
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return diag_set(d, pos, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_set(d, pos, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return diag_set(d, pos, "file is %lld bytes; the limit is %zu",
+				(long long)st.st_size, max);
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(out, 65536)) {
+			close(fd);
+			return diag_set(d, pos, "out of memory reading the file");
+		}
+		n = read(fd, out->data + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return diag_set(d, pos, "read error: %s", strerror(e));
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > max) {
+			close(fd);
+			return diag_set(d, pos, "file grew past the limit of %zu bytes", max);
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void files_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		xfree(names[i]);
+	xfree(names);
+}
+
+static bool is_regular(const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	bool ok;
+
+	files_join(dir, name, &path);
+	ok = !buf_error(&path) && stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
+	buf_release(&path);
+	return ok;
+}
+
+int files_list(const char *dir, const char *suffix, char ***names, size_t *n,
+	       struct diag *d)
+{
+	struct diag_pos pos = { dir, 0, 0 };
+	size_t slen = strlen(suffix), cap = 0;
+	struct dirent *e;
+	DIR *dh = opendir(dir);
+
+	*names = NULL;
+	*n = 0;
+	if (!dh)
+		return diag_set(d, pos, "cannot open directory: %s", strerror(errno));
+	while ((e = readdir(dh))) {
+		size_t len = strlen(e->d_name);
+		char *copy;
+
+		if (e->d_name[0] == '.' || len < slen ||
+		    strcmp(e->d_name + len - slen, suffix) ||
+		    !is_regular(dir, e->d_name))
+			continue;
+		copy = xstrdup(e->d_name);
+		if (!copy || xgrow(names, &cap, *n + 1, sizeof(**names))) {
+			xfree(copy);
+			closedir(dh);
+			files_list_free(*names, *n);
+			*names = NULL;
+			*n = 0;
+			return ST_ERR_NOMEM;
+		}
+		(*names)[(*n)++] = copy;
+	}
+	closedir(dh);
+	if (*n)
+		qsort(*names, *n, sizeof(**names), cmp_names);
+	return 0;
+}
+
+void files_join(const char *dir, const char *name, struct buf *out)
+{
+	size_t dlen;
+
+	if (name[0] == '/' || !dir || !dir[0]) {
+		buf_addstr(out, name);
+		return;
+	}
+	dlen = strlen(dir);
+	buf_addstr(out, dir);
+	if (dir[dlen - 1] != '/')
+		buf_addch(out, '/');
+	buf_addstr(out, name);
+}
+
+bool files_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

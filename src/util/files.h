@@ -1,0 +1,27 @@
+/*
+ * files.h - small file-system helpers: read a whole (bounded) file, list a
+ * directory's files by suffix in name order, join paths.
+ */
+#ifndef STEWARD_FILES_H
+#define STEWARD_FILES_H
+
+#include "buf.h"
+#include "diag.h"
+
+/* Read all of path into out, refusing files larger than max bytes.
+ * Errors (missing, unreadable, too large) go to d naming the path. */
+int files_read(const char *path, size_t max, struct buf *out, struct diag *d);
+
+/* Names (not paths) of the regular files in dir ending in suffix, sorted
+ * bytewise; *names is an xmalloc'd array of xmalloc'd strings
+ * (files_list_free).  Errors go to d. */
+int files_list(const char *dir, const char *suffix, char ***names, size_t *n,
+	       struct diag *d);
+void files_list_free(char **names, size_t n);
+
+/* dir + "/" + name, or name itself when it is absolute. */
+void files_join(const char *dir, const char *name, struct buf *out);
+
+bool files_is_dir(const char *path);
+
+#endif

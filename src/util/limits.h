@@ -1,0 +1,55 @@
+/*
+ * limits.h - every hard limit steward enforces, in one place.
+ *
+ * Like SQLite's sqliteLimit.h: each bound exists so that hostile or broken
+ * input cannot make steward use unbounded memory or time.  Each limit says
+ * why it has the value it has, and tests/unit and tests/cases hit each one
+ * and check the message that names it.
+ */
+#ifndef STEWARD_LIMITS_H
+#define STEWARD_LIMITS_H
+
+/* Longest single field a reader keeps (bytes).  Real customer fields are a
+ * few hundred bytes; 1 MiB leaves room for notes fields while a 1 GB field
+ * is skipped (and reported) instead of buffered. */
+#define LIMIT_FIELD_BYTES (1u << 20)
+
+/* Longest record a reader keeps (bytes, all fields together). */
+#define LIMIT_RECORD_BYTES (8u << 20)
+
+/* Widest record (columns).  A CSV with more columns than this is almost
+ * certainly not a customer export (or was read with the wrong delimiter). */
+#define LIMIT_COLUMNS 4096
+
+/* Declared fields per source, attributes per policy: bounded so that
+ * per-record arrays stay small and profiling memory stays flat. */
+#define LIMIT_FIELDS_PER_SOURCE 512
+#define LIMIT_ATTRIBUTES 512
+
+/* Deepest XML nesting accepted in a source or a policy.  libxml2 has its own
+ * (256 without XML_PARSE_HUGE); ours is stricter for record paths. */
+#define LIMIT_XML_DEPTH 128
+
+/* Longest XML path (record path or field path), in steps. */
+#define LIMIT_XML_PATH_STEPS 32
+
+/* Largest policy file read (bytes).  Policies are hand-written text. */
+#define LIMIT_POLICY_FILE_BYTES (4u << 20)
+
+/* Policy files in one directory. */
+#define LIMIT_POLICY_FILES 256
+
+/* Diagnostics kept per run of `steward check`; the rest are counted. */
+#define LIMIT_DIAGNOSTICS 200
+
+/* Problems a reader keeps with their positions; the rest are counted. */
+#define LIMIT_READER_PROBLEMS 100
+
+/* Transforms in one mapping, arguments in one transform. */
+#define LIMIT_TRANSFORMS 16
+#define LIMIT_TRANSFORM_ARGS 32
+
+/* Largest buffer a struct buf grows to unless told otherwise (bytes). */
+#define LIMIT_BUF_DEFAULT_MAX (64u << 20)
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * outfile.h - atomic output files, CSV fields and XML text.  See outfile.c.
+ */
+#ifndef GW_OUTFILE_H
+#define GW_OUTFILE_H
+
+#include "gw.h"
+
+#define PATH_CAP 4096
+
+struct ofile {
+	FILE *f;
+	char path[PATH_CAP];	/* the name it will have */
+	char tmp[PATH_CAP];	/* the name it has until committed */
+	char *buf;		/* stdio buffer */
+};
+
+/* Creates a temporary file beside path; 0 or -1 (message printed). */
+int ofile_open(struct ofile *o, const char *path);
+/* Flushes, syncs and renames over path; -1 (message printed) on error. */
+int ofile_commit(struct ofile *o);
+/* Removes the temporary file; safe after a failed commit or on a zeroed o. */
+void ofile_discard(struct ofile *o);
+
+/*
+ * For files another library writes (SQLite): reserve an empty temporary
+ * file beside path (its name into tmp), then rename it into place.
+ */
+int tmpname_reserve(char *tmp, size_t cap, const char *path);
+int tmpname_install(const char *tmp, const char *path);
+
+/* Copies src to dst atomically, byte for byte. */
+int file_copy(const char *src, const char *dst);
+/* mkdir that accepts an existing directory. */
+int dir_ensure(const char *path);
+
+/* Writes s as one CSV field, quoted per RFC 4180 only when it must be. */
+void csv_field(FILE *f, const char *s);
+/* A whole record: n fields, comma-separated, LF-terminated. */
+void csv_row(FILE *f, const char *const *fields, size_t n);
+/* Writes s with &, <, > and " escaped for XML text and attributes. */
+void xml_text(FILE *f, const char *s);
+
+#endif
