@@ -16,6 +16,7 @@
 
 #include "source/reader.h"
 #include "util/arena.h"
+#include "util/textdist.h"
 #include "util/utf8.h"
 
 #define PEEK_CELL_COLS 28	/* widest cell before it is cut with "…" */
@@ -43,7 +44,7 @@ static void peek_header(struct peek *pk)
 	pk->header = arena_array(&pk->cells, pk->ncols, sizeof(*pk->header));
 	if (!pk->header)
 		return;
-	pk->header[0] = pk->raw ? "#" : s->key_field;
+	pk->header[0] = pk->raw ? "line" : s->key_field;
 	for (size_t i = 1; i < pk->ncols; i++)
 		pk->header[i] = pk->raw ? s->fields[i - 1].name
 					: s->mappings[i - 1].attribute_id;
@@ -231,7 +232,7 @@ static int peek_run(struct peek_opts *o, const struct source *s)
 	}
 	if (rc > 0)
 		rc = 0;
-	if (!o->count) {
+	if (!o->count && r) {
 		print_table(&pk, &out);
 		if (pk.n_failures) {
 			buf_addf(&out, "\nnot normalised (%zu):\n", pk.n_failures);
@@ -240,21 +241,40 @@ static int peek_run(struct peek_opts *o, const struct source *s)
 		if (cli_write(out.data, out.len))
 			rc = ST_ERR;
 	}
-	if (r) {
+	if (r)
 		print_problems(s, reader_stats(r));
-		print_summary(s, reader_stats(r), o->count || pk.nrows < o->limit ||
-			      rc != 0);
-	}
 	if (d.set)
 		cli_print_diag(&d);
 	else if (rc == ST_ERR_NOMEM)
 		cli_error("peek: out of memory");
+	if (r)
+		print_summary(s, reader_stats(r), o->count || pk.nrows < o->limit ||
+			      rc != 0);
 	reader_free(r);
 	xfree(pk.rows);
 	arena_release(&pk.cells);
 	buf_release(&pk.failures);
 	buf_release(&out);
 	return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+static void unknown_source(const struct policy *p, const char *name,
+			   const char *dir)
+{
+	const char *ids[64] = { NULL };
+	size_t n = p->n_sources < 64 ? p->n_sources : 64;
+	const char *best;
+	struct buf list = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = p->sources[i].id;
+		buf_addf(&list, "%s%s", i ? ", " : "", ids[i]);
+	}
+	best = textdist_suggest(name, ids, n);
+	cli_error("peek: no source '%s' in %s (sources: %s)%s%s%s", name, dir,
+		  n ? list.data : "none", best ? "; did you mean '" : "",
+		  best ? best : "", best ? "'?" : "");
+	buf_release(&list);
 }
 
 static void peek_usage(FILE *f)
@@ -319,9 +339,7 @@ int cmd_peek(int argc, char **argv)
 		return EXIT_USAGE;
 	s = policy_source(p, o.source);
 	if (!s) {
-		cli_error("peek: no source '%s' in %s (sources: %s%s)", o.source,
-			  o.po.dir, p->n_sources ? p->sources[0].id : "none",
-			  p->n_sources > 1 ? ", ..." : "");
+		unknown_source(p, o.source, o.po.dir);
 		policy_free(p);
 		return EXIT_USAGE;
 	}

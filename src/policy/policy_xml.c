@@ -135,6 +135,12 @@ static const char *attr(struct build *b, xmlNode *n, const char *name)
 		return NULL;
 	s = arena_strdup(&b->p->arena, (const char *)v);
 	xmlFree(v);
+	if (!s) {
+		/* out of memory: the load fails, but the builders that run
+		 * until then must not see NULL for a required attribute */
+		b->L->nomem = 1;
+		return "";
+	}
 	return s;
 }
 
@@ -238,6 +244,10 @@ static const char **split_words(struct build *b, const char *s, size_t *n)
 		if (!slot)
 			return NULL;
 		*slot = arena_strndup(&b->p->arena, s, len);
+		if (!*slot) {
+			b->L->nomem = 1;
+			*slot = "";
+		}
 		s += len;
 	}
 	return out;
@@ -291,8 +301,10 @@ static enum field_type parse_field_type(const char *v)
 	return FIELD_TEXT;
 }
 
+/* from is one field name (whole_name, from <field attribute=...>, where
+ * names may contain spaces) or a space-separated list (from <map>). */
 static void add_mapping(struct build *b, struct source *s, xmlNode *n,
-			const char *attribute, const char *from)
+			const char *attribute, const char *from, bool whole_name)
 {
 	struct mapping *m = PUSH(b, s->mappings, s->n_mappings);
 
@@ -300,7 +312,17 @@ static void add_mapping(struct build *b, struct source *s, xmlNode *n,
 		return;
 	m->loc = node_loc(b->t, n);
 	m->attribute_id = attribute;
-	m->from = split_words(b, from, &m->n_fields);
+	if (whole_name) {
+		m->from = arena_array(&b->p->arena, 1, sizeof(*m->from));
+		if (!m->from) {
+			b->L->nomem = 1;
+			return;
+		}
+		m->from[0] = from;
+		m->n_fields = 1;
+	} else {
+		m->from = split_words(b, from, &m->n_fields);
+	}
 	m->transform_text = attr(b, n, "transform");
 }
 
@@ -320,7 +342,7 @@ static void build_field(struct build *b, struct source *s, xmlNode *n)
 	f->required = attr_bool(b, n, "required", false);
 	attribute = attr(b, n, "attribute");
 	if (attribute)
-		add_mapping(b, s, n, attribute, f->name);
+		add_mapping(b, s, n, attribute, f->name, true);
 	else if (xmlHasProp(n, (const xmlChar *)"transform"))
 		policy_error(b->L, policy_attr_name_loc(b->L, f->loc, "transform"),
 			     "field '%s' has a transform but no attribute to map "
@@ -376,7 +398,7 @@ static void build_source(struct build *b, xmlNode *n)
 			build_field(b, s, c);
 		} else if (is(c, "map")) {
 			add_mapping(b, s, c, attr(b, c, "attribute"),
-				    attr(b, c, "from"));
+				    attr(b, c, "from"), false);
 		}
 	}
 }

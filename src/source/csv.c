@@ -884,7 +884,10 @@ static size_t limit_or(size_t v, size_t dflt)
 	return v > SIZE_MAX / 4 ? SIZE_MAX / 4 : v;
 }
 
-static int reader_new(struct csv_reader **out, const struct csv_options *opt)
+/* size is the length of the input when known, so that a small input in
+ * memory does not cost a full-size buffer. */
+static int reader_new(struct csv_reader **out, const struct csv_options *opt,
+		      size_t size)
 {
 	struct csv_options o = { 0 };
 	struct csv_reader *r;
@@ -914,7 +917,7 @@ static int reader_new(struct csv_reader **out, const struct csv_options *opt)
 	scan_set_init(&r->plain, r->delim, '\n', r->quoting ? r->quote : '\n');
 	scan_set_init(&r->quoted, r->quote, '\n', '\n');
 	scan_set_init(&r->tail, r->delim, '\n', '\n');
-	r->cap = r->chunk;
+	r->cap = size < r->chunk ? size + 1 : r->chunk;
 	r->buf = xmalloc(r->cap + PAD);
 	if (!r->buf) {
 		xfree(r);
@@ -929,7 +932,7 @@ static int reader_new(struct csv_reader **out, const struct csv_options *opt)
 int csv_reader_open_fd(struct csv_reader **out, int fd,
 		       const struct csv_options *opt)
 {
-	int rc = reader_new(out, opt);
+	int rc = reader_new(out, opt, SIZE_MAX);
 
 	if (rc == ST_OK)
 		(*out)->fd = fd;
@@ -939,7 +942,7 @@ int csv_reader_open_fd(struct csv_reader **out, int fd,
 int csv_reader_open_mem(struct csv_reader **out, const char *data, size_t len,
 			const struct csv_options *opt)
 {
-	int rc = reader_new(out, opt);
+	int rc = reader_new(out, opt, data ? len : 0);
 
 	if (rc == ST_OK) {
 		(*out)->mem = data;

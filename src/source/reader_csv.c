@@ -88,9 +88,7 @@ static void flag_problems(struct reader *r, const struct csv_record *rec)
 		if (!(rec->flags & map[i].flag))
 			continue;
 		reader_problem(r, map[i].kind, rec->bad_line, rec->bad_col + 1,
-			       "line %llu, column %zu: %s",
-			       (unsigned long long)rec->bad_line, rec->bad_col + 1,
-			       map[i].what);
+			       "%s", map[i].what);
 	}
 }
 
@@ -116,9 +114,8 @@ static int csv_next(struct reader *r, struct diag *d)
 	if (rec->flags)
 		flag_problems(r, rec);
 	if (im->header_cols && rec->columns != im->header_cols)
-		reader_problem(r, RP_RAGGED, rec->line, 0, "line %llu has %zu "
-			       "field%s; the header has %zu",
-			       (unsigned long long)rec->line, rec->columns,
+		reader_problem(r, RP_RAGGED, rec->line, 0, "%zu field%s where the "
+			       "header has %zu", rec->columns,
 			       rec->columns == 1 ? "" : "s", im->header_cols);
 	for (size_t f = 0; f < s->n_fields; f++) {
 		size_t c = im->field_col[f];

@@ -172,16 +172,21 @@ static int prepare(struct reader *r, struct sqlite_impl *im, struct diag *d)
 		buf_addstr(&sql, s->query);
 	}
 	rc = sqlite3_prepare_v2(im->db, sql.data, (int)sql.len + 1, &im->stmt, &tail);
-	buf_release(&sql);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK) {
+		buf_release(&sql);
 		return sqlite_fail(r, d, s->table ? "cannot read the table" :
 				   "the query does not prepare");
+	}
 	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
 			*tail == '\r' || *tail == ';'))
 		tail++;
-	if (tail && *tail)
-		return diag_set(d, pos, "source '%s': the query must be a single "
-				"statement; found more after it: '%.40s'", s->id, tail);
+	if (tail && *tail) {
+		rc = diag_set(d, pos, "source '%s': the query must be a single "
+			      "statement; found more after it: '%.40s'", s->id, tail);
+		buf_release(&sql);
+		return rc;
+	}
+	buf_release(&sql);
 	if (!sqlite3_stmt_readonly(im->stmt))
 		return diag_set(d, pos, "source '%s': the query must only read "
 				"(a SELECT); steward never writes to a source", s->id);

@@ -207,7 +207,8 @@ static void begin_record(struct reader *r, int depth)
 	struct xml_impl *im = r->impl;
 
 	im->rec_depth = depth;
-	r->line = (uint64_t)xmlTextReaderGetParserLineNumber(im->xr);
+	/* the parser reads ahead: take the node's own line */
+	r->line = (uint64_t)xmlGetLineNo(xmlTextReaderCurrentNode(im->xr));
 	for (size_t f = 0; f < r->src->n_fields; f++) {
 		buf_reset(&im->values[f]);
 		im->seen[f] = false;
@@ -322,6 +323,7 @@ static int xml_node(struct reader *r, struct diag *d)
 			add_text(r, depth);
 		return 0;
 	case XML_READER_TYPE_DOCUMENT_TYPE:
+	case XML_READER_TYPE_ENTITY:
 		return xml_refuse(r, d, "the file has a DOCTYPE");
 	case XML_READER_TYPE_ENTITY_REFERENCE:
 		return xml_refuse(r, d, "the file uses an entity reference");
@@ -337,7 +339,7 @@ static int xml_next(struct reader *r, struct diag *d)
 
 	for (;;) {
 		rc = xmlTextReaderRead(im->xr);
-		if (rc != 1 || im->failed)
+		if (rc != 1)
 			break;
 		rc = xml_node(r, d);
 		if (rc)
@@ -410,6 +412,40 @@ static int setup_paths(struct reader *r, struct diag *d)
 	return 0;
 }
 
+/*
+ * A DOCTYPE can only come before the root element, so look for one there
+ * before libxml2 sees the file: the parser would otherwise report the
+ * entity it refuses rather than the DTD, or lose it in its read-ahead.
+ */
+static int refuse_doctype(struct reader *r, struct diag *d)
+{
+	char head[65536];
+	size_t n, line = 1;
+	FILE *f = fopen(r->src->resolved_path, "rb");
+
+	if (!f)
+		return 0;
+	n = fread(head, 1, sizeof(head) - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (head[i] == '\n')
+			line++;
+		if (head[i] != '<')
+			continue;
+		if (!strncmp(head + i, "<!DOCTYPE", 9))
+			return diag_set(d, (struct diag_pos){ r->src->resolved_path,
+					(unsigned long)line, 0 },
+					"source '%s': the file has a DOCTYPE; steward "
+					"refuses DTDs and entities in XML sources (they can "
+					"read local files or expand without bound); export "
+					"the data without them", r->src->id);
+		if (head[i + 1] != '?' && head[i + 1] != '!')
+			break;	/* the root element: no DOCTYPE can follow */
+	}
+	return 0;
+}
+
 int reader_xml_open(struct reader *r, struct diag *d)
 {
 	const struct source *s = r->src;
@@ -433,6 +469,8 @@ int reader_xml_open(struct reader *r, struct diag *d)
 	if (access(s->resolved_path, R_OK) != 0)
 		return diag_set(d, (struct diag_pos){ s->resolved_path, 0, 0 },
 				"source '%s': cannot open: %s", s->id, strerror(errno));
+	if (refuse_doctype(r, d))
+		return ST_ERR;
 	im->xr = xmlReaderForFile(s->resolved_path, NULL,
 				  XML_PARSE_NONET | XML_PARSE_COMPACT);
 	if (!im->xr)

@@ -74,7 +74,8 @@ int buf_reserve(struct buf *b, size_t extra)
 			return b->err;
 		}
 	}
-	if (ncap > b->max + 1)
+	/* ncap - 1, not b->max + 1: max may be SIZE_MAX (ncap >= 64 here) */
+	if (ncap - 1 > b->max)
 		ncap = b->max + 1;
 	n = b->cap ? xrealloc(b->data, ncap) : xmalloc(ncap);
 	if (!n) {

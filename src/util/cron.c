@@ -256,7 +256,8 @@ static int parse_field(struct cron_parse *p, size_t *pos, uint64_t *bits)
 	}
 }
 
-static void cron_store(struct cron *c, const uint64_t *bits, bool *star)
+static void cron_store(struct cron *c, const uint64_t *bits,
+		       const bool *star)
 {
 	uint64_t w = bits[F_WDAY];
 

@@ -40,7 +40,11 @@ int64_t floor_div(int64_t a, int64_t b)
 
 int64_t floor_mod(int64_t a, int64_t b)
 {
-	return a - floor_div(a, b) * b;
+	int64_t r = a % b;	/* not a - floor_div(a, b) * b: that can overflow */
+
+	if (r != 0 && ((r < 0) != (b < 0)))
+		r += b;
+	return r;
 }
 
 int64_t civil_to_days(int64_t y, int m, int d)
@@ -114,7 +118,7 @@ void days_format(int64_t days, struct buf *out)
 void datetime_format_iso(const struct datetime *dt, struct buf *out)
 {
 	int64_t days = floor_div(dt->secs, DATETIME_DAY_SECS);
-	int64_t sod = dt->secs - days * DATETIME_DAY_SECS;
+	int64_t sod = floor_mod(dt->secs, DATETIME_DAY_SECS);
 
 	days_format(days, out);
 	if (!dt->has_time)
@@ -326,7 +330,7 @@ struct dt_parse {
 	bool has_epoch, has_time, has_offset;
 	int64_t epoch;
 	int offset;		/* minutes east of UTC */
-	size_t year_pos, month_pos, mday_pos, yday_pos;
+	size_t mday_pos, yday_pos;	/* where to point at a bad date */
 };
 
 static void parse_init(struct dt_parse *p, const char *s, size_t len,
@@ -442,19 +446,16 @@ static int conv_year4(struct dt_parse *p)
 	if (v < DATETIME_YEAR_MIN)
 		return parse_fail(p, start, "year 0000 is out of range 0001-9999");
 	p->year = v;
-	p->year_pos = start;
 	return 0;
 }
 
 static int conv_year2(struct dt_parse *p)
 {
-	size_t start = p->pos;
 	int64_t v = 0;
 
 	if (read_num(p, 2, 2, &v, "year"))
 		return -1;
 	p->year = v >= 69 ? 1900 + v : 2000 + v;
-	p->year_pos = start;
 	return 0;
 }
 
@@ -467,7 +468,6 @@ static int conv_month_name(struct dt_parse *p, bool full)
 		return parse_fail(p, start, full ? "expected a month name" :
 				  "expected a month abbreviation");
 	p->month = i + 1;
-	p->month_pos = start;
 	return 0;
 }
 
@@ -591,7 +591,6 @@ static int conv_date_part(struct dt_parse *p, char c)
 	case 'y':
 		return conv_year2(p);
 	case 'm':
-		p->month_pos = p->pos;
 		return read_int(p, 1, 2, 1, 12, &p->month, "month");
 	case 'd':
 		return conv_mday(p, false);
@@ -697,7 +696,6 @@ static int match_iso(struct dt_parse *p)
 
 	if (conv_year4(p) || match_literal(p, '-'))
 		return -1;
-	p->month_pos = p->pos;
 	if (read_int(p, 2, 2, 1, 12, &p->month, "month") ||
 	    match_literal(p, '-'))
 		return -1;

@@ -67,16 +67,21 @@ void files_list_free(char **names, size_t n)
 	xfree(names);
 }
 
-static bool is_regular(const char *dir, const char *name)
+/* 1 for a regular file, 0 for anything else, ST_ERR_NOMEM when the path
+ * cannot be built: a file must not drop out of the list for lack of memory. */
+static int is_regular(const char *dir, const char *name)
 {
 	struct buf path = BUF_INIT;
 	struct stat st;
-	bool ok;
+	int rc;
 
 	files_join(dir, name, &path);
-	ok = !buf_error(&path) && stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
+	if (buf_error(&path))
+		rc = ST_ERR_NOMEM;
+	else
+		rc = stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
 	buf_release(&path);
-	return ok;
+	return rc;
 }
 
 int files_list(const char *dir, const char *suffix, char ***names, size_t *n,
@@ -93,13 +98,17 @@ int files_list(const char *dir, const char *suffix, char ***names, size_t *n,
 		return diag_set(d, pos, "cannot open directory: %s", strerror(errno));
 	while ((e = readdir(dh))) {
 		size_t len = strlen(e->d_name);
-		char *copy;
+		char *copy = NULL;
+		int reg;
 
 		if (e->d_name[0] == '.' || len < slen ||
-		    strcmp(e->d_name + len - slen, suffix) ||
-		    !is_regular(dir, e->d_name))
+		    strcmp(e->d_name + len - slen, suffix))
 			continue;
-		copy = xstrdup(e->d_name);
+		reg = is_regular(dir, e->d_name);
+		if (reg == 0)
+			continue;
+		if (reg > 0)
+			copy = xstrdup(e->d_name);
 		if (!copy || xgrow(names, &cap, *n + 1, sizeof(**names))) {
 			xfree(copy);
 			closedir(dh);

@@ -85,12 +85,13 @@ static bool gb_area_known(const char *c, size_t n)
  */
 static bool gb_check(const char *c, size_t n)
 {
-	size_t m = n - 3, area = 0;
+	size_t m, area = 0;
 
 	if (n == 6 && !memcmp(c, "GIR0AA", 6))
 		return true;
 	if (n < 5 || n > 7)
 		return false;
+	m = n - 3;	/* the outward code's length */
 	if (!is_digit(c[m]) || !is_upper(c[m + 1]) || !is_upper(c[m + 2]) ||
 	    in_set(c[m + 1], "CIKMOV") || in_set(c[m + 2], "CIKMOV"))
 		return false;

@@ -535,6 +535,37 @@ static void describe_appends_and_handles_null_expr(void **state)
 	buf_release(&out);
 }
 
+/* --- memory ------------------------------------------------------------ */
+
+static void parsing_and_searching_allocate_nothing(void **state)
+{
+	struct cron c;
+	int64_t next;
+
+	(void)state;
+	alloc_fail_after(-1);	/* resets the counter */
+	assert_int_equal(cron_parse("0 6 1 * *", &c, NULL, NULL), 0);
+	assert_int_equal(cron_next(&c, 0, &next), 0);
+	assert_int_equal(cron_parse("@weekly", &c, NULL, NULL), 0);
+	assert_int_equal(cron_parse("0 0 32 * *", &c, NULL, NULL), -1);
+	assert_int_equal(alloc_count(), 0);
+}
+
+static void failure_is_reported_when_the_reason_cannot_be_stored(void **state)
+{
+	struct cron c;
+	struct buf why = BUF_INIT;
+	size_t pos = 0;
+
+	(void)state;
+	alloc_fail_after(0);
+	assert_int_equal(cron_parse("0 0 32 * *", &c, &pos, &why), -1);
+	alloc_fail_after(-1);
+	assert_int_equal(pos, 4);
+	assert_int_equal(buf_error(&why), ST_ERR_NOMEM);
+	buf_release(&why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,6 +595,8 @@ int main(void)
 		cmocka_unit_test(describes_common_shapes_in_english),
 		cmocka_unit_test(describes_complex_shapes_by_quoting),
 		cmocka_unit_test(describe_appends_and_handles_null_expr),
+		cmocka_unit_test(parsing_and_searching_allocate_nothing),
+		cmocka_unit_test(failure_is_reported_when_the_reason_cannot_be_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

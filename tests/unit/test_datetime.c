@@ -700,6 +700,36 @@ static void iso_output_parses_back_to_the_same_instant(void **state)
 	buf_release(&out);
 }
 
+/* --- memory ------------------------------------------------------------ */
+
+static void parsing_allocates_nothing(void **state)
+{
+	struct datetime dt;
+
+	(void)state;
+	alloc_fail_after(-1);	/* resets the counter */
+	assert_int_equal(date_parse_any("Jan 5 2024", 10, "%d/%m/%Y|%b %d %Y", &dt), 0);
+	assert_int_equal(datetime_parse("2024-01-05T10:00Z", 17, "iso8601", &dt, NULL), 0);
+	assert_int_equal(datetime_parse("2024-02-30", 10, "%F", &dt, NULL), -1);
+	assert_int_equal(alloc_count(), 0);
+}
+
+static void failure_is_reported_when_the_reason_cannot_be_stored(void **state)
+{
+	struct datetime dt;
+	struct buf why = BUF_INIT;
+	size_t pos = 0;
+
+	(void)state;
+	alloc_fail_after(0);
+	assert_int_equal(datetime_parse_explain("2024-02-30", 10, "%F", &dt, &pos, &why), -1);
+	assert_int_equal(datetime_format_check("%Q", &pos, &why), -1);
+	alloc_fail_after(-1);
+	assert_int_equal(pos, 0);
+	assert_int_equal(buf_error(&why), ST_ERR_NOMEM);
+	buf_release(&why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +777,8 @@ int main(void)
 		cmocka_unit_test(first_matching_format_wins),
 		cmocka_unit_test(formats_dates_and_times_in_iso),
 		cmocka_unit_test(iso_output_parses_back_to_the_same_instant),
+		cmocka_unit_test(parsing_allocates_nothing),
+		cmocka_unit_test(failure_is_reported_when_the_reason_cannot_be_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

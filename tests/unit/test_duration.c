@@ -380,6 +380,34 @@ static void adding_to_extreme_times_does_not_overflow(void **state)
 			 DURATION_ADD_LIMIT);
 }
 
+/* --- memory ------------------------------------------------------------ */
+
+static void parsing_allocates_nothing(void **state)
+{
+	struct duration d;
+
+	(void)state;
+	alloc_fail_after(-1);	/* resets the counter */
+	assert_int_equal(duration_parse("P1Y2M3W4DT5H6M7S", &d, NULL, NULL), 0);
+	assert_int_equal(duration_parse("P1D2M", &d, NULL, NULL), -1);
+	assert_int_equal(alloc_count(), 0);
+}
+
+static void failure_is_reported_when_the_reason_cannot_be_stored(void **state)
+{
+	struct duration d;
+	struct buf why = BUF_INIT;
+	size_t pos = 0;
+
+	(void)state;
+	alloc_fail_after(0);
+	assert_int_equal(duration_parse("P1D2M", &d, &pos, &why), -1);
+	alloc_fail_after(-1);
+	assert_int_equal(pos, 4);
+	assert_int_equal(buf_error(&why), ST_ERR_NOMEM);
+	buf_release(&why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +427,8 @@ int main(void)
 		cmocka_unit_test(adding_days_and_times_is_exact),
 		cmocka_unit_test(adds_months_before_days),
 		cmocka_unit_test(adding_to_extreme_times_does_not_overflow),
+		cmocka_unit_test(parsing_allocates_nothing),
+		cmocka_unit_test(failure_is_reported_when_the_reason_cannot_be_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,8 +29,6 @@ void ofile_discard(struct ofile *o);
 int tmpname_reserve(char *tmp, size_t cap, const char *path);
 int tmpname_install(const char *tmp, const char *path);
 
-/* Copies src to dst atomically, byte for byte. */
-int file_copy(const char *src, const char *dst);
 /* mkdir that accepts an existing directory. */
 int dir_ensure(const char *path);
 

@@ -69,7 +69,7 @@ void bill_make(const struct world *w, const struct person *p, unsigned copy,
 
 int crm_write(const struct world *w, int month, const char *path, struct truth *t);
 int billing_write(const struct world *w, int month, const char *path, struct truth *t);
-/* xml_path NULL: only the truth rows (month 2 copies month 1's file). */
+/* xml_path NULL: only the truth rows. */
 int support_write(const struct world *w, int month, const char *xml_path, struct truth *t);
 int marketing_write(const struct world *w, int month, const char *path, struct truth *t);
 

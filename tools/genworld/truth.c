@@ -22,7 +22,12 @@ void truth_identity(struct truth *t, const char *source, const char *key, uint32
 	if (!t || !t->ids)
 		return;
 	key_person(entity, sizeof(entity), idx);
-	fprintf(t->ids, "%s,%s,%s\n", source, key, entity);
+	fputs(source, t->ids);
+	putc(',', t->ids);
+	fputs(key, t->ids);
+	putc(',', t->ids);
+	fputs(entity, t->ids);
+	putc('\n', t->ids);
 }
 
 static void count_defect(struct truth *t, const char *source, const char *defect)
@@ -119,7 +124,10 @@ int truth_write_drift(const struct truth *t, const char *path)
 
 	if (ofile_open(&o, path) != 0)
 		return -1;
-	cal_date(newest, (long)(t->support_newest / CAL_DAY));
+	if (t->support_newest > 0)
+		cal_date(newest, (long)(t->support_newest / CAL_DAY));
+	else
+		gw_copy(newest, sizeof(newest), "none (no tickets)");
 	fputs("source,kind,detail\n", o.f);
 	fputs("crm,column_renamed,phone_number -> phone\n", o.f);
 	fprintf(o.f, "support,feed_stalled,newest update %s\n", newest);

@@ -58,6 +58,7 @@ struct keyspace {
 	uint32_t *base;
 	uint32_t *order;
 	uint32_t *pos;
+	uint32_t *owner;	/* original index -> person index */
 	uint32_t total[MONTHS + 1];
 	uint32_t npeople;
 };
