@@ -7,7 +7,7 @@ pkgs=(
   build-essential pkg-config
   libxml2-dev libxml2-utils libsqlite3-dev libhpdf-dev libcmocka-dev
   libutf8proc-dev fonts-dejavu-core tzdata
-  sqlite3 poppler-utils qpdf
+  sqlite3 poppler-utils qpdf time bc
 )
 missing=()
 for p in "${pkgs[@]}"; do

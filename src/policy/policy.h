@@ -65,9 +65,10 @@ struct mapping {
 
 struct csv_location {
 	char delimiter;
-	char quote;
+	char quote;		/* 0: no quoting */
 	bool skip_initial_space;
 	bool header;
+	bool given;		/* any of these was written in the policy */
 };
 
 struct source {
@@ -148,6 +149,7 @@ struct comparison {
 	const char *attribute_id;
 	struct attribute *attribute;
 	enum compare_method method;
+	const char *levels_text; /* as written, NULL when absent */
 	double *levels;		/* thresholds, from strictest */
 	size_t n_levels;
 	bool tf_adjust;		/* term-frequency adjustment on exact match */

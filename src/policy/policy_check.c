@@ -181,9 +181,15 @@ static void check_location(struct policy_loader *L, struct source *s)
 				     "belong to sqlite and xml sources", s->id);
 		break;
 	}
-	if (s->kind != SOURCE_CSV && (s->csv.delimiter != ',' || s->csv.quote != '"'))
-		policy_error(L, loc, "source '%s': delimiter and quote apply to csv "
-			     "sources only", s->id);
+	if (s->kind != SOURCE_CSV && s->csv.given)
+		policy_error(L, loc, "source '%s': delimiter, quote, header and "
+			     "skip-initial-space apply to csv sources only", s->id);
+	if (s->kind == SOURCE_XML && s->record_path &&
+	    (strchr(s->record_path, '@') || strstr(s->record_path, "//") ||
+	     !strcmp(s->record_path, "/")))
+		policy_error(L, policy_attr_loc(L, loc, "record", 0),
+			     "xml source '%s': record path '%s' must name elements "
+			     "only, as /root/child/record", s->id, s->record_path);
 }
 
 /* A field path relative to the record: steps separated by '/', the last
@@ -359,8 +365,18 @@ static void check_source(struct policy_loader *L, struct source *s)
 		policy_error(L, s->volume_loc, "source '%s': volume min %llu is above max "
 			     "%llu", s->id, (unsigned long long)s->volume_min,
 			     (unsigned long long)s->volume_max);
-	for (size_t i = 0; i < s->n_mappings; i++)
+	for (size_t i = 0; i < s->n_mappings; i++) {
 		check_mapping(L, s, &s->mappings[i]);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->mappings[i].attribute_id,
+				    s->mappings[j].attribute_id))
+				policy_error(L, s->mappings[i].loc, "source '%s' maps "
+					     "attribute '%s' twice (first at line %lu); "
+					     "map it from several fields with <map "
+					     "from=\"a b\"/> instead", s->id,
+					     s->mappings[i].attribute_id,
+					     s->mappings[j].loc.line);
+	}
 }
 
 /* ---- attributes and systems of record --------------------------------- */
@@ -510,6 +526,8 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 	bool needs = c->method != CMP_EXACT && c->method != CMP_INITIALS;
 
 	if (needs && !c->n_levels) {
+		if (c->levels_text)
+			return;	/* a bad number, already reported */
 		policy_error(L, c->loc, "compare on '%s' with %s needs levels=\"...\" "
 			     "(e.g. %s)", c->attribute_id, name,
 			     similarity ? "0.95 0.88" : "1 2");
@@ -567,72 +585,95 @@ static void check_mu(struct policy_loader *L, struct comparison *c)
 			     "add up to 1 over the levels", c->attribute_id, sm, su);
 }
 
-static void check_block(struct policy_loader *L, struct block_key *k)
+/* Parse one blocking term: attr, func(attr) or prefix|suffix(attr,N). */
+static bool parse_block_term(struct policy_loader *L, struct block_key *k,
+			     const char *word, size_t at, struct block_term *t)
 {
 	static const char *funcs[] = { "soundex", "prefix", "suffix", "year",
 				       "initial", "digits" };
-	struct arena *a = &L->p->arena;
+	struct policy_loc loc = policy_attr_loc(L, k->loc, "on", at);
+	const char *open = strchr(word, '('), *close, *comma;
+	bool sized;
+	char *end;
+
+	if (!open) {
+		t->attribute_id = arena_strdup(&L->p->arena, word);
+		return true;
+	}
+	close = strchr(open, ')');
+	comma = strchr(open, ',');
+	if (!close || close[1] || (comma && comma > close)) {
+		policy_error(L, loc, "block key term '%s' is malformed; write "
+			     "attribute, func(attribute) or prefix(attribute,N)", word);
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
+		if (strlen(funcs[i]) == (size_t)(open - word) &&
+		    !memcmp(word, funcs[i], (size_t)(open - word)))
+			t->func = funcs[i];
+	if (!t->func) {
+		policy_error(L, loc, "unknown block function '%.*s' (known: soundex, "
+			     "prefix, suffix, year, initial, digits)",
+			     (int)(open - word), word);
+		return false;
+	}
+	sized = !strcmp(t->func, "prefix") || !strcmp(t->func, "suffix");
+	if (sized) {
+		unsigned long n = comma ? strtoul(comma + 1, &end, 10) : 0;
+
+		if (!comma || end != close || n < 1 || n > 64) {
+			policy_error(L, loc, "%s needs a length from 1 to 64: "
+				     "%s(attribute,N)", t->func, t->func);
+			return false;
+		}
+		t->arg = (unsigned)n;
+	} else if (comma) {
+		policy_error(L, loc, "%s takes only an attribute: %s(attribute)",
+			     t->func, t->func);
+		return false;
+	}
+	t->attribute_id = arena_strndup(&L->p->arena, open + 1,
+					(size_t)((comma ? comma : close) - open - 1));
+	return true;
+}
+
+static void check_block(struct policy_loader *L, struct block_key *k)
+{
 	const char *s = k->text;
 	size_t words = 0;
 
 	for (const char *q = s; *q; q++)
 		words += *q != ' ' && (q == s || q[-1] == ' ');
-	k->terms = arena_array(a, words ? words : 1, sizeof(*k->terms));
+	k->terms = arena_array(&L->p->arena, words ? words : 1, sizeof(*k->terms));
 	if (!k->terms) {
 		L->nomem = 1;
 		return;
 	}
 	while (*s) {
-		struct block_term *t;
-		size_t len;
-		char word[128], *open;
-		size_t at = (size_t)(s - k->text);
+		struct block_term *t = &k->terms[k->n_terms];
+		size_t len, at;
+		char word[128];
 
 		while (*s == ' ')
 			s++;
 		len = strcspn(s, " ");
 		if (!len)
 			break;
-		snprintf(word, sizeof(word), "%.*s", (int)len, s);
+		at = (size_t)(s - k->text);
+		if (len >= sizeof(word)) {
+			policy_error(L, policy_attr_loc(L, k->loc, "on", at),
+				     "block key term is longer than %zu characters",
+				     sizeof(word) - 1);
+			return;
+		}
+		memcpy(word, s, len);
+		word[len] = '\0';
 		s += len;
-		t = &k->terms[k->n_terms];
-		open = strchr(word, '(');
-		if (open) {
-			char *close = strchr(open, ')');
-			char *comma = strchr(open, ',');
-			bool known = false;
-
-			if (!close || close[1]) {
-				policy_error(L, policy_attr_loc(L, k->loc, "on", at),
-					     "block key term '%s' is malformed; write "
-					     "func(attribute) or prefix(attribute,N)", word);
-				return;
-			}
-			*open = *close = '\0';
-			if (comma) {
-				*comma = '\0';
-				t->arg = (unsigned)strtoul(comma + 1, NULL, 10);
-			}
-			for (size_t i = 0; i < ARRAY_SIZE(funcs); i++)
-				if (!strcmp(word, funcs[i])) {
-					t->func = funcs[i];
-					known = true;
-				}
-			if (!known) {
-				policy_error(L, policy_attr_loc(L, k->loc, "on", at),
-					     "unknown block function '%s' (known: soundex, "
-					     "prefix, suffix, year, initial, digits)", word);
-				return;
-			}
-			if ((!strcmp(word, "prefix") || !strcmp(word, "suffix")) &&
-			    !t->arg) {
-				policy_error(L, policy_attr_loc(L, k->loc, "on", at),
-					     "%s needs a length: %s(attribute,N)", word, word);
-				return;
-			}
-			t->attribute_id = arena_strdup(a, open + 1);
-		} else {
-			t->attribute_id = arena_strdup(a, word);
+		if (!parse_block_term(L, k, word, at, t))
+			return;
+		if (!t->attribute_id) {
+			L->nomem = 1;
+			return;
 		}
 		if (!need_attribute(L, policy_attr_loc(L, k->loc, "on", at),
 				    "block key names attribute", t->attribute_id))
@@ -672,6 +713,12 @@ static void check_identity(struct policy_loader *L)
 					      c->attribute_id);
 		check_levels(L, c);
 		check_mu(L, c);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(id->comparisons[j].attribute_id, c->attribute_id))
+				policy_error(L, c->loc, "a second comparison on '%s' "
+					     "(first at line %lu); one attribute is "
+					     "compared once, with several levels",
+					     c->attribute_id, id->comparisons[j].loc.line);
 	}
 	if (id->n_comparisons && !id->n_blocks)
 		policy_error(L, id->loc, "the probabilistic model has comparisons but "
@@ -699,6 +746,10 @@ static void check_trust(struct policy_loader *L, struct trust_rule *t)
 								 "attribute", 0),
 					      "trust names attribute",
 					      t->attribute_id);
+	if (t->source && t->attribute && !source_maps(t->source, t->attribute))
+		policy_error(L, policy_attr_loc(L, t->loc, "attribute", 0),
+			     "trust rule: source '%s' does not map attribute '%s', so "
+			     "there is nothing to trust", t->source_id, t->attribute_id);
 	if (!in_unit(t->min) || !in_unit(t->max) || t->min > t->max)
 		policy_error(L, t->loc, "trust for '%s' needs 0 <= min <= max <= 1 "
 			     "(min %g, max %g)", t->source_id, t->min, t->max);
@@ -727,10 +778,10 @@ static void check_trust(struct policy_loader *L, struct trust_rule *t)
 		     (o->attribute_id && t->attribute_id &&
 		      !strcmp(o->attribute_id, t->attribute_id))))
 			policy_error(L, t->loc, "a second trust rule for source '%s'%s%s "
-				     "(first at line %lu of %s)", t->source_id,
+				     "(first at %s:%lu:%lu)", t->source_id,
 				     t->attribute_id ? " and attribute " : "",
 				     t->attribute_id ? t->attribute_id : "",
-				     o->loc.line, o->loc.file);
+				     o->loc.file, o->loc.line, o->loc.col);
 	}
 }
 
@@ -773,10 +824,17 @@ static void check_survivorship(struct policy_loader *L, struct survivorship *s)
 		}
 		w += len;
 	}
-	for (size_t j = 0; j < (size_t)(s - L->p->survivorship); j++)
+	if (!s->n_order)
+		policy_error(L, policy_attr_loc(L, s->loc, "order", 0),
+			     "survivorship for '%s' lists no strategy", s->attribute_id);
+	for (size_t j = 0; j < (size_t)(s - L->p->survivorship); j++) {
+		const struct policy_loc *f = &L->p->survivorship[j].loc;
+
 		if (!strcmp(L->p->survivorship[j].attribute_id, s->attribute_id))
 			policy_error(L, s->loc, "a second survivorship rule for "
-				     "attribute '%s'", s->attribute_id);
+				     "attribute '%s' (first at %s:%lu:%lu)",
+				     s->attribute_id, f->file, f->line, f->col);
+	}
 }
 
 static void check_compliance(struct policy_loader *L, struct compliance_rule *r)
@@ -792,6 +850,14 @@ static void check_compliance(struct policy_loader *L, struct compliance_rule *r)
 			     "of type %s; a consent attribute must be boolean or enum",
 			     r->id, r->attribute_id,
 			     attribute_type_name(r->attribute->type));
+	if (r->kind == COMPLY_CONSENT && r->attribute &&
+	    r->attribute->type == ATTR_BOOLEAN && strcmp(r->opted_out, "true") &&
+	    strcmp(r->opted_out, "false"))
+		policy_error(L, policy_attr_loc(L, r->rule_loc, "opted-out", 0),
+			     "consent rule '%s': '%s' is boolean, so opted-out must "
+			     "be \"true\" or \"false\" (the bool transform turns "
+			     "yes/no, opted-in/opted-out ... into those)", r->id,
+			     r->attribute_id);
 	if (r->kind == COMPLY_CONSENT && r->attribute &&
 	    r->attribute->type == ATTR_ENUM) {
 		bool found = false;
@@ -879,6 +945,15 @@ static bool timezone_known(const char *tz)
 		return false;
 	buf_addf(&path, "/usr/share/zoneinfo/%s", tz);
 	ok = stat(path.data, &st) == 0 && S_ISREG(st.st_mode);
+	if (ok) {
+		/* zone.tab, tzdata.zi ... live there too: a zone starts "TZif" */
+		char magic[4] = { 0 };
+		FILE *f = fopen(path.data, "rb");
+
+		ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+		if (f)
+			fclose(f);
+	}
 	buf_release(&path);
 	return ok;
 }
@@ -889,15 +964,29 @@ static void check_schedule(struct policy_loader *L, struct schedule *s)
 	size_t at = 0;
 	const char *w = s->task_text;
 
-	if (cron_parse(s->cron_text, &s->cron, &at, &why))
+	if (cron_parse(s->cron_text, &s->cron, &at, &why)) {
 		policy_error(L, policy_attr_loc(L, s->loc, "cron", at),
 			     "schedule '%s' has a malformed cron expression '%s': %s",
 			     s->id, s->cron_text, why.data);
+	} else {
+		int64_t next;
+
+		/* 2000-01-01: any expression that can fire does within 401
+		 * years of any start */
+		if (cron_next(&s->cron, 946684800, &next))
+			policy_error(L, policy_attr_loc(L, s->loc, "cron", 0),
+				     "schedule '%s': the cron expression '%s' never "
+				     "fires (no such day)", s->id, s->cron_text);
+	}
 	buf_release(&why);
 	if (!timezone_known(s->timezone))
 		policy_error(L, policy_attr_loc(L, s->loc, "timezone", 0),
 			     "schedule '%s': unknown time zone '%s'; use an IANA "
 			     "name such as Europe/London or UTC", s->id, s->timezone);
+	if (!strspn(w + strspn(w, " "), "abcdefghijklmnopqrstuvwxyz"))
+		policy_error(L, policy_attr_loc(L, s->loc, "task", 0), "schedule "
+			     "'%s' has no task; write scan, integrity or report",
+			     s->id);
 	while (*w) {
 		size_t len;
 
@@ -935,7 +1024,7 @@ static void check_crm(struct policy_loader *L)
 		if (first)
 			policy_error(L, policy_attr_loc(L, s->loc, "role", 0),
 				     "source '%s' is a second CRM (the first is '%s'); "
-				     "exactly one source may have role=\"crm\"",
+				     "at most one source may have role=\"crm\"",
 				     s->id, first->id);
 		else
 			first = s;

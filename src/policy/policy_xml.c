@@ -13,6 +13,7 @@
 #include "policy/policy_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
@@ -164,7 +165,7 @@ static double attr_num(struct build *b, xmlNode *n, const char *name,
 		return dflt;
 	errno = 0;
 	d = strtod(v, &end);
-	if (errno || end == v || *end) {
+	if (errno || end == v || *end || !isfinite(d)) {
 		policy_error(b->L, policy_attr_loc(b->L, node_loc(b->t, n), name, 0),
 			     "'%s' is not a number", v);
 		return dflt;
@@ -284,10 +285,25 @@ static void build_location(struct build *b, struct source *s, xmlNode *n)
 	s->table = attr(b, n, "table");
 	s->query = attr(b, n, "query");
 	s->record_path = attr(b, n, "record");
-	s->csv.delimiter = parse_char_attr(attr(b, n, "delimiter"), ',');
-	s->csv.quote = parse_char_attr(attr(b, n, "quote"), '"');
+	const char *delim = attr(b, n, "delimiter"), *quote = attr(b, n, "quote");
+
+	s->csv.delimiter = parse_char_attr(delim, ',');
+	s->csv.quote = parse_char_attr(quote, '"');
 	s->csv.skip_initial_space = attr_bool(b, n, "skip-initial-space", false);
 	s->csv.header = attr_bool(b, n, "header", true);
+	s->csv.given = delim || quote ||
+		       xmlHasProp(n, (const xmlChar *)"skip-initial-space") ||
+		       xmlHasProp(n, (const xmlChar *)"header");
+	/* one ASCII byte, "tab", or (for the quote only) "none" */
+	if ((delim && (!strcmp(delim, "none") ||
+		       (strcmp(delim, "tab") && (unsigned char)delim[0] > 127))) ||
+	    (quote && strcmp(quote, "tab") && strcmp(quote, "none") &&
+	     (unsigned char)quote[0] > 127) ||
+	    (s->csv.delimiter && s->csv.delimiter == s->csv.quote))
+		policy_error(b->L, node_loc(b->t, n), "source '%s': the delimiter "
+			     "must be one ASCII character or \"tab\", the quote one "
+			     "ASCII character, \"tab\" or \"none\", and they must "
+			     "differ", s->id);
 }
 
 static enum field_type parse_field_type(const char *v)
@@ -330,6 +346,7 @@ static void build_field(struct build *b, struct source *s, xmlNode *n)
 {
 	struct source_field *f = PUSH(b, s->fields, s->n_fields);
 	const char *attribute;
+	uint64_t col;
 
 	if (!f)
 		return;
@@ -338,7 +355,14 @@ static void build_field(struct build *b, struct source *s, xmlNode *n)
 	f->type = parse_field_type(attr(b, n, "type"));
 	f->format = attr(b, n, "format");
 	f->path = attr(b, n, "path");
-	f->column = (unsigned)attr_u64(b, n, "column", 0);
+	col = attr_u64(b, n, "column", 0);
+	if (col > LIMIT_COLUMNS) {
+		policy_error(b->L, policy_attr_loc(b->L, f->loc, "column", 0),
+			     "field '%s': column %llu is beyond the limit of %d "
+			     "columns", f->name, (unsigned long long)col, LIMIT_COLUMNS);
+		col = 0;
+	}
+	f->column = (unsigned)col;
 	f->required = attr_bool(b, n, "required", false);
 	attribute = attr(b, n, "attribute");
 	if (attribute)
@@ -482,7 +506,7 @@ static double *parse_numbers(struct build *b, xmlNode *n, const char *name,
 
 		errno = 0;
 		out[i] = strtod(w[i], &end);
-		if (errno || end == w[i] || *end) {
+		if (errno || end == w[i] || *end || !isfinite(out[i])) {
 			policy_error(b->L, policy_attr_loc(b->L, node_loc(b->t, n),
 							   name, 0),
 				     "%s: '%s' is not a number", name, w[i]);
@@ -507,15 +531,19 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 	for (size_t i = 0; method && i < ARRAY_SIZE(compare_names); i++)
 		if (!strcmp(method, compare_names[i]))
 			c->method = (enum compare_method)i;
+	c->levels_text = attr(b, n, "levels");
 	c->levels = parse_numbers(b, n, "levels", &c->n_levels);
 	c->tf_adjust = attr_bool(b, n, "tf-adjust", false);
 	c->m = parse_numbers(b, n, "m", &nm);
 	c->u = parse_numbers(b, n, "u", &nu);
 	c->n_mu = nm;
-	if (nm != nu || (c->m == NULL) != (c->u == NULL))
+	if (nm != nu || (c->m == NULL) != (c->u == NULL)) {
 		policy_error(b->L, c->loc, "compare on '%s': m and u must both be "
 			     "given, with one value per level (m has %zu, u has %zu)",
 			     c->attribute_id, nm, nu);
+		c->m = c->u = NULL;
+		c->n_mu = 0;
+	}
 	c->says = attr(b, n, "says");
 }
 

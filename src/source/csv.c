@@ -106,6 +106,12 @@ struct csv_reader {
 	size_t rec_start;	/* buffer offset of the record's first byte */
 	bool rdrop;		/* the record is too long: keep none of it */
 
+	/* parse_plain's search: the block at mbase, and the bits of it not
+	 * yet consumed (valid until the buffer changes or a quote opens). */
+	size_t mbase;
+	uint64_t mbits;
+	bool mvalid;
+
 	/*
 	 * The field being read.  Its text so far is buf[fs..w); the input
 	 * from seg to pos is still to be appended to it (slid left over the
@@ -160,6 +166,15 @@ static inline size_t scan_find(const struct scan_set *s, const char *buf,
 		pos += 32;
 	}
 	return len;
+}
+
+/* Bit i set if p[i] is in the set, for the 64 bytes at p. */
+static inline uint64_t scan_mask64(const struct scan_set *s, const char *p)
+{
+	return (uint64_t)scan_mask(s, p) |
+	       (uint64_t)scan_mask(s, p + 16) << 16 |
+	       (uint64_t)scan_mask(s, p + 32) << 32 |
+	       (uint64_t)scan_mask(s, p + 48) << 48;
 }
 
 /* Offset of the first byte >= 0x80 or NUL in buf[pos..len), or len. */
@@ -226,6 +241,32 @@ static inline size_t scan_find(const struct scan_set *s, const char *buf,
 		pos += 8;
 	}
 	return len;
+}
+
+/* 0x80 in each byte of v that is zero, exactly (no borrow between bytes). */
+static inline uint64_t word_zeros_exact(uint64_t v)
+{
+	return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
+}
+
+static inline uint64_t scan_mask64(const struct scan_set *s, const char *p)
+{
+	uint64_t mask = 0;
+
+	for (int i = 0; i < 8; i++) {
+		uint64_t v, m;
+
+		memcpy(&v, p + 8 * i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		v = __builtin_bswap64(v);
+#endif
+		m = word_zeros_exact(v ^ s->a) | word_zeros_exact(v ^ s->b) |
+		    word_zeros_exact(v ^ s->c);
+		/* Gather the eight flag bits into one byte (no carries: the
+		 * partial products never overlap). */
+		mask |= ((m >> 7) * 0x0102040810204080ull >> 56) << (8 * i);
+	}
+	return mask;
 }
 
 static size_t scan_weird(const char *buf, size_t pos, size_t len)
@@ -492,64 +533,151 @@ static bool line_is_blank(const struct csv_reader *r, size_t fs, size_t end,
 }
 
 /*
- * Start of field and unquoted fields: the hot loop.  Options are copied to
- * locals because every store through buf (a char pointer) could otherwise
- * change them as far as the compiler knows.
+ * Store an unquoted field if nothing about it needs a second look (limits,
+ * non-ASCII text, a full array); false sends it to field_end.
+ */
+static inline bool field_fast(struct csv_reader *r, char *data, size_t n,
+			      size_t fe, uint64_t raw)
+{
+	struct csv_record *rec = &r->rec;
+	struct csv_field *f;
+
+	if (rec->n >= r->fcap || rec->columns >= r->max_columns ||
+	    raw > r->max_field || r->weird < fe ||
+	    r->origin + fe - rec->offset > r->max_record)
+		return false;
+	f = &rec->fields[rec->n++];
+	rec->columns++;
+	data[n] = '\0';
+	f->data = data;
+	f->len = n;
+	f->quoted = false;
+	return true;
+}
+
+/* Bits of the set in the 64 bytes at base, none at or past len. */
+static inline uint64_t block_mask(const struct scan_set *s, const char *buf,
+				  size_t base, size_t len)
+{
+	uint64_t bits = scan_mask64(s, buf + base);
+
+	return len - base < 64 ? bits & ((1ull << (len - base)) - 1) : bits;
+}
+
+/*
+ * Where parse_plain's search resumes: the 64-byte block it stopped in, with
+ * the bits before pos cleared, or a fresh block at pos.
+ */
+static void block_resume(const struct csv_reader *r, size_t pos,
+			 size_t *base, uint64_t *bits)
+{
+	if (r->mvalid && pos >= r->mbase && pos - r->mbase < 64) {
+		*base = r->mbase;
+		*bits = r->mbits & (~0ull << (pos - r->mbase));
+	} else {
+		*base = pos;
+		*bits = pos < r->len ? block_mask(&r->plain, r->buf, pos, r->len)
+				     : 0;
+	}
+}
+
+/* parse_plain ran out of input, inside a field or before one. */
+static int plain_more(struct csv_reader *r, bool in_field, size_t fs,
+		      uint64_t fstart)
+{
+	r->pos = r->len;
+	r->mvalid = false;
+	r->state = in_field ? PS_UNQUOTED : PS_START;
+	if (in_field) {
+		r->fs = fs;
+		r->fs_abs = fstart;
+		r->fline = r->line;
+	}
+	return STEP_MORE;
+}
+
+/* The LF at t ends an unquoted field that started at fs. */
+static int plain_line_end(struct csv_reader *r, size_t fs, uint64_t fstart,
+			  size_t t)
+{
+	char *buf = r->buf;
+	size_t end = t > fs && buf[t - 1] == '\r' ? t - 1 : t;
+
+	r->pos = t + 1;
+	r->state = PS_START;
+	r->fs_abs = fstart;
+	r->fline = r->line;
+	record_end_line(r);
+	if (line_is_blank(r, fs, end, t))
+		return STEP_BLANK;
+	if (!field_fast(r, buf + fs, end - fs, end, r->origin + end - fstart) &&
+	    field_end(r, buf + fs, end - fs, false, end) < 0)
+		return STEP_NOMEM;
+	return STEP_RECORD;
+}
+
+/*
+ * Start of field and unquoted fields: the hot loop.  Delimiters, quotes and
+ * LFs of a 64-byte block are found at once as a bit mask, and each field
+ * then costs a count-trailing-zeros, a compare and four stores.  The mask
+ * survives from one record to the next.  Options are copied to locals
+ * because every store through buf (a char pointer) could otherwise change
+ * them as far as the compiler knows.
  */
 static int parse_plain(struct csv_reader *r)
 {
-	char *buf = r->buf;
+	char *const buf = r->buf;
 	const size_t len = r->len;
+	const uint64_t origin = r->origin;
 	const char delim = r->delim, quote = r->quote;
 	const bool quoting = r->quoting, skip_space = r->skip_space;
 	const struct scan_set set = r->plain;
-	size_t pos = r->pos, fs = r->fs, t, end;
-	char c;
+	bool in_field = r->state == PS_UNQUOTED;
+	size_t pos = r->pos, fs = r->fs, base, t;
+	uint64_t fstart = r->fs_abs, bits;
 
+	block_resume(r, pos, &base, &bits);
 	for (;;) {
-		if (r->state == PS_START) {
+		if (!in_field) {
 			while (skip_space && pos < len && buf[pos] == ' ')
 				pos++;
 			if (pos == len)
-				break;
+				return plain_more(r, false, fs, fstart);
 			if (quoting && buf[pos] == quote) {
+				r->mvalid = false;
 				quoted_begin(r, pos);
 				return STEP_SWITCH;
 			}
 			fs = pos;
-			field_begin(r, pos);
-			r->state = PS_UNQUOTED;
+			fstart = origin + pos;
+			in_field = true;
 		}
-		t = scan_find(&set, buf, pos, len);
-		if (t == len) {
-			pos = len;
-			break;
+		while (!bits) {
+			base += 64;
+			if (base >= len)
+				return plain_more(r, true, fs, fstart);
+			bits = block_mask(&set, buf, base, len);
 		}
-		c = buf[t];
+		t = base + (size_t)__builtin_ctzll(bits);
+		bits &= bits - 1;
 		pos = t + 1;
-		if (c == delim) {
-			if (field_end(r, buf + fs, t - fs, false, t) < 0)
-				return STEP_NOMEM;
-			r->state = PS_START;
-			continue;
-		}
-		if (c != '\n') {
+		if (buf[t] == delim) {
+			if (!field_fast(r, buf + fs, t - fs, t, origin + t - fstart)) {
+				r->fs_abs = fstart;
+				r->fline = r->line;
+				if (field_end(r, buf + fs, t - fs, false, t) < 0)
+					return STEP_NOMEM;
+			}
+			in_field = false;
+		} else if (buf[t] != '\n') {
 			record_flag(r, CSV_F_BARE_QUOTE, r->rec.columns, r->line);
-			continue;
+		} else {
+			r->mbase = base;
+			r->mbits = bits;
+			r->mvalid = true;
+			return plain_line_end(r, fs, fstart, t);
 		}
-		end = t > fs && buf[t - 1] == '\r' ? t - 1 : t;
-		r->pos = pos;
-		r->state = PS_START;
-		record_end_line(r);
-		if (line_is_blank(r, fs, end, t))
-			return STEP_BLANK;
-		if (field_end(r, buf + fs, end - fs, false, end) < 0)
-			return STEP_NOMEM;
-		return STEP_RECORD;
 	}
-	r->pos = pos;
-	r->fs = fs;
-	return STEP_MORE;
 }
 
 /* The quote at q closes the field; the byte after it is buffered. */

@@ -3,7 +3,7 @@
  *
  * The policy model, interned strings and per-record scratch space come from
  * arenas: many small allocations, freed all at once.  arena_reset() keeps the
- * first chunk so that a per-record scratch arena stops allocating once it has
+ * largest chunk so that a per-record scratch arena stops allocating once it has
  * seen the largest record, which keeps streaming memory flat.
  */
 #ifndef STEWARD_ARENA_H

@@ -27,13 +27,24 @@ int files_read(const char *path, size_t max, struct buf *out, struct diag *d)
 				(long long)st.st_size, max);
 	}
 	for (;;) {
+		size_t want = 65536, room = out->max - out->len;
 		ssize_t n;
 
-		if (buf_reserve(out, 65536)) {
+		/* never ask for more than the buffer may hold; one byte past
+		 * max + 1 tells a file that grew from one that fits */
+		if (want > max + 1)
+			want = max + 1;
+		if (want > room)
+			want = room;
+		if (want == 0 || buf_reserve(out, want)) {
+			int nomem = buf_error(out) == ST_ERR_NOMEM;
+
 			close(fd);
-			return diag_set(d, pos, "out of memory reading the file");
+			return diag_set(d, pos, nomem ? "out of memory reading the file"
+					: "file is larger than the limit of %zu bytes",
+					max);
 		}
-		n = read(fd, out->data + out->len, 65536);
+		n = read(fd, out->data + out->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

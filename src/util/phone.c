@@ -723,8 +723,10 @@ enum phone_status phone_to_e164(const char *in, size_t len,
 	enum phone_status st;
 
 	buf_reset(out);
-	if (!in)
+	if (!in) {
+		in = "";
 		len = 0;
+	}
 	while (len > 0 && isspace((unsigned char)in[0])) {
 		in++;
 		len--;

@@ -360,8 +360,10 @@ enum postcode_status postcode_normalise(const char *in, size_t len,
 	size_t n, split;
 
 	buf_reset(out);
-	if (!in)
+	if (!in) {
+		in = "";
 		len = 0;
+	}
 	while (len > 0 && isspace((unsigned char)in[0])) {
 		in++;
 		len--;

@@ -301,6 +301,54 @@ static void semantic_checks_have_clear_messages(void **state)
 	expect_error("  <source id=\"s4\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\" "
 		     "header=\"false\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
 		     "so every field needs column=\"N\"");
+	/* found by reviewing the loader: m without u used to crash */
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" m=\"0.9 0.1\"/><block on=\"email\"/></identity>\n",
+		     "m and u must both be given");
+	expect_error("  <source id=\"s5\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\" "
+		     "delimiter=\"none\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
+		     "the delimiter must be one ASCII character");
+	expect_error("  <source id=\"s6\" kind=\"xml\" owner=\"sales\"><location path=\"x.xml\" "
+		     "record=\"/a/@b\" header=\"false\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
+		     "delimiter, quote, header and skip-initial-space apply to csv");
+	expect_error("  <source id=\"s7\" kind=\"xml\" owner=\"sales\"><location path=\"x.xml\" "
+		     "record=\"/a/@b\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
+		     "record path '/a/@b' must name elements only");
+	expect_error("  <attribute id=\"c\" type=\"boolean\" system-of-record=\"s9\" owner=\"sales\"/>\n"
+		     "  <source id=\"s9\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\"/>"
+		     "<key field=\"k\"/><field name=\"k\" attribute=\"c\" transform=\"bool\"/></source>\n"
+		     "  <compliance id=\"k\"><consent attribute=\"c\" opted-out=\"no\"/></compliance>\n",
+		     "so opted-out must be \"true\" or \"false\"");
+	expect_error("  <schedule id=\"s\" cron=\"@daily\" timezone=\"zone.tab\" task=\"scan\"/>\n",
+		     "unknown time zone 'zone.tab'");
+	expect_error("  <schedule id=\"s\" cron=\"@daily\" task=\"  \"/>\n",
+		     "schedule 's' has no task");
+	expect_error("  <schedule id=\"s\" cron=\"0 0 30 2 *\" task=\"scan\"/>\n",
+		     "the cron expression '0 0 30 2 *' never fires");
+	expect_error("  <survivorship attribute=\"phone\" order=\"  \"/>\n",
+		     "survivorship for 'phone' lists no strategy");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\"/><block on=\"soundex(email,3)\"/></identity>\n",
+		     "soundex takes only an attribute");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\"/><block on=\"prefix(email,3x)\"/></identity>\n",
+		     "prefix needs a length from 1 to 64");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\"/><compare attribute=\"email\" method=\"exact\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "a second comparison on 'email'");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"levenshtein\" levels=\"1 inf\"/><block on=\"email\"/></identity>\n",
+		     "levels: 'inf' is not a number");
+	expect_error("  <attribute id=\"name\" type=\"text\" system-of-record=\"s10\" owner=\"sales\"/>\n"
+		     "  <source id=\"s10\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\"/>"
+		     "<key field=\"k\"/><field name=\"k\" attribute=\"name\"/></source>\n"
+		     "  <trust source=\"crm\" attribute=\"name\" max=\"0.9\" min=\"0.1\" decay=\"P1Y\"/>\n",
+		     "source 'crm' does not map attribute 'name'");
+	expect_error("  <source id=\"s8\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\"/>"
+		     "<key field=\"k\"/><field name=\"k\" attribute=\"email\"/>"
+		     "<field name=\"j\" attribute=\"email\"/></source>\n",
+		     "source 's8' maps attribute 'email' twice");
 }
 
 static void refuses_doctype_before_parsing(void **state)

@@ -288,7 +288,7 @@ int crm_write(const struct world *w, int month, const char *path, struct truth *
 
 	if (ofile_open(&o, path) != 0)
 		return -1;
-	csv_row(o.f, month == 1 ? header1 : header2, GW_ARRAY_LEN(header1));
+	csv_row(&o, month == 1 ? header1 : header2, GW_ARRAY_LEN(header1));
 	for (uint32_t pos = 0; pos < ks->total[month]; pos++) {
 		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
 		unsigned copy = orig - ks->base[idx];
@@ -307,7 +307,7 @@ int crm_write(const struct world *w, int month, const char *path, struct truth *
 				rec.created, rec.updated,
 			};
 
-			csv_row(o.f, row, GW_ARRAY_LEN(row));
+			csv_row(&o, row, GW_ARRAY_LEN(row));
 		}
 		crm_truth(w, t, &p, copy, month, &rec, key);
 	}

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "outfile.h"
@@ -131,6 +132,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* Seconds on the monotonic clock, for --verbose timings only. */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int join(char *buf, size_t cap, const char *dir, const char *name)
 {
 	int n = snprintf(buf, cap, "%s/%s", dir, name);
@@ -182,8 +192,9 @@ static int write_sources(const struct world *w, int month, const char *dir,
 static int write_month(const struct world *w, const struct opts *o, int month)
 {
 	char dir[PATH_CAP], tdir[PATH_CAP], path[PATH_CAP];
-	struct ofile ids = { 0 }, defects = { 0 };
+	struct ofile ids = { .fd = -1 }, defects = { .fd = -1 };
 	struct truth t;
+	double t0 = now();
 	int rc = -1;
 
 	memset(&t, 0, sizeof(t));
@@ -198,10 +209,10 @@ static int write_month(const struct world *w, const struct opts *o, int month)
 	    join(path, sizeof(path), tdir, "defects.csv") != 0 ||
 	    ofile_open(&defects, path) != 0)
 		goto out;
-	t.ids = ids.f;
-	t.defects = defects.f;
-	fputs("source,record_key,entity\n", ids.f);
-	fputs("source,record_key,attribute,defect,detail\n", defects.f);
+	t.ids = &ids;
+	t.defects = &defects;
+	of_str(&ids, "source,record_key,entity\n");
+	of_str(&defects, "source,record_key,attribute,defect,detail\n");
 	if (write_sources(w, month, dir, &t) != 0 ||
 	    join(path, sizeof(path), tdir, "people.csv") != 0 ||
 	    truth_write_people(w, month, path) != 0)
@@ -211,8 +222,10 @@ static int write_month(const struct world *w, const struct opts *o, int month)
 		goto out;
 	if (ofile_commit(&ids) != 0 || ofile_commit(&defects) != 0)
 		goto out;
-	if (o->verbose)
+	if (o->verbose) {
 		truth_print_counts(&t, stderr, month);
+		fprintf(stderr, "month %d written in %.1f s\n", month, now() - t0);
+	}
 	rc = 0;
 out:
 	ofile_discard(&ids);
@@ -252,13 +265,17 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct world w;
+	double t0;
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
 	if (dir_ensure(o.out) != 0)
 		return 1;
+	t0 = now();
 	world_build(&w, o.seed, o.people);
+	if (o.verbose)
+		fprintf(stderr, "world built in %.1f s\n", now() - t0);
 	if (o.verbose)
 		fprintf(stderr, "people: %lu (month 2: %lu); records month 1/2: "
 			"crm %lu/%lu billing %lu/%lu marketing %lu/%lu support %lu\n",

@@ -115,7 +115,7 @@ int marketing_write(const struct world *w, int month, const char *path, struct t
 
 	if (ofile_open(&o, path) != 0)
 		return -1;
-	csv_row(o.f, header, GW_ARRAY_LEN(header));
+	csv_row(&o, header, GW_ARRAY_LEN(header));
 	for (uint32_t pos = 0; pos < ks->total[month]; pos++) {
 		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
 		unsigned copy = orig - ks->base[idx];
@@ -133,7 +133,7 @@ int marketing_write(const struct world *w, int month, const char *path, struct t
 				rec.consent_at, rec.source, rec.updated,
 			};
 
-			csv_row(o.f, row, GW_ARRAY_LEN(row));
+			csv_row(&o, row, GW_ARRAY_LEN(row));
 		}
 		truth_identity(t, "marketing", key, idx);
 		if (!t->defects)

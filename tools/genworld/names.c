@@ -313,23 +313,26 @@ static const struct {
 	{ "ż", "Ż", "z", "z" }, { "ō", "Ō", "o", "ou" }, { "ū", "Ū", "u", "uu" },
 };
 
-/* Index of the letters[] entry s starts with; *upper says which form. */
+/*
+ * Index of the letters[] entry s starts with; *upper says which form.
+ * Every entry is a two-byte sequence (or "SS", never matched as upper),
+ * so two byte compares do; this runs for every accented letter written.
+ */
 static int letter_at(const char *s, int *upper, size_t *len)
 {
-	if ((unsigned char)*s < 0x80)
+	if ((unsigned char)s[0] < 0x80 || !s[1])
 		return -1;
 	for (size_t i = 0; i < GW_ARRAY_LEN(letters); i++) {
-		size_t ll = strlen(letters[i].lower), ul = strlen(letters[i].upper);
+		const char *l = letters[i].lower, *u = letters[i].upper;
 
-		if (strncmp(s, letters[i].lower, ll) == 0) {
+		if (l[0] == s[0] && l[1] == s[1]) {
 			*upper = 0;
-			*len = ll;
+			*len = 2;
 			return (int)i;
 		}
-		if (ul > 1 && (unsigned char)letters[i].upper[0] >= 0x80 &&
-		    strncmp(s, letters[i].upper, ul) == 0) {
+		if (u[0] == s[0] && u[1] == s[1]) {
 			*upper = 1;
-			*len = ul;
+			*len = 2;
 			return (int)i;
 		}
 	}

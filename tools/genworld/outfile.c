@@ -5,8 +5,10 @@
  * directory and renamed into place only once it is complete and synced, so
  * a reader (or a `make demo` racing a regeneration) sees either the old
  * file or the new one, never half of one; a failed run leaves no partial
- * file behind.  Writing goes through stdio with a large buffer and errors
- * are checked once, at commit, from the stream's sticky error flag.  The
+ * file behind.  Errors
+ * are checked once, at commit, from a sticky error.  Writing goes through
+ * a plain 1 MiB buffer and write(2) rather than stdio: at two million
+ * people the per-call locking of fputs was a fifth of the run time.  The
  * CSV and XML helpers are the only places output is escaped.
  */
 #include "outfile.h"
@@ -15,8 +17,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define OFILE_BUFSIZE (1 << 20)
 
 int tmpname_reserve(char *tmp, size_t cap, const char *path)
 {
@@ -55,18 +55,49 @@ int tmpname_install(const char *tmp, const char *path)
 int ofile_open(struct ofile *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 	gw_copy(o->path, sizeof(o->path), path);
 	if (tmpname_reserve(o->tmp, sizeof(o->tmp), path) != 0)
 		return -1;
-	o->f = fopen(o->tmp, "wb");
-	if (!o->f) {
+	o->fd = open(o->tmp, O_WRONLY | O_TRUNC);
+	if (o->fd < 0) {
 		gw_error("%s: %s", o->tmp, strerror(errno));
 		ofile_discard(o);
 		return -1;
 	}
 	o->buf = gw_calloc(1, OFILE_BUFSIZE);
-	setvbuf(o->f, o->buf, _IOFBF, OFILE_BUFSIZE);
 	return 0;
+}
+
+void of_flush(struct ofile *o)
+{
+	size_t done = 0;
+
+	while (done < o->len && !o->err) {
+		ssize_t n = write(o->fd, o->buf + done, o->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->err = n < 0 ? errno : EIO;
+		else
+			done += (size_t)n;
+	}
+	o->len = 0;
+}
+
+void of_put(struct ofile *o, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = OFILE_BUFSIZE - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (o->len == OFILE_BUFSIZE)
+			of_flush(o);
+	}
 }
 
 int ofile_commit(struct ofile *o)
@@ -76,18 +107,14 @@ int ofile_commit(struct ofile *o)
 	 * file lost to a power cut is regenerated from the seed.  Syncing
 	 * gigabytes at --people 2000000 would double the run time.
 	 */
-	int bad = fflush(o->f) != 0 || ferror(o->f);
-	int err = errno;
-
-	if (fclose(o->f) != 0 && !bad) {
-		bad = 1;
-		err = errno;
-	}
-	o->f = NULL;
+	of_flush(o);
+	if (close(o->fd) != 0 && !o->err)
+		o->err = errno;
+	o->fd = -1;
 	free(o->buf);
 	o->buf = NULL;
-	if (bad) {
-		gw_error("%s: write failed: %s", o->path, strerror(err));
+	if (o->err) {
+		gw_error("%s: write failed: %s", o->path, strerror(o->err));
 		ofile_discard(o);
 		return -1;
 	}
@@ -101,9 +128,9 @@ int ofile_commit(struct ofile *o)
 
 void ofile_discard(struct ofile *o)
 {
-	if (o->f)
-		fclose(o->f);
-	o->f = NULL;
+	if (o->fd >= 0)
+		close(o->fd);
+	o->fd = -1;
 	free(o->buf);
 	o->buf = NULL;
 	if (o->tmp[0])
@@ -124,32 +151,37 @@ int dir_ensure(const char *path)
 	return -1;
 }
 
-void csv_field(FILE *f, const char *s)
+void csv_field(struct ofile *o, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
+			break;
+	if (!*p) {
+		of_put(o, s, (size_t)(p - s));
 		return;
 	}
-	putc('"', f);
+	of_char(o, '"');
 	for (; *s; s++) {
 		if (*s == '"')
-			putc('"', f);
-		putc(*s, f);
+			of_char(o, '"');
+		of_char(o, *s);
 	}
-	putc('"', f);
+	of_char(o, '"');
 }
 
-void csv_row(FILE *f, const char *const *fields, size_t n)
+void csv_row(struct ofile *o, const char *const *fields, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			putc(',', f);
-		csv_field(f, fields[i] ? fields[i] : "");
+			of_char(o, ',');
+		csv_field(o, fields[i] ? fields[i] : "");
 	}
-	putc('\n', f);
+	of_char(o, '\n');
 }
 
-void xml_text(FILE *f, const char *s)
+void xml_text(struct ofile *o, const char *s)
 {
 	const char *run = s;
 
@@ -172,9 +204,9 @@ void xml_text(FILE *f, const char *s)
 		default:
 			continue;
 		}
-		fwrite(run, 1, (size_t)(s - run), f);
-		fputs(rep, f);
+		of_put(o, run, (size_t)(s - run));
+		of_str(o, rep);
 		run = s + 1;
 	}
-	fputs(run, f);
+	of_str(o, run);
 }

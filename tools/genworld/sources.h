@@ -6,6 +6,7 @@
 #ifndef GW_SOURCES_H
 #define GW_SOURCES_H
 
+#include "outfile.h"
 #include "world.h"
 
 #define KEY_CAP 16
@@ -13,8 +14,8 @@
 
 /* Sink for truth/identities.csv and truth/defects.csv (either may be NULL). */
 struct truth {
-	FILE *ids;
-	FILE *defects;
+	struct ofile *ids;
+	struct ofile *defects;
 	struct {
 		const char *source, *defect;
 		unsigned long n;

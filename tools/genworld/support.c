@@ -122,52 +122,52 @@ static void ticket_make(const struct world *w, const struct person *p, unsigned 
 	}
 }
 
-static void put_elem(FILE *f, const char *indent, const char *tag, const char *text)
+static void put_elem(struct ofile *f, const char *indent, const char *tag, const char *text)
 {
-	fputs(indent, f);
-	putc('<', f);
-	fputs(tag, f);
-	putc('>', f);
+	of_str(f, indent);
+	of_char(f, '<');
+	of_str(f, tag);
+	of_char(f, '>');
 	xml_text(f, text);
-	fputs("</", f);
-	fputs(tag, f);
-	fputs(">\n", f);
+	of_str(f, "</");
+	of_str(f, tag);
+	of_str(f, ">\n");
 }
 
-static void ticket_xml(FILE *f, const char *key, const struct ticket *tk)
+static void ticket_xml(struct ofile *f, const char *key, const struct ticket *tk)
 {
 	char opened[24], updated[24];
 
 	cal_stamp(opened, tk->opened, 1);
 	cal_stamp(updated, tk->updated, 1);
-	fputs("    <ticket id=\"", f);
-	fputs(key, f);
-	fputs("\" opened=\"", f);
-	fputs(opened, f);
-	fputs("\" updated=\"", f);
-	fputs(updated, f);
-	fputs("\">\n", f);
-	fputs("      <customer>\n", f);
+	of_str(f, "    <ticket id=\"");
+	of_str(f, key);
+	of_str(f, "\" opened=\"");
+	of_str(f, opened);
+	of_str(f, "\" updated=\"");
+	of_str(f, updated);
+	of_str(f, "\">\n");
+	of_str(f, "      <customer>\n");
 	put_elem(f, "        ", "name", tk->name);
 	if (tk->email[0])
 		put_elem(f, "        ", "email", tk->email);
 	if (tk->phone[0]) {
 		if (tk->verified) {
-			fputs("        <phone verified=\"true\" verified-on=\"", f);
-			fputs(tk->verified_on, f);
-			fputs("\">", f);
+			of_str(f, "        <phone verified=\"true\" verified-on=\"");
+			of_str(f, tk->verified_on);
+			of_str(f, "\">");
 		} else {
-			fputs("        <phone verified=\"false\">", f);
+			of_str(f, "        <phone verified=\"false\">");
 		}
 		xml_text(f, tk->phone);
-		fputs("</phone>\n", f);
+		of_str(f, "</phone>\n");
 	}
 	put_elem(f, "        ", "country", tk->country);
-	fputs("      </customer>\n", f);
+	of_str(f, "      </customer>\n");
 	put_elem(f, "      ", "subject", tk->subject);
 	put_elem(f, "      ", "status", tk->status);
 	put_elem(f, "      ", "channel", tk->channel);
-	fputs("    </ticket>\n", f);
+	of_str(f, "    </ticket>\n");
 }
 
 /* The CRM and billing records still holding the old number this month. */
@@ -228,15 +228,15 @@ int support_write(const struct world *w, int month, const char *xml_path, struct
 	struct person p;
 	uint32_t last = UINT32_MAX;
 	int64_t times[MAX_TICKETS];
-	FILE *f = NULL;
+	struct ofile *f = NULL;
 
 	if (xml_path) {
 		if (ofile_open(&o, xml_path) != 0)
 			return -1;
-		f = o.f;
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		f = &o;
+		of_str(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		      "<support-export generated=\"2026-10-31T06:00:00Z\" system=\"HelpDesk 7\">\n"
-		      "  <tickets>\n", f);
+		      "  <tickets>\n");
 	}
 	t->support_newest = 0;
 	for (uint32_t pos = 0; pos < ks->total[1]; pos++) {
@@ -260,6 +260,6 @@ int support_write(const struct world *w, int month, const char *xml_path, struct
 	}
 	if (!f)
 		return 0;
-	fputs("  </tickets>\n</support-export>\n", f);
+	of_str(f, "  </tickets>\n</support-export>\n");
 	return ofile_commit(&o);
 }

@@ -22,12 +22,12 @@ void truth_identity(struct truth *t, const char *source, const char *key, uint32
 	if (!t || !t->ids)
 		return;
 	key_person(entity, sizeof(entity), idx);
-	fputs(source, t->ids);
-	putc(',', t->ids);
-	fputs(key, t->ids);
-	putc(',', t->ids);
-	fputs(entity, t->ids);
-	putc('\n', t->ids);
+	of_str(t->ids, source);
+	of_char(t->ids, ',');
+	of_str(t->ids, key);
+	of_char(t->ids, ',');
+	of_str(t->ids, entity);
+	of_char(t->ids, '\n');
 }
 
 static void count_defect(struct truth *t, const char *source, const char *defect)
@@ -95,7 +95,7 @@ int truth_write_people(const struct world *w, int month, const char *path)
 
 	if (ofile_open(&o, path) != 0)
 		return -1;
-	csv_row(o.f, header, GW_ARRAY_LEN(header));
+	csv_row(&o, header, GW_ARRAY_LEN(header));
 	for (uint32_t idx = 0; idx < w->n[month]; idx++) {
 		char entity[KEY_CAP], phone[PHONE_CAP];
 
@@ -111,7 +111,7 @@ int truth_write_people(const struct world *w, int month, const char *path)
 				p.consent[month] ? "true" : "false",
 			};
 
-			csv_row(o.f, row, GW_ARRAY_LEN(row));
+			csv_row(&o, row, GW_ARRAY_LEN(row));
 		}
 	}
 	return ofile_commit(&o);
@@ -128,8 +128,10 @@ int truth_write_drift(const struct truth *t, const char *path)
 		cal_date(newest, (long)(t->support_newest / CAL_DAY));
 	else
 		gw_copy(newest, sizeof(newest), "none (no tickets)");
-	fputs("source,kind,detail\n", o.f);
-	fputs("crm,column_renamed,phone_number -> phone\n", o.f);
-	fprintf(o.f, "support,feed_stalled,newest update %s\n", newest);
+	of_str(&o, "source,kind,detail\n");
+	of_str(&o, "crm,column_renamed,phone_number -> phone\n");
+	of_str(&o, "support,feed_stalled,newest update ");
+	of_str(&o, newest);
+	of_char(&o, '\n');
 	return ofile_commit(&o);
 }

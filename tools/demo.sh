@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# demo.sh STEWARD: the main job, as far as steward does it so far, on the
+# sample company in samples/ with the policies in policies/.
+set -euo pipefail
+steward=${1:-build/steward}
+cd "$(dirname "$0")/.."
+mkdir -p reports
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "steward check: are the policies valid?"
+"$steward" check --policies policies
+
+say "steward explain: the governance handbook (written to reports/handbook.md)"
+"$steward" explain --policies policies > reports/handbook.md
+sed -n '1,/^## Sources/p' reports/handbook.md | sed '$d'
+
+for month in samples samples/next-month; do
+  for src in crm billing support marketing; do
+    say "steward peek $src --data $month"
+    "$steward" peek "$src" --policies policies --data "$month" --limit 5
+    "$steward" peek "$src" --policies policies --data "$month" --count
+  done
+done
+say "done: the handbook is in reports/handbook.md"
