@@ -56,10 +56,12 @@ deps:
 $(BUILD)/libsteward.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/steward: $(CLI_OBJ) $(BUILD)/libsteward.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsteward.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsteward.a $(LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -70,24 +72,28 @@ $(BUILD)/obj/%.o: %.c
 # validates against exactly the XSD it was built with.
 $(BUILD)/gen/schema_xsd.c: policies/schema/steward.xsd tools/embed.sh
 	@mkdir -p $(@D)
-	bash tools/embed.sh policy_schema_xsd $< > $@
+	@bash tools/embed.sh policy_schema_xsd $< > $@
 
 $(BUILD)/obj/gen/schema_xsd.o: $(BUILD)/gen/schema_xsd.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(GEN_BIN): $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
-	$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ -lsqlite3 -lm
 
 # --- tests ---------------------------------------------------------------
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsteward.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsteward.a $(LIBS) -lcmocka $(LDFLAGS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsteward.a $(LIBS) -lcmocka $(LDFLAGS)
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsteward.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsteward.a $(LIBS) $(LDFLAGS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsteward.a $(LIBS) $(LDFLAGS)
 
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <strings.h>
 
 #include "source/reader.h"
 #include "util/arena.h"
@@ -160,6 +161,30 @@ static void print_table(struct peek *pk, struct buf *out)
 	xfree(w);
 }
 
+/* Declared fields the data does not have: the first sign of a renamed or
+ * dropped column.  (For XML, the paths seen in the first records.) */
+static void print_missing_fields(const struct source *s, const struct reader *r)
+{
+	const char *const *cols;
+	size_t n = reader_columns(r, &cols);
+
+	if (!n || (s->kind == SOURCE_CSV && !s->csv.header))
+		return;
+	for (size_t f = 0; f < s->n_fields; f++) {
+		const struct source_field *sf = &s->fields[f];
+		const char *want = s->kind == SOURCE_XML && sf->path ? sf->path : sf->name;
+		bool found = false;
+
+		for (size_t c = 0; c < n && !found; c++)
+			found = !strcmp(cols[c], want) ||
+				(s->kind == SOURCE_CSV && !strcasecmp(cols[c], want));
+		if (!found)
+			fprintf(stderr, "%s: declared field '%s' is not in the data%s\n",
+				s->resolved_path, want, s->kind == SOURCE_XML ?
+				" (in the records read)" : "");
+	}
+}
+
 static void print_problems(const struct source *s, const struct reader_stats *st)
 {
 	size_t shown = 0;
@@ -241,8 +266,10 @@ static int peek_run(struct peek_opts *o, const struct source *s)
 		if (cli_write(out.data, out.len))
 			rc = ST_ERR;
 	}
-	if (r)
+	if (r) {
+		print_missing_fields(s, r);
 		print_problems(s, reader_stats(r));
+	}
 	if (d.set)
 		cli_print_diag(&d);
 	else if (rc == ST_ERR_NOMEM)

@@ -657,11 +657,11 @@ static enum transform_status tx_one(const struct transform *t,
 		break;
 	case TX_BOOL: return tx_bool(v, out, why);
 	case TX_EMAIL:
-		buf_add(out, v->data, v->len);
-		buf_trim(out);
-		swap_bufs(v, out);
-		buf_reset(out);
+		/* lower-case, then trim: the same result (case mapping never
+		 * makes or removes ASCII space), and v stays untouched if the
+		 * step fails, as transform_apply promises */
 		utf8_lower(v->data, v->len, out);
+		buf_trim(out);
 		break;
 	case TX_E164: return tx_e164(t, ctx, v, out, why);
 	case TX_POSTCODE: return tx_postcode(t, ctx, v, out, why);

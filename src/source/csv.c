@@ -103,6 +103,8 @@ struct csv_reader {
 	/* The record being read; its fields point into buf or at empty. */
 	struct csv_record rec;
 	size_t fcap;
+	size_t fast_max;	/* min(fcap, max_columns): see field_fast */
+	size_t extra;		/* columns dropped past max_columns */
 	size_t rec_start;	/* buffer offset of the record's first byte */
 	bool rdrop;		/* the record is too long: keep none of it */
 
@@ -177,11 +179,29 @@ static inline uint64_t scan_mask64(const struct scan_set *s, const char *p)
 	       (uint64_t)scan_mask(s, p + 48) << 48;
 }
 
-/* Offset of the first byte >= 0x80 or NUL in buf[pos..len), or len. */
+/*
+ * Offset of the first byte >= 0x80 or NUL in buf[pos..len), or len.  Runs
+ * over ASCII text 64 bytes at a time; padding NULs past len only stop the
+ * fast loop early.
+ */
 static size_t scan_weird(const char *buf, size_t pos, size_t len)
 {
 	const __m128i zero = _mm_setzero_si128();
 
+	while (pos < len) {
+		const __m128i *p = (const __m128i *)(buf + pos);
+		__m128i v0 = _mm_loadu_si128(p), v1 = _mm_loadu_si128(p + 1);
+		__m128i v2 = _mm_loadu_si128(p + 2), v3 = _mm_loadu_si128(p + 3);
+		__m128i any = _mm_or_si128(_mm_or_si128(v0, v1),
+					   _mm_or_si128(v2, v3));
+		__m128i low = _mm_min_epu8(_mm_min_epu8(v0, v1),
+					   _mm_min_epu8(v2, v3));
+
+		if (_mm_movemask_epi8(any) |
+		    _mm_movemask_epi8(_mm_cmpeq_epi8(low, zero)))
+			break;
+		pos += 64;
+	}
 	while (pos < len) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(buf + pos));
 		unsigned bits = (unsigned)_mm_movemask_epi8(v) |
@@ -383,6 +403,13 @@ static void record_flag(struct csv_reader *r, unsigned flags, size_t col,
 	r->rec.flags |= flags;
 }
 
+/* The column being read: rec.columns is only set when the record ends,
+ * which keeps one counter out of the hot loop. */
+static inline size_t record_col(const struct csv_reader *r)
+{
+	return r->rec.n + r->extra;
+}
+
 static void record_empty(struct csv_reader *r)
 {
 	for (size_t i = 0; i < r->rec.n; i++) {
@@ -397,6 +424,7 @@ static void record_begin(struct csv_reader *r)
 
 	rec->n = 0;
 	rec->columns = 0;
+	r->extra = 0;
 	rec->line = r->line;
 	rec->end_line = r->line;
 	rec->offset = r->origin + r->pos;
@@ -449,9 +477,12 @@ static int field_store(struct csv_reader *r, char *data, size_t n,
 {
 	struct csv_field *f;
 
-	if (r->rec.n == r->fcap &&
-	    xgrow(&r->rec.fields, &r->fcap, r->rec.n + 1, sizeof(*f)) < 0)
-		return ST_ERR_NOMEM;
+	if (r->rec.n == r->fcap) {
+		if (xgrow(&r->rec.fields, &r->fcap, r->rec.n + 1, sizeof(*f)))
+			return ST_ERR_NOMEM;
+		r->fast_max = r->fcap < r->max_columns ? r->fcap
+						       : r->max_columns;
+	}
 	f = &r->rec.fields[r->rec.n++];
 	f->data = data;
 	f->len = n;
@@ -469,7 +500,7 @@ static int field_end(struct csv_reader *r, char *data, size_t n, bool quoted,
 		     size_t fe)
 {
 	struct csv_record *rec = &r->rec;
-	size_t col = rec->columns++;
+	size_t col = record_col(r);
 	uint64_t fe_abs = r->origin + fe;
 	bool keep = true;
 
@@ -483,6 +514,7 @@ static int field_end(struct csv_reader *r, char *data, size_t n, bool quoted,
 	}
 	if (col >= r->max_columns) {
 		record_flag(r, CSV_F_TOO_MANY_COLUMNS, col, r->fline);
+		r->extra++;
 		keep = false;
 	} else {
 		if (keep && fe_abs - r->fs_abs > r->max_field) {
@@ -528,26 +560,38 @@ static void quoted_begin(struct csv_reader *r, size_t at)
 static bool line_is_blank(const struct csv_reader *r, size_t fs, size_t end,
 			  size_t t)
 {
-	return r->rec.columns == 0 && end == fs &&
+	return record_col(r) == 0 && end == fs &&
 	       r->fs_abs == r->rec.offset && r->origin + t - r->fs_abs <= 1;
 }
 
 /*
- * Store an unquoted field if nothing about it needs a second look (limits,
- * non-ASCII text, a full array); false sends it to field_end.
+ * The first field end (buffer offset) that field_fast must not handle: one
+ * past the next non-ASCII byte, or past the end allowed by max_record.
+ */
+static size_t field_fast_stop(const struct csv_reader *r)
+{
+	uint64_t most = r->rec.offset + r->max_record + 1;
+	size_t stop = r->weird + 1;
+
+	if (most <= r->origin)
+		return 0;
+	return most - r->origin < stop ? (size_t)(most - r->origin) : stop;
+}
+
+/*
+ * Store an unquoted field ending at fe, with raw input bytes, if nothing
+ * about it needs a second look (limits, non-ASCII text, a full array);
+ * false sends it to field_end.
  */
 static inline bool field_fast(struct csv_reader *r, char *data, size_t n,
-			      size_t fe, uint64_t raw)
+			      size_t fe, uint64_t raw, size_t stop)
 {
 	struct csv_record *rec = &r->rec;
 	struct csv_field *f;
 
-	if (rec->n >= r->fcap || rec->columns >= r->max_columns ||
-	    raw > r->max_field || r->weird < fe ||
-	    r->origin + fe - rec->offset > r->max_record)
+	if (fe >= stop || rec->n >= r->fast_max || raw > r->max_field)
 		return false;
 	f = &rec->fields[rec->n++];
-	rec->columns++;
 	data[n] = '\0';
 	f->data = data;
 	f->len = n;
@@ -610,7 +654,8 @@ static int plain_line_end(struct csv_reader *r, size_t fs, uint64_t fstart,
 	record_end_line(r);
 	if (line_is_blank(r, fs, end, t))
 		return STEP_BLANK;
-	if (!field_fast(r, buf + fs, end - fs, end, r->origin + end - fstart) &&
+	if (!field_fast(r, buf + fs, end - fs, end, r->origin + end - fstart,
+			field_fast_stop(r)) &&
 	    field_end(r, buf + fs, end - fs, false, end) < 0)
 		return STEP_NOMEM;
 	return STEP_RECORD;
@@ -633,7 +678,7 @@ static int parse_plain(struct csv_reader *r)
 	const bool quoting = r->quoting, skip_space = r->skip_space;
 	const struct scan_set set = r->plain;
 	bool in_field = r->state == PS_UNQUOTED;
-	size_t pos = r->pos, fs = r->fs, base, t;
+	size_t pos = r->pos, fs = r->fs, base, t, stop = field_fast_stop(r);
 	uint64_t fstart = r->fs_abs, bits;
 
 	block_resume(r, pos, &base, &bits);
@@ -662,15 +707,17 @@ static int parse_plain(struct csv_reader *r)
 		bits &= bits - 1;
 		pos = t + 1;
 		if (buf[t] == delim) {
-			if (!field_fast(r, buf + fs, t - fs, t, origin + t - fstart)) {
+			if (!field_fast(r, buf + fs, t - fs, t, origin + t - fstart,
+					stop)) {
 				r->fs_abs = fstart;
 				r->fline = r->line;
 				if (field_end(r, buf + fs, t - fs, false, t) < 0)
 					return STEP_NOMEM;
+				stop = field_fast_stop(r);
 			}
 			in_field = false;
 		} else if (buf[t] != '\n') {
-			record_flag(r, CSV_F_BARE_QUOTE, r->rec.columns, r->line);
+			record_flag(r, CSV_F_BARE_QUOTE, record_col(r), r->line);
 		} else {
 			r->mbase = base;
 			r->mbits = bits;
@@ -747,7 +794,7 @@ static int parse_quoted(struct csv_reader *r)
 static int tail_end(struct csv_reader *r, size_t end)
 {
 	if (r->origin + end > r->tail_abs)
-		record_flag(r, CSV_F_TEXT_AFTER_QUOTE, r->rec.columns, r->qline);
+		record_flag(r, CSV_F_TEXT_AFTER_QUOTE, record_col(r), r->qline);
 	field_move(r, end);
 	return field_end(r, r->buf + r->fs, r->w - r->fs, true, end);
 }
@@ -806,7 +853,7 @@ static int parse_finish(struct csv_reader *r)
 
 	switch (r->state) {
 	case PS_START:
-		if (r->rec.columns == 0 && r->pos == r->rec_start)
+		if (record_col(r) == 0 && r->pos == r->rec_start)
 			return 0;
 		field_begin(r, len);
 		rc = field_end(r, r->buf + len, 0, false, len);
@@ -815,7 +862,7 @@ static int parse_finish(struct csv_reader *r)
 		rc = field_end(r, r->buf + r->fs, len - r->fs, false, len);
 		break;
 	case PS_QUOTED:
-		record_flag(r, CSV_F_UNTERMINATED_QUOTE, r->rec.columns,
+		record_flag(r, CSV_F_UNTERMINATED_QUOTE, record_col(r),
 			    r->fline);
 		field_move(r, len);
 		rc = field_end(r, r->buf + r->fs, r->w - r->fs, true, len);
@@ -864,7 +911,7 @@ static void reader_discard(struct csv_reader *r)
 	if (r->rdrop)
 		from = r->rec_start;
 	else if (r->state != PS_START &&
-		 (r->rec.columns >= r->max_columns ||
+		 (record_col(r) >= r->max_columns ||
 		  end - r->fs_abs > (uint64_t)r->max_field + 1))
 		from = r->fs;
 	else
@@ -1115,6 +1162,7 @@ int csv_reader_next(struct csv_reader *r, struct csv_record **rec)
 		if (reader_refill(r) < 0)
 			return r->err;
 	}
+	r->rec.columns = record_col(r);
 	*rec = &r->rec;
 	return 1;
 }

@@ -117,8 +117,10 @@ static void bill_month(struct rng *r, const struct world *w, const struct person
 {
 	unsigned st = p->status[month];
 	int day = copy ? (int)rng_range(r, 1, 28) : p->cycle_day;
-	long closed_inv = rng_range(r, cal_days(2019, 1, 1), cal_days(2026, 6, 30));
-	long closed_upd = rng_range(r, cal_days(2025, 11, 1), w->asof[1] - 10);
+	/* A closed account's final invoice, and its last change soon after:
+	 * never over three years old, so billing has no stale rows. */
+	long closed_inv = rng_range(r, cal_days(2024, 1, 1), cal_days(2026, 8, 31));
+	long closed_upd = closed_inv + rng_range(r, 1, 45);
 	int64_t stamp_off = rng_range(r, 6 * 3600L, 23 * 3600L);
 	struct rng rm;
 	long inv_day;
@@ -221,8 +223,8 @@ static int bill_rows(const struct world *w, int month, sqlite3_stmt *ins, struct
 	uint32_t last = UINT32_MAX;
 
 	for (uint32_t pos = 0; pos < ks->total[month]; pos++) {
-		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
-		unsigned copy = orig - ks->base[idx];
+		uint32_t ref = ks->order[pos], idx = REF_PERSON(ref);
+		unsigned copy = REF_COPY(ref);
 		struct bill_rec rec;
 		char key[KEY_CAP];
 

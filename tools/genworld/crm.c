@@ -290,8 +290,8 @@ int crm_write(const struct world *w, int month, const char *path, struct truth *
 		return -1;
 	csv_row(&o, month == 1 ? header1 : header2, GW_ARRAY_LEN(header1));
 	for (uint32_t pos = 0; pos < ks->total[month]; pos++) {
-		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
-		unsigned copy = orig - ks->base[idx];
+		uint32_t ref = ks->order[pos], idx = REF_PERSON(ref);
+		unsigned copy = REF_COPY(ref);
 		struct crm_rec rec;
 		char key[KEY_CAP];
 

@@ -261,6 +261,27 @@ static int write_months(const struct world *w, const struct opts *o)
 	return rc;
 }
 
+/* mkdir -p for --out: the month directories below it are made later. */
+static int out_dir_ensure(const char *out)
+{
+	char path[PATH_CAP];
+
+	if (strlen(out) >= sizeof(path)) {
+		gw_error("%s: path too long", out);
+		return -1;
+	}
+	gw_copy(path, sizeof(path), out);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		if (dir_ensure(path) != 0)
+			return -1;
+		*p = '/';
+	}
+	return dir_ensure(path);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -270,16 +291,15 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	if (dir_ensure(o.out) != 0)
-		return 1;
+	if (out_dir_ensure(o.out) != 0)
+		return 2;
 	t0 = now();
 	world_build(&w, o.seed, o.people);
 	if (o.verbose)
-		fprintf(stderr, "world built in %.1f s\n", now() - t0);
-	if (o.verbose)
-		fprintf(stderr, "people: %lu (month 2: %lu); records month 1/2: "
+		fprintf(stderr, "world built in %.1f s\n"
+			"people: %lu (month 2: %lu); records month 1/2: "
 			"crm %lu/%lu billing %lu/%lu marketing %lu/%lu support %lu\n",
-			(unsigned long)w.n[1], (unsigned long)w.n[2],
+			now() - t0, (unsigned long)w.n[1], (unsigned long)w.n[2],
 			(unsigned long)w.crm.total[1], (unsigned long)w.crm.total[2],
 			(unsigned long)w.bill.total[1], (unsigned long)w.bill.total[2],
 			(unsigned long)w.mkt.total[1], (unsigned long)w.mkt.total[2],

@@ -58,8 +58,12 @@ void gw_copy(char *dst, size_t cap, const char *s);
 #define atof(x) BANNED(atof)
 #undef gets
 #define gets(x) BANNED(gets)
+#undef gmtime
+#define gmtime(x) BANNED(gmtime)
 #undef localtime
 #define localtime(x) BANNED(localtime)
+#undef asctime
+#define asctime(x) BANNED(asctime)
 #undef ctime
 #define ctime(x) BANNED(ctime)
 

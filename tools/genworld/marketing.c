@@ -117,8 +117,8 @@ int marketing_write(const struct world *w, int month, const char *path, struct t
 		return -1;
 	csv_row(&o, header, GW_ARRAY_LEN(header));
 	for (uint32_t pos = 0; pos < ks->total[month]; pos++) {
-		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
-		unsigned copy = orig - ks->base[idx];
+		uint32_t ref = ks->order[pos], idx = REF_PERSON(ref);
+		unsigned copy = REF_COPY(ref);
 		struct mkt_rec rec;
 		char key[KEY_CAP];
 

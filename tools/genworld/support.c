@@ -240,8 +240,8 @@ int support_write(const struct world *w, int month, const char *xml_path, struct
 	}
 	t->support_newest = 0;
 	for (uint32_t pos = 0; pos < ks->total[1]; pos++) {
-		uint32_t orig = ks->order[pos], idx = keyspace_owner(ks, orig);
-		unsigned k = orig - ks->base[idx];
+		uint32_t ref = ks->order[pos], idx = REF_PERSON(ref);
+		unsigned k = REF_COPY(ref);
 		struct ticket tk;
 		char key[KEY_CAP];
 

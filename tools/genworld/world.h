@@ -9,7 +9,7 @@
 
 /* Month 1 is as of 2026-10-31, month 2 as of 2026-11-30. */
 #define MONTHS 2
-#define MAX_TICKETS 4
+#define MAX_TICKETS 4	/* copies fit the 2 bits of a REF */
 #define MAX_PEOPLE 5000000u
 
 enum status { ST_NONE, ST_CURRENT, ST_OVERDUE, ST_SUSPENDED, ST_CLOSED };
@@ -48,20 +48,24 @@ struct person {
 };
 
 /*
- * Where a source's records sit: a person's records have consecutive
- * "original" indices base[p] .. base[p+1]-1 (record copy 0 is the first);
- * order[] lists them in output order and pos[] is its inverse.  Records
- * of month 1 occupy positions 0 .. total[1]-1 in both months; people new
- * in month 2 add positions total[1] .. total[2]-1.
+ * Where a source's records sit.  A person's records have consecutive
+ * "original" indices base[p] .. base[p+1]-1 (record copy 0 first).
+ * order[] lists the records in output order, each as a reference
+ * (person << 2 | copy); pos[] maps original index to output position.
+ * Records of month 1 occupy positions 0 .. total[1]-1 in both months;
+ * people new in month 2 add positions total[1] .. total[2]-1.
  */
 struct keyspace {
 	uint32_t *base;
 	uint32_t *order;
 	uint32_t *pos;
-	uint32_t *owner;	/* original index -> person index */
 	uint32_t total[MONTHS + 1];
 	uint32_t npeople;
 };
+
+#define REF(person, copy) ((uint32_t)(person) << 2 | (uint32_t)(copy))
+#define REF_PERSON(ref) ((ref) >> 2)
+#define REF_COPY(ref) ((unsigned)((ref) & 3))
 
 struct pmeta {
 	uint8_t email_try, phone_try, new_try;
@@ -76,11 +80,9 @@ struct world {
 	struct keyspace crm, bill, mkt, tk;
 };
 
-int world_build(struct world *w, uint64_t seed, uint32_t people);
+void world_build(struct world *w, uint64_t seed, uint32_t people);
 void world_release(struct world *w);
 void world_person(const struct world *w, uint32_t idx, struct person *p);
-/* The person (index) an original record index belongs to. */
-uint32_t keyspace_owner(const struct keyspace *ks, uint32_t orig);
 /* Output position of a person's copy-th record. */
 uint32_t keyspace_pos(const struct keyspace *ks, uint32_t idx, unsigned copy);
 
