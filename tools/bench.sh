@@ -22,16 +22,19 @@ if [ ! -f "$world/.done" ]; then
     "$build/steward-genworld" --out "$world" --people "$people"
   touch "$world/.done"
 fi
-ls -l "$world" | awk 'NR>1 && $5 > 0 {printf "bench:   %-16s %8.1f MB\n", $9, $5/1e6}'
+ls -l "$world" | awk 'NR>1 && $1 !~ /^d/ {printf "bench:   %-16s %8.1f MB\n", $9, $5/1e6}'
 
 # median wall seconds and max peak RSS (KiB) of a command over $runs runs
 measure() {
-  local times=() rss=0 out
+  local times=() rss=0 t m f
+  f=$(mktemp)
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-    times+=("${out% *}")
-    [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+    /usr/bin/time -o "$f" -f "%e %M" "$@" >/dev/null 2>&1
+    read -r t m < "$f"
+    times+=("$t")
+    [ "$m" -gt "$rss" ] && rss=$m
   done
+  rm -f "$f"
   printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
 }
 

@@ -161,6 +161,21 @@ static void print_table(struct peek *pk, struct buf *out)
 	xfree(w);
 }
 
+/* Column names as the CSV reader matches them: ignoring case and
+ * surrounding spaces. */
+static bool loose_equal(const char *col, const char *name)
+{
+	size_t len = strlen(col), nlen = strlen(name);
+
+	while (len && *col == ' ') {
+		col++;
+		len--;
+	}
+	while (len && col[len - 1] == ' ')
+		len--;
+	return len == nlen && !strncasecmp(col, name, len);
+}
+
 /* Declared fields the data does not have: the first sign of a renamed or
  * dropped column.  (For XML, the paths seen in the first records.) */
 static void print_missing_fields(const struct source *s, const struct reader *r)
@@ -173,11 +188,11 @@ static void print_missing_fields(const struct source *s, const struct reader *r)
 	for (size_t f = 0; f < s->n_fields; f++) {
 		const struct source_field *sf = &s->fields[f];
 		const char *want = s->kind == SOURCE_XML && sf->path ? sf->path : sf->name;
-		bool found = false;
+		bool found = !strcmp(want, ".");
 
 		for (size_t c = 0; c < n && !found; c++)
 			found = !strcmp(cols[c], want) ||
-				(s->kind == SOURCE_CSV && !strcasecmp(cols[c], want));
+				(s->kind == SOURCE_CSV && loose_equal(cols[c], want));
 		if (!found)
 			fprintf(stderr, "%s: declared field '%s' is not in the data%s\n",
 				s->resolved_path, want, s->kind == SOURCE_XML ?

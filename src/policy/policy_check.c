@@ -158,6 +158,23 @@ static void check_field_ref(struct policy_loader *L, struct source *s,
 	}
 }
 
+/* /root/child/record: elements only, no empty step, no trailing slash */
+static bool record_path_ok(const char *p)
+{
+	size_t steps = 0;
+
+	if (p[0] != '/')
+		return false;
+	while (*p == '/') {
+		size_t len = strcspn(p + 1, "/");
+
+		if (!len || memchr(p + 1, '@', len) || ++steps > LIMIT_XML_PATH_STEPS)
+			return false;
+		p += 1 + len;
+	}
+	return steps > 0 && !*p;
+}
+
 static void check_location(struct policy_loader *L, struct source *s)
 {
 	struct policy_loc loc = s->location_loc;
@@ -184,9 +201,7 @@ static void check_location(struct policy_loader *L, struct source *s)
 	if (s->kind != SOURCE_CSV && s->csv.given)
 		policy_error(L, loc, "source '%s': delimiter, quote, header and "
 			     "skip-initial-space apply to csv sources only", s->id);
-	if (s->kind == SOURCE_XML && s->record_path &&
-	    (strchr(s->record_path, '@') || strstr(s->record_path, "//") ||
-	     !strcmp(s->record_path, "/")))
+	if (s->kind == SOURCE_XML && s->record_path && !record_path_ok(s->record_path))
 		policy_error(L, policy_attr_loc(L, loc, "record", 0),
 			     "xml source '%s': record path '%s' must name elements "
 			     "only, as /root/child/record", s->id, s->record_path);
@@ -370,12 +385,15 @@ static void check_source(struct policy_loader *L, struct source *s)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s->mappings[i].attribute_id,
 				    s->mappings[j].attribute_id))
+			{
 				policy_error(L, s->mappings[i].loc, "source '%s' maps "
 					     "attribute '%s' twice (first at line %lu); "
 					     "map it from several fields with <map "
 					     "from=\"a b\"/> instead", s->id,
 					     s->mappings[i].attribute_id,
 					     s->mappings[j].loc.line);
+				break;
+			}
 	}
 }
 
@@ -619,9 +637,10 @@ static bool parse_block_term(struct policy_loader *L, struct block_key *k,
 	}
 	sized = !strcmp(t->func, "prefix") || !strcmp(t->func, "suffix");
 	if (sized) {
-		unsigned long n = comma ? strtoul(comma + 1, &end, 10) : 0;
+		unsigned long n = comma && comma[1] >= '0' && comma[1] <= '9'
+				  ? strtoul(comma + 1, &end, 10) : 0;
 
-		if (!comma || end != close || n < 1 || n > 64) {
+		if (!n || end != close || n > 64) {
 			policy_error(L, loc, "%s needs a length from 1 to 64: "
 				     "%s(attribute,N)", t->func, t->func);
 			return false;
@@ -983,7 +1002,7 @@ static void check_schedule(struct policy_loader *L, struct schedule *s)
 		policy_error(L, policy_attr_loc(L, s->loc, "timezone", 0),
 			     "schedule '%s': unknown time zone '%s'; use an IANA "
 			     "name such as Europe/London or UTC", s->id, s->timezone);
-	if (!strspn(w + strspn(w, " "), "abcdefghijklmnopqrstuvwxyz"))
+	if (!w[strspn(w, " ")])
 		policy_error(L, policy_attr_loc(L, s->loc, "task", 0), "schedule "
 			     "'%s' has no task; write scan, integrity or report",
 			     s->id);

@@ -360,7 +360,7 @@ static void build_field(struct build *b, struct source *s, xmlNode *n)
 		policy_error(b->L, policy_attr_loc(b->L, f->loc, "column", 0),
 			     "field '%s': column %llu is beyond the limit of %d "
 			     "columns", f->name, (unsigned long long)col, LIMIT_COLUMNS);
-		col = 0;
+		col = LIMIT_COLUMNS + 1;	/* reported; keep it set */
 	}
 	f->column = (unsigned)col;
 	f->required = attr_bool(b, n, "required", false);
@@ -537,7 +537,11 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 	c->m = parse_numbers(b, n, "m", &nm);
 	c->u = parse_numbers(b, n, "u", &nu);
 	c->n_mu = nm;
-	if (nm != nu || (c->m == NULL) != (c->u == NULL)) {
+	if ((attr(b, n, "m") && !c->m) || (attr(b, n, "u") && !c->u)) {
+		/* a bad number, already reported */
+		c->m = c->u = NULL;
+		c->n_mu = 0;
+	} else if (nm != nu || (c->m == NULL) != (c->u == NULL)) {
 		policy_error(b->L, c->loc, "compare on '%s': m and u must both be "
 			     "given, with one value per level (m has %zu, u has %zu)",
 			     c->attribute_id, nm, nu);
