@@ -112,9 +112,10 @@ int main(int argc, char **argv)
 			return 1;
 		secs[i] = t.seconds;
 		printf("run %ld: %" PRIu64 " records, %" PRIu64 " fields, %"
-		       PRIu64 " bytes, %" PRIu64 " flagged, %.3f s, %.0f MB/s\n",
-		       i + 1, t.records, t.fields, t.bytes, t.flagged, t.seconds,
-		       (double)t.bytes / t.seconds / 1e6);
+		       PRIu64 " bytes, %" PRIu64 " flagged, %.3f s, "
+		       "%.0f MB/s\n",
+		       i + 1, t.records, t.fields, t.bytes, t.flagged,
+		       t.seconds, (double)t.bytes / t.seconds / 1e6);
 	}
 	qsort(secs, (size_t)runs, sizeof(secs[0]), cmp_double);
 	printf("median: %.3f s, %.0f MB/s\n", secs[runs / 2],

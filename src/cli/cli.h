@@ -37,5 +37,14 @@ int cli_write(const char *data, size_t len);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_peek(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+/* The history database when --db is not given. */
+#define DEFAULT_DB "reports/steward.db"
 
 #endif

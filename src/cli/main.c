@@ -17,6 +17,12 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "validate the policies and summarise them" },
 	{ "explain", cmd_explain, "print the governance handbook (Markdown)" },
 	{ "peek", cmd_peek, "show a source's records as mapped by the policies" },
+	{ "scan", cmd_scan, "profile every source and record a run in the history" },
+	{ "runs", cmd_runs, "list the runs in the history" },
+	{ "show", cmd_show, "one screen about a run: sources, worst findings, drift" },
+	{ "profile", cmd_profile, "a source's profile in a run" },
+	{ "findings", cmd_findings, "a run's findings" },
+	{ "audit", cmd_audit, "audit verify: check the history's hash chain" },
 };
 
 static void usage(FILE *f)
@@ -54,9 +60,9 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		name = argv[2];
+		argv[1] = argv[2];
 		argv[2] = "--help";
-		argv++;
-		argc--;
+		argc = 3;
 	}
 	policy_library_init();
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {

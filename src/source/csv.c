@@ -1,16 +1,20 @@
 /*
  * csv.c - the streaming CSV tokenizer.  See csv.h for the rules it follows.
  *
- * How it is fast.  Input arrives in 1 MiB blocks.  Within a record the
- * parser jumps from one interesting byte to the next (delimiter, quote or
- * LF; in a quoted field only quote or LF) with 16-byte SSE2 compares, or
- * 8-byte word tricks where SSE2 is missing, so ordinary bytes are looked
- * at a few at a time.  UTF-8 checking is kept off that path: each new block
- * is scanned once for the first byte >= 0x80 or NUL ("weird"), and only a
- * field that contains such a byte is validated, so ASCII data costs one fast
- * pass.  Fields are pointers into the block, NUL-terminated where the
- * delimiter was; doubled quotes are unescaped by sliding the rest of the
- * field left, which never needs more room.
+ * How it is fast.  Input arrives in 1 MiB reads.  Unquoted fields (nearly
+ * all of them) are found 64 bytes at a time: SSE2 compares, or 8-byte word
+ * tricks where SSE2 is missing, turn a block into a bit mask of its
+ * delimiters, quotes and LFs, and each field then costs a count of
+ * trailing zeros and a few stores.  A quoted field with no quote or line
+ * break inside is read from the same masks; the others are searched for
+ * the next quote or LF, 32 bytes a step.  UTF-8 checking stays off that
+ * path: each read is scanned once, 64 bytes a step, for the first byte
+ * >= 0x80 or NUL ("weird"), and only a field that contains one is checked,
+ * so ASCII text costs one fast extra pass.  (Marking weird bytes in the
+ * field masks instead measured slower: it adds work to every field.)
+ * Fields are pointers into the buffer, NUL-terminated where the delimiter
+ * was; doubled quotes are unescaped by sliding the rest of the field left,
+ * which never needs more room.
  *
  * How it resumes.  The parser is a small state machine (start of field,
  * unquoted, quoted, just past a quote, text after a closing quote) whose
@@ -44,10 +48,10 @@
 #define PAD 64
 
 enum parse_state {
-	PS_START,	/* before a field: spaces may be skipped, a quote opens */
+	PS_START,	/* before a field: skip spaces, maybe open a quote */
 	PS_UNQUOTED,	/* in an unquoted field */
 	PS_QUOTED,	/* in a quoted field */
-	PS_QUOTE_SEEN,	/* just past a quote in a quoted field, next byte unread */
+	PS_QUOTE_SEEN,	/* past a quote in a quoted field, next byte unread */
 	PS_TAIL		/* text after a closing quote */
 };
 
@@ -191,7 +195,8 @@ static size_t scan_weird(const char *buf, size_t pos, size_t len)
 	while (pos < len) {
 		const __m128i *p = (const __m128i *)(buf + pos);
 		__m128i v0 = _mm_loadu_si128(p), v1 = _mm_loadu_si128(p + 1);
-		__m128i v2 = _mm_loadu_si128(p + 2), v3 = _mm_loadu_si128(p + 3);
+		__m128i v2 = _mm_loadu_si128(p + 2);
+		__m128i v3 = _mm_loadu_si128(p + 3);
 		__m128i any = _mm_or_si128(_mm_or_si128(v0, v1),
 					   _mm_or_si128(v2, v3));
 		__m128i low = _mm_min_epu8(_mm_min_epu8(v0, v1),
@@ -221,11 +226,11 @@ static size_t scan_weird(const char *buf, size_t pos, size_t len)
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-/* High bit set in each zero byte of v; exact up to the first zero byte,
- * which is all a forward search needs. */
+/* 0x80 in each byte of v that is zero and nowhere else: no borrow runs
+ * between bytes, so it holds in either byte order. */
 static inline uint64_t word_zeros(uint64_t v)
 {
-	return (v - ONES) & ~v & HIGHS;
+	return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
 }
 
 /* Index of the first flagged byte of a nonzero mask, in memory order. */
@@ -263,12 +268,6 @@ static inline size_t scan_find(const struct scan_set *s, const char *buf,
 	return len;
 }
 
-/* 0x80 in each byte of v that is zero, exactly (no borrow between bytes). */
-static inline uint64_t word_zeros_exact(uint64_t v)
-{
-	return ~(((v & ~HIGHS) + ~HIGHS) | v | ~HIGHS);
-}
-
 static inline uint64_t scan_mask64(const struct scan_set *s, const char *p)
 {
 	uint64_t mask = 0;
@@ -280,8 +279,8 @@ static inline uint64_t scan_mask64(const struct scan_set *s, const char *p)
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		v = __builtin_bswap64(v);
 #endif
-		m = word_zeros_exact(v ^ s->a) | word_zeros_exact(v ^ s->b) |
-		    word_zeros_exact(v ^ s->c);
+		m = word_zeros(v ^ s->a) | word_zeros(v ^ s->b) |
+		    word_zeros(v ^ s->c);
 		/* Gather the eight flag bits into one byte (no carries: the
 		 * partial products never overlap). */
 		mask |= ((m >> 7) * 0x0102040810204080ull >> 56) << (8 * i);
@@ -579,12 +578,13 @@ static size_t field_fast_stop(const struct csv_reader *r)
 }
 
 /*
- * Store an unquoted field ending at fe, with raw input bytes, if nothing
- * about it needs a second look (limits, non-ASCII text, a full array);
- * false sends it to field_end.
+ * Store a field ending at fe, with raw input bytes, if nothing about it
+ * needs a second look (limits, non-ASCII text, a full array); false sends
+ * it to field_end.
  */
 static inline bool field_fast(struct csv_reader *r, char *data, size_t n,
-			      size_t fe, uint64_t raw, size_t stop)
+			      bool quoted, size_t fe, uint64_t raw,
+			      size_t stop)
 {
 	struct csv_record *rec = &r->rec;
 	struct csv_field *f;
@@ -595,7 +595,7 @@ static inline bool field_fast(struct csv_reader *r, char *data, size_t n,
 	data[n] = '\0';
 	f->data = data;
 	f->len = n;
-	f->quoted = false;
+	f->quoted = quoted;
 	return true;
 }
 
@@ -620,8 +620,9 @@ static void block_resume(const struct csv_reader *r, size_t pos,
 		*bits = r->mbits & (~0ull << (pos - r->mbase));
 	} else {
 		*base = pos;
-		*bits = pos < r->len ? block_mask(&r->plain, r->buf, pos, r->len)
-				     : 0;
+		*bits = 0;
+		if (pos < r->len)
+			*bits = block_mask(&r->plain, r->buf, pos, r->len);
 	}
 }
 
@@ -640,45 +641,112 @@ static int plain_more(struct csv_reader *r, bool in_field, size_t fs,
 	return STEP_MORE;
 }
 
-/* The LF at t ends an unquoted field that started at fs. */
+/*
+ * End the field that started at fs (input offset fstart) at end, the
+ * delimiter or LF (or the CR before it).  qend is the offset of the closing
+ * quote of a field that quoted_fast read, else 0.
+ */
+static inline int plain_end(struct csv_reader *r, size_t fs, uint64_t fstart,
+			    size_t qend, size_t end, size_t *stop)
+{
+	char *data = r->buf + fs;
+	size_t fe = qend ? qend + 1 : end, n = (qend ? qend : end) - fs;
+
+	if (field_fast(r, data, n, qend != 0, fe, r->origin + fe - fstart,
+		       *stop))
+		return ST_OK;
+	r->fs_abs = fstart;
+	r->fline = r->line;
+	if (field_end(r, data, n, qend != 0, fe) < 0)
+		return ST_ERR_NOMEM;
+	*stop = field_fast_stop(r);
+	return ST_OK;
+}
+
+/* The LF at t ends the field that started at fs. */
 static int plain_line_end(struct csv_reader *r, size_t fs, uint64_t fstart,
-			  size_t t)
+			  size_t qend, size_t t, size_t *stop)
 {
 	char *buf = r->buf;
-	size_t end = t > fs && buf[t - 1] == '\r' ? t - 1 : t;
+	size_t end = !qend && t > fs && buf[t - 1] == '\r' ? t - 1 : t;
 
 	r->pos = t + 1;
 	r->state = PS_START;
 	r->fs_abs = fstart;
-	r->fline = r->line;
-	record_end_line(r);
-	if (line_is_blank(r, fs, end, t))
+	if (!qend && line_is_blank(r, fs, end, t)) {
+		record_end_line(r);
 		return STEP_BLANK;
-	if (!field_fast(r, buf + fs, end - fs, end, r->origin + end - fstart,
-			field_fast_stop(r)) &&
-	    field_end(r, buf + fs, end - fs, false, end) < 0)
+	}
+	if (plain_end(r, fs, fstart, qend, end, stop) < 0)
 		return STEP_NOMEM;
+	record_end_line(r);
 	return STEP_RECORD;
 }
 
 /*
- * Start of field and unquoted fields: the hot loop.  Delimiters, quotes and
- * LFs of a 64-byte block are found at once as a bit mask, and each field
- * then costs a count-trailing-zeros, a compare and four stores.  The mask
- * survives from one record to the next.  Options are copied to locals
- * because every store through buf (a char pointer) could otherwise change
- * them as far as the compiler knows.
+ * The common quoted field, found with the block masks: no quote or LF
+ * inside, and a delimiter, LF or CRLF right after the closing quote.  The
+ * opening quote is at q0, the first bit of the search.  Returns the offset
+ * of the closing quote with *base and *hits moved past it, or 0 (nothing
+ * changed) to leave the field to parse_quoted.
+ */
+static inline size_t quoted_fast(const struct csv_reader *r,
+				 const struct scan_set *set, size_t q0,
+				 size_t *base, uint64_t *hits)
+{
+	const char *buf = r->buf;
+	size_t b = *base, len = r->len, t;
+	uint64_t h = *hits;
+	bool open = true;
+
+	for (;;) {
+		while (!h) {
+			b += 64;
+			if (b >= len)
+				return 0;
+			h = block_mask(set, buf, b, len);
+		}
+		t = b + (size_t)__builtin_ctzll(h);
+		h &= h - 1;
+		if (open) {
+			if (t != q0)	/* cannot happen: q0 is the next hit */
+				return 0;
+			open = false;
+			continue;
+		}
+		if (buf[t] == r->quote)
+			break;
+		if (buf[t] == '\n')
+			return 0;
+	}
+	if (t + 2 >= len)
+		return 0;
+	if (buf[t + 1] != r->delim && buf[t + 1] != '\n' &&
+	    (buf[t + 1] != '\r' || buf[t + 2] != '\n'))
+		return 0;
+	*base = b;
+	*hits = h;
+	return t;
+}
+
+/*
+ * Start of field, unquoted fields and simple quoted ones: the hot loop.
+ * Delimiters, quotes and LFs of a 64-byte block are found at once as a bit
+ * mask, and each field then costs a count-trailing-zeros, a compare and a
+ * few stores.  The mask survives from one record to the next.  Options are
+ * copied to locals because every store through buf (a char pointer) could
+ * otherwise change them as far as the compiler knows.
  */
 static int parse_plain(struct csv_reader *r)
 {
 	char *const buf = r->buf;
 	const size_t len = r->len;
-	const uint64_t origin = r->origin;
 	const char delim = r->delim, quote = r->quote;
 	const bool quoting = r->quoting, skip_space = r->skip_space;
 	const struct scan_set set = r->plain;
 	bool in_field = r->state == PS_UNQUOTED;
-	size_t pos = r->pos, fs = r->fs, base, t, stop = field_fast_stop(r);
+	size_t pos = r->pos, fs = r->fs, qend = 0, base, t;
+	size_t stop = field_fast_stop(r);
 	uint64_t fstart = r->fs_abs, bits;
 
 	block_resume(r, pos, &base, &bits);
@@ -688,13 +756,15 @@ static int parse_plain(struct csv_reader *r)
 				pos++;
 			if (pos == len)
 				return plain_more(r, false, fs, fstart);
-			if (quoting && buf[pos] == quote) {
+			qend = 0;
+			if (quoting && buf[pos] == quote &&
+			    !(qend = quoted_fast(r, &set, pos, &base, &bits))) {
 				r->mvalid = false;
 				quoted_begin(r, pos);
 				return STEP_SWITCH;
 			}
-			fs = pos;
-			fstart = origin + pos;
+			fs = qend ? pos + 1 : pos;
+			fstart = r->origin + pos;
 			in_field = true;
 		}
 		while (!bits) {
@@ -707,22 +777,17 @@ static int parse_plain(struct csv_reader *r)
 		bits &= bits - 1;
 		pos = t + 1;
 		if (buf[t] == delim) {
-			if (!field_fast(r, buf + fs, t - fs, t, origin + t - fstart,
-					stop)) {
-				r->fs_abs = fstart;
-				r->fline = r->line;
-				if (field_end(r, buf + fs, t - fs, false, t) < 0)
-					return STEP_NOMEM;
-				stop = field_fast_stop(r);
-			}
+			if (plain_end(r, fs, fstart, qend, t, &stop) < 0)
+				return STEP_NOMEM;
 			in_field = false;
 		} else if (buf[t] != '\n') {
-			record_flag(r, CSV_F_BARE_QUOTE, record_col(r), r->line);
+			record_flag(r, CSV_F_BARE_QUOTE, record_col(r),
+				    r->line);
 		} else {
 			r->mbase = base;
 			r->mbits = bits;
 			r->mvalid = true;
-			return plain_line_end(r, fs, fstart, t);
+			return plain_line_end(r, fs, fstart, qend, t, &stop);
 		}
 	}
 }
@@ -1154,7 +1219,8 @@ int csv_reader_next(struct csv_reader *r, struct csv_record **rec)
 			r->done = true;
 			step = parse_finish(r);
 			if (step < 0)
-				return reader_fail(r, ST_ERR_NOMEM, ENOMEM, "csv");
+				return reader_fail(r, ST_ERR_NOMEM, ENOMEM,
+						   "csv");
 			if (!step)
 				return 0;
 			break;

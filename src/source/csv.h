@@ -86,7 +86,7 @@ struct csv_record {
 	struct csv_field *fields;
 	size_t n;		/* fields kept: at most max_columns */
 	size_t columns;		/* fields in the input, dropped ones too */
-	uint64_t line;		/* physical line where the record starts, 1-based */
+	uint64_t line;		/* physical line where it starts, 1-based */
 	uint64_t end_line;	/* physical line where it ends */
 	uint64_t offset;	/* byte offset of its first byte in the input */
 	unsigned flags;		/* CSV_F_* */

@@ -180,6 +180,7 @@ int reader_next(struct reader *r, const struct record **rec, struct diag *d)
 	int rc;
 
 	arena_reset(&r->scratch);
+	r->n_row = 0;
 	for (size_t i = 0; i < r->src->n_fields; i++) {
 		r->raw[i] = NULL;
 		r->raw_len[i] = 0;
@@ -195,6 +196,29 @@ int reader_next(struct reader *r, const struct record **rec, struct diag *d)
 		return ST_ERR_NOMEM;
 	*rec = &r->rec;
 	return 1;
+}
+
+int reader_row_reserve(struct reader *r, size_t n)
+{
+	size_t cap = r->cap_row;
+
+	if (n <= r->cap_row)
+		return 0;
+	if (xgrow(&r->row, &cap, n, sizeof(*r->row)))
+		return ST_ERR_NOMEM;
+	cap = r->cap_row;
+	if (xgrow(&r->row_len, &cap, n, sizeof(*r->row_len)))
+		return ST_ERR_NOMEM;
+	r->cap_row = cap;
+	return 0;
+}
+
+size_t reader_row(const struct reader *r, const char *const **vals,
+		  const size_t **lens)
+{
+	*vals = (const char *const *)r->row;
+	*lens = r->row_len;
+	return r->n_row;
 }
 
 const struct reader_stats *reader_stats(const struct reader *r)
@@ -229,6 +253,8 @@ void reader_free(struct reader *r)
 	xfree(r->columns);
 	xfree(r->raw);
 	xfree(r->raw_len);
+	xfree(r->row);
+	xfree(r->row_len);
 	xfree(r->rec.value);
 	xfree(r->rec.value_len);
 	xfree(r->rec.why);

@@ -86,6 +86,13 @@ const struct reader_stats *reader_stats(const struct reader *r);
  * XML element and attribute paths seen in the first records). */
 size_t reader_columns(const struct reader *r, const char *const **names);
 
+/* Every column of the current record, declared or not, in the order of
+ * reader_columns() (CSV and SQLite; 0 for XML).  Values may be NULL.
+ * Profiling uses it to measure columns the policy does not declare, such
+ * as a renamed one. */
+size_t reader_row(const struct reader *r, const char *const **vals,
+		  const size_t **lens);
+
 /* Bytes read so far and in all (0 when unknown), for progress. */
 uint64_t reader_bytes_done(const struct reader *r);
 uint64_t reader_bytes_total(const struct reader *r);

@@ -125,6 +125,13 @@ static int csv_next(struct reader *r, struct diag *d)
 		r->raw[f] = rec->fields[c].data;
 		r->raw_len[f] = rec->fields[c].len;
 	}
+	if (reader_row_reserve(r, rec->n))
+		return ST_ERR_NOMEM;
+	for (size_t c = 0; c < rec->n; c++) {
+		r->row[c] = rec->fields[c].data;
+		r->row_len[c] = rec->fields[c].len;
+	}
+	r->n_row = rec->n;
 	return 1;
 }
 

@@ -28,6 +28,10 @@ struct reader {
 	const char **raw;
 	size_t *raw_len;
 	uint64_t line;
+	/* every column of the record (reader_row); filled by the kind */
+	const char **row;
+	size_t *row_len;
+	size_t n_row, cap_row;
 	struct reader_stats stats;
 	char **columns;
 	size_t n_columns, cap_columns;
@@ -38,6 +42,9 @@ struct reader {
 void reader_problem(struct reader *r, enum reader_problem_kind kind,
 		    uint64_t line, uint64_t col, const char *fmt, ...)
 	PRINTF_LIKE(5, 6);
+
+/* Make room for n columns in r->row / r->row_len. */
+int reader_row_reserve(struct reader *r, size_t n);
 
 /* Remember a column name the data has; ST_ERR_NOMEM on failure. */
 int reader_add_column(struct reader *r, const char *name, size_t len);

@@ -22,7 +22,8 @@ struct sqlite_impl {
 	size_t *field_col;	/* per declared field: result column or SIZE_MAX */
 	uint64_t row;
 	struct buf text;	/* converted values of the current row */
-	size_t *offsets;	/* per declared field: offset into text */
+	size_t *offsets;	/* per result column: offset into text */
+	int ncol;
 };
 
 static int sqlite_fail(struct reader *r, struct diag *d, const char *what)
@@ -47,9 +48,9 @@ static void add_real(struct buf *out, double v)
 	buf_addstr(out, tmp);
 }
 
-static void add_value(struct reader *r, struct sqlite_impl *im, int col,
-		      size_t field)
+static void add_value(struct reader *r, struct sqlite_impl *im, int col)
 {
+	const char *name = sqlite3_column_name(im->stmt, col);
 	sqlite3_stmt *st = im->stmt;
 	const unsigned char *blob;
 	int n;
@@ -68,15 +69,14 @@ static void add_value(struct reader *r, struct sqlite_impl *im, int col,
 				       "row %llu, column '%s' holds %d bytes; the limit "
 				       "is %u, so it is read as empty",
 				       (unsigned long long)im->row,
-				       r->src->fields[field].name, n, LIMIT_FIELD_BYTES);
+				       name, n, LIMIT_FIELD_BYTES);
 			break;
 		}
 		buf_add(&im->text, sqlite3_column_text(st, col), (size_t)n);
 		if (!utf8_valid((const char *)sqlite3_column_text(st, col), (size_t)n))
 			reader_problem(r, RP_INVALID_UTF8, im->row, (uint64_t)col + 1,
 				       "row %llu, column '%s' is not valid UTF-8",
-				       (unsigned long long)im->row,
-				       r->src->fields[field].name);
+				       (unsigned long long)im->row, name);
 		break;
 	case SQLITE_BLOB:
 		blob = sqlite3_column_blob(st, col);
@@ -87,7 +87,7 @@ static void add_value(struct reader *r, struct sqlite_impl *im, int col,
 		buf_addch(&im->text, '\'');
 		reader_problem(r, RP_BLOB, im->row, (uint64_t)col + 1,
 			       "row %llu, column '%s' holds %d bytes of binary data",
-			       (unsigned long long)im->row, r->src->fields[field].name, n);
+			       (unsigned long long)im->row, name, n);
 		break;
 	default:
 		break;
@@ -107,15 +107,12 @@ static int sqlite_next(struct reader *r, struct diag *d)
 	im->row++;
 	r->line = im->row;
 	buf_reset(&im->text);
-	for (size_t f = 0; f < s->n_fields; f++) {
-		int col = (int)im->field_col[f];
-
-		im->offsets[f] = SIZE_MAX;
-		if (im->field_col[f] == SIZE_MAX ||
-		    sqlite3_column_type(im->stmt, col) == SQLITE_NULL)
+	for (int c = 0; c < im->ncol; c++) {
+		im->offsets[c] = SIZE_MAX;
+		if (sqlite3_column_type(im->stmt, c) == SQLITE_NULL)
 			continue;
-		im->offsets[f] = im->text.len;
-		add_value(r, im, col, f);
+		im->offsets[c] = im->text.len;
+		add_value(r, im, c);
 		buf_addch(&im->text, '\0');
 	}
 	if (buf_error(&im->text) == ST_ERR_NOMEM)
@@ -128,11 +125,19 @@ static int sqlite_next(struct reader *r, struct diag *d)
 		return 1;
 	}
 	/* pointers only after the buffer stopped moving */
+	if (reader_row_reserve(r, (size_t)im->ncol))
+		return ST_ERR_NOMEM;
+	for (int c = 0; c < im->ncol; c++) {
+		r->row[c] = im->offsets[c] == SIZE_MAX ? NULL :
+			    im->text.data + im->offsets[c];
+		r->row_len[c] = r->row[c] ? strlen(r->row[c]) : 0;
+	}
+	r->n_row = (size_t)im->ncol;
 	for (size_t f = 0; f < s->n_fields; f++) {
-		if (im->offsets[f] == SIZE_MAX)
+		if (im->field_col[f] == SIZE_MAX)
 			continue;
-		r->raw[f] = im->text.data + im->offsets[f];
-		r->raw_len[f] = strlen(r->raw[f]);
+		r->raw[f] = r->row[im->field_col[f]];
+		r->raw_len[f] = r->row_len[im->field_col[f]];
 	}
 	return 1;
 }
@@ -198,6 +203,10 @@ static int map_columns(struct reader *r, struct sqlite_impl *im)
 	const struct source *s = r->src;
 	int ncol = sqlite3_column_count(im->stmt);
 
+	im->ncol = ncol;
+	im->offsets = xcalloc(ncol ? (size_t)ncol : 1, sizeof(*im->offsets));
+	if (!im->offsets)
+		return ST_ERR_NOMEM;
 	for (int c = 0; c < ncol; c++) {
 		const char *name = sqlite3_column_name(im->stmt, c);
 
@@ -233,8 +242,7 @@ int reader_sqlite_open(struct reader *r, struct diag *d)
 	r->ops = &sqlite_ops;
 	buf_init(&im->text, LIMIT_RECORD_BYTES);
 	im->field_col = xcalloc(nf, sizeof(*im->field_col));
-	im->offsets = xcalloc(nf, sizeof(*im->offsets));
-	if (!im->field_col || !im->offsets)
+	if (!im->field_col)
 		return ST_ERR_NOMEM;
 	if (access(s->resolved_path, R_OK) != 0)
 		return diag_set(d, pos, "source '%s': cannot open the database: %s",

@@ -10,6 +10,8 @@
  *   - every field is NUL-terminated and within the limits; a record flagged
  *     too long has only empty fields; lines and offsets only go forward;
  *     the reader's buffer stays bounded; all input is consumed;
+ *   - CSV_F_INVALID_UTF8 and CSV_F_NUL_BYTE agree with an independent check
+ *     of the fields returned;
  *   - a record without flags, written back as quoted CSV and read again,
  *     gives the same fields.
  */
@@ -47,6 +49,62 @@ static void options_from(struct csv_options *opt, uint8_t a, uint8_t b)
 		opt->max_columns = 1 + (b & 7);
 }
 
+/*
+ * A second, deliberately different UTF-8 check (decode, then test the code
+ * point) to hold the tokenizer's table-driven one to account.
+ */
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], len, cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xE0) == 0xC0) {
+			len = 2, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3, cp = c & 0x0F, min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* The text flags must match the text returned (unless a record too long
+ * emptied fields that were checked before). */
+static void check_text_flags(const struct csv_record *rec)
+{
+	bool bad = false, nul = false;
+
+	for (size_t i = 0; i < rec->n; i++) {
+		const struct csv_field *f = &rec->fields[i];
+
+		bad |= !utf8_valid((const unsigned char *)f->data, f->len);
+		nul |= memchr(f->data, '\0', f->len) != NULL;
+	}
+	CHECK(!bad || (rec->flags & CSV_F_INVALID_UTF8));
+	CHECK(!nul || (rec->flags & CSV_F_NUL_BYTE));
+	if (!(rec->flags & CSV_F_RECORD_TOO_LONG)) {
+		CHECK(bad || !(rec->flags & CSV_F_INVALID_UTF8));
+		CHECK(nul || !(rec->flags & CSV_F_NUL_BYTE));
+	}
+}
+
 /* Check one record's own invariants and append it to dump. */
 static void record_dump(struct buf *dump, const struct csv_record *rec,
 			const struct csv_options *opt)
@@ -60,6 +118,7 @@ static void record_dump(struct buf *dump, const struct csv_record *rec,
 	CHECK(!rec->flags || rec->bad_col < rec->columns);
 	CHECK(!rec->flags ||
 	      (rec->bad_line >= rec->line && rec->bad_line <= rec->end_line));
+	check_text_flags(rec);
 	buf_addf(dump, "%zu %zu %" PRIu64 " %" PRIu64 " %" PRIu64 " %u %zu %"
 		 PRIu64 ":", rec->n, rec->columns, rec->line, rec->end_line,
 		 rec->offset, rec->flags, rec->bad_col, rec->bad_line);
@@ -139,7 +198,8 @@ static void parse_all(const char *in, size_t len, struct csv_options *opt,
 		record_dump(dump, rec, opt);
 		if (round_trip && !rec->flags && !opt->no_quoting) {
 			buf_reset(&out);
-			record_write(&out, rec, opt->delim, opt->quote ? opt->quote : '"');
+			record_write(&out, rec, opt->delim,
+				     opt->quote ? opt->quote : '"');
 			check_round_trip(&out, rec, opt);
 		}
 		CHECK(csv_reader_buffer_size(r) <=
@@ -170,9 +230,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_all(in, len, &opt, 0, &want, true);
 	for (size_t i = 0; i <= ARRAY_SIZE(blocks); i++) {
 		/* The last pass uses a block size chosen by the input. */
-		size_t block = i < ARRAY_SIZE(blocks) ? blocks[i]
-						      : (size_t)2 + data[1] % 61;
+		size_t block = 2 + (size_t)data[1] % 61;
 
+		if (i < ARRAY_SIZE(blocks))
+			block = blocks[i];
 		buf_reset(&got);
 		parse_all(in, len, &opt, block, &got, false);
 		CHECK(got.len == want.len);

@@ -14,8 +14,11 @@
  *     comes with a diagnostic that names the file and says what is wrong;
  *   - every record has a key (the key field's raw value, or "" without
  *     one), numbers counting from 1, and lines that never go back;
- *   - every raw value is NUL-terminated at its length, and every mapped
+ *   - every raw value is NUL-terminated at its length and no longer than
+ *     the input could make it after conversion to UTF-8 (three bytes per
+ *     input byte), which no entity expansion could keep to; every mapped
  *     value is valid UTF-8 with value_len == strlen(value);
+ *   - the bytes read so far never exceed the file's size;
  *   - the statistics count exactly the records returned, keep at most
  *     LIMIT_READER_PROBLEMS problems, and the columns seen are valid UTF-8;
  *   - nothing leaks (LeakSanitizer checks that, not this file).
@@ -148,7 +151,7 @@ static void check_diag(const struct diag *d)
 }
 
 static void check_record(const struct record *rec, uint64_t number,
-			 uint64_t *line)
+			 uint64_t *line, size_t size)
 {
 	const char *key = rec->raw[F_ID];
 
@@ -162,6 +165,7 @@ static void check_record(const struct record *rec, uint64_t number,
 			continue;
 		CHECK(rec->raw[i][rec->raw_len[i]] == '\0');
 		CHECK(strlen(rec->raw[i]) == rec->raw_len[i]);
+		CHECK(rec->raw_len[i] <= 3 * size);
 	}
 	for (size_t i = 0; i < N_MAPS; i++) {
 		const char *v = rec->value[i];
@@ -213,8 +217,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_diag(&d);
 		return 0;
 	}
-	while ((rc = reader_next(r, &rec, &d)) == 1)
-		check_record(rec, ++records, &line);
+	CHECK(reader_bytes_total(r) == size);
+	while ((rc = reader_next(r, &rec, &d)) == 1) {
+		check_record(rec, ++records, &line, size);
+		CHECK(reader_bytes_done(r) <= size);
+	}
 	CHECK(rc == 0 || rc == ST_ERR);
 	if (rc)
 		check_diag(&d);

@@ -380,6 +380,7 @@ static const char tricky[] =
 	"6,0123456789abcdefghij,\"0123456789\"\"abcdefghij\",k\n"
 	"7,a,b,c,d,e,f,g,h\n"
 	"\"8\"\r,\"x\"\r\r\n"
+	"\"10\",\"a,b\",\"c\"\r\n\"11\",\"\",\"d\"\"\"\n"
 	"9,\"unterminated,\n\"\"at end\r\n";
 
 static void test_records_are_the_same_for_any_block_size(void **state)

@@ -1,0 +1,48 @@
+/*
+ * scan.h - `steward scan`: profile every source, derive metrics and
+ * findings against the previous run, and record it all as one run in the
+ * history.
+ *
+ * The order matters for the history's promises: every source is read and
+ * profiled first (in memory bounded by the number of fields), then the run
+ * is written in a single transaction, so a scan that dies at any point
+ * leaves the history as it was.  While a source is profiled, a second
+ * thread fingerprints its file (size, modification time, SHA-256 of the
+ * bytes), and a file that changes during the read is reported.
+ */
+#ifndef STEWARD_SCAN_H
+#define STEWARD_SCAN_H
+
+#include "policy/policy.h"
+
+struct scan_progress {
+	const char *source;
+	size_t index, count;		/* this source of how many */
+	uint64_t rows, bytes_done, bytes_total;
+	double seconds;			/* since this source started */
+	bool done;			/* the source is finished */
+};
+
+struct scan_options {
+	const char *db_path;
+	int64_t as_of_days;		/* days since 1970-01-01 */
+	const char *tool_version;
+	void (*progress)(void *arg, const struct scan_progress *p);
+	void *progress_arg;
+};
+
+struct scan_result {
+	int64_t run_id;
+	size_t sources, failed;		/* sources read; those that failed */
+	uint64_t rows;
+	uint64_t findings, high;	/* findings; of them high or critical */
+	bool gate_failed;
+};
+
+/* Returns 0 (the run is recorded; failed sources are in it), or ST_ERR
+ * with d when nothing could be recorded (the lock is held, the database
+ * cannot be written), or ST_ERR_NOMEM. */
+int scan_run(const struct policy *p, const struct scan_options *o,
+	     struct scan_result *r, struct diag *d);
+
+#endif

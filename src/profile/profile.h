@@ -1,0 +1,114 @@
+/*
+ * profile.h - measuring one source in one pass.
+ *
+ * profile_source() streams every record of a source through its reader and
+ * keeps, per attribute (normalised values), per declared field (raw
+ * values) and per column the policy does not declare, bounded summaries:
+ * present/empty counts, distinct values (exact, then HyperLogLog), typed
+ * minimum and maximum, lengths, the most frequent values and value shapes,
+ * an overlap sketch, validity with a count and sample keys per reason, and
+ * the age of every value with its decay and trust.  Memory is bounded by
+ * the number of fields, never by the number of rows.
+ *
+ * findings.c turns a profile (and the previous run's, from the history)
+ * into metrics and findings.
+ */
+#ifndef STEWARD_PROFILE_H
+#define STEWARD_PROFILE_H
+
+#include "profile/sketch.h"
+#include "profile/validate.h"
+#include "source/reader.h"
+
+enum target_kind { TARGET_ATTRIBUTE, TARGET_FIELD, TARGET_COLUMN };
+const char *target_kind_name(enum target_kind k);
+
+#define PROFILE_TOP_K 20	/* most frequent values kept per target */
+#define PROFILE_SHAPES_K 10	/* most frequent shapes kept per target */
+#define PROFILE_SAMPLES 5	/* sample record keys kept per problem */
+#define PROFILE_KEY_MAX 64	/* bytes of a sample key kept */
+#define PROFILE_EXTRA_COLUMNS 64 /* undeclared columns profiled at most */
+
+struct samples {
+	uint64_t count;
+	char keys[PROFILE_SAMPLES][PROFILE_KEY_MAX];
+	size_t n;
+};
+
+/* Values a transform could not normalise, by the transform's reason. */
+#define PROFILE_TX_REASONS 8
+struct tx_reason {
+	const char *why;	/* static string from the transform */
+	struct samples s;
+};
+
+struct value_stats {
+	const char *name;
+	enum target_kind kind;
+	bool numeric_order;	/* min/max compare as numbers */
+	uint64_t present, empty;
+	struct distinct distinct;
+	struct topk top, shapes;
+	struct kmv kmv;
+	struct len_hist lengths;
+	char min[SKETCH_VALUE_MAX + 1], max[SKETCH_VALUE_MAX + 1];
+	double min_num, max_num;
+	bool has_minmax;
+	uint64_t numeric;	/* values that read as numbers */
+	/* validity (attributes) */
+	uint64_t invalid, unjudged;
+	struct samples reasons[VR_COUNT];
+	struct tx_reason tx[PROFILE_TX_REASONS];
+	size_t n_tx;
+	/* timeliness (attributes of sources with an updated-at field) */
+	struct day_hist ages;
+	bool has_decay;
+	int64_t decay_days;
+	uint64_t stale;
+	struct samples stale_keys;
+	bool has_trust;
+	double trust_sum;
+	uint64_t trust_n;
+};
+
+struct source_profile {
+	const struct source *src;
+	bool failed;
+	struct diag error;		/* why it failed */
+	uint64_t rows;
+	struct reader_stats rstats;
+	char **columns;			/* the columns the data has */
+	size_t n_columns;
+	struct value_stats *attrs;	/* per mapping */
+	struct value_stats *fields;	/* per declared field */
+	struct value_stats *extras;	/* undeclared columns */
+	size_t n_extras;
+	size_t *extra_col;		/* their column index */
+	/* key uniqueness */
+	struct distinct keys;
+	struct samples missing_keys;
+	/* feed freshness, from the updated-at field */
+	bool has_updated;
+	int64_t newest_days, oldest_days;	/* days since 1970 */
+	uint64_t updated_unparsed;
+	struct samples bad_updated;
+};
+
+struct profile_opts {
+	int64_t as_of_days;	/* days since 1970-01-01 */
+	/* progress, called every few thousand records; may be NULL */
+	void (*progress)(void *arg, const struct source *s, uint64_t rows,
+			 uint64_t bytes_done, uint64_t bytes_total);
+	void *progress_arg;
+};
+
+/*
+ * Profile one source.  Returns 0 (sp filled; sp->failed and sp->error set
+ * when the source could not be read to the end, with what was read kept),
+ * or ST_ERR_NOMEM.
+ */
+int profile_source(const struct policy *p, const struct source *s,
+		   const struct profile_opts *o, struct source_profile *sp);
+void profile_release(struct source_profile *sp);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * store.h - the history database: every run steward has made, its inputs,
+ * profiles, metrics and findings, in one SQLite file (reports/steward.db by
+ * default).
+ *
+ * The rules the history keeps (docs/history.md):
+ *   - A run is written in one transaction: a scan killed at any moment
+ *     leaves the history exactly as it was.
+ *   - One writer at a time: store_lock() takes an advisory lock on
+ *     DB.lock for the whole scan; a second scan fails with a message naming
+ *     the holder.
+ *   - Finished runs are tamper-evident: each stores a SHA-256 over its own
+ *     content and the previous run's hash; store_verify() walks the chain.
+ *   - The schema is versioned (PRAGMA user_version) and migrated forward,
+ *     never discarded; a database from a newer steward is refused.
+ * The only file besides the SQLite reader that sees <sqlite3.h>.
+ */
+#ifndef STEWARD_STORE_H
+#define STEWARD_STORE_H
+
+#include "util/buf.h"
+#include "util/diag.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* Open (creating it and its directory when missing) and migrate. */
+int store_open(const char *path, struct store **out, struct diag *d);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+
+/* Take the writer lock for this process; ST_ERR with a message naming the
+ * holder (pid, since when) when another scan holds it. */
+int store_lock(struct store *s, struct diag *d);
+
+struct run_info {
+	int64_t id;		/* set by store_run_begin; read by queries */
+	char started_at[32];	/* ISO 8601 UTC */
+	char finished_at[32];
+	char as_of[16];		/* YYYY-MM-DD */
+	char policy_digest[65];
+	char policy_dir[1024];
+	char data_dir[1024];
+	char tool_version[32];
+	char status[16];	/* "ok", "partial" (a source failed) */
+	int gate_failed;
+	char content_hash[65], prev_hash[65], chain_hash[65];
+};
+
+struct input_row {
+	const char *source, *path;
+	int64_t size;
+	const char *mtime;	/* ISO 8601 UTC, or NULL */
+	const char *sha256;	/* of the bytes read, or NULL */
+	int64_t rows;
+	const char *status;	/* "ok", "failed" */
+	const char *error;	/* the failure, or NULL */
+};
+
+/* One profiled field (raw), attribute (normalised) or extra column. */
+struct profile_row {
+	const char *source, *kind, *name;	/* kind: field, attribute, column */
+	int64_t rows, present, empty;
+	int64_t distinct;
+	int distinct_exact;
+	double distinct_error;
+	const char *min, *max;			/* NULL when no value */
+	int64_t len_min, len_max;
+	double len_mean;
+	int64_t invalid;
+	const char *reasons;			/* JSON object reason -> count */
+	const char *top_values;			/* JSON array of [value, count] */
+	const char *shapes;			/* JSON array of [shape, count] */
+	double numeric_share;			/* share of values that look numeric */
+	int64_t age_median, age_p90, age_max;	/* days; -1 when unknown */
+	int64_t stale;				/* values older than the decay */
+	double freshness;			/* mean trust; -1 when no trust rule */
+	const void *sketch;			/* overlap sketch (KMV) bytes */
+	size_t sketch_len;
+};
+
+struct metric_row {
+	const char *source, *target, *dimension, *metric;
+	double value;
+};
+
+struct finding_row {
+	int64_t seq;				/* set by the store */
+	const char *source, *target, *dimension, *severity, *rule;
+	int64_t count;
+	const char *message;
+	const char *samples;			/* JSON array of record keys */
+};
+
+/*
+ * Writing a run: begin (BEGIN IMMEDIATE; inserts the run), add rows, then
+ * commit (hashes the run's content, links it to the previous run's hash,
+ * COMMIT) or abort (ROLLBACK).  Nothing is visible before the commit.
+ */
+int store_run_begin(struct store *s, struct run_info *run, struct diag *d);
+int store_add_input(struct store *s, const struct input_row *row, struct diag *d);
+int store_add_profile(struct store *s, const struct profile_row *row, struct diag *d);
+int store_add_metric(struct store *s, const struct metric_row *row, struct diag *d);
+int store_add_finding(struct store *s, const struct finding_row *row, struct diag *d);
+int store_run_commit(struct store *s, struct run_info *run, struct diag *d);
+void store_run_abort(struct store *s);
+
+/* Queries.  A callback returning non-zero stops the walk and is returned. */
+int store_runs(struct store *s, int (*fn)(void *, const struct run_info *),
+	       void *arg, struct diag *d);
+/* The latest finished run's id, 0 when there is none. */
+int store_latest_run(struct store *s, int64_t *id, struct diag *d);
+int store_get_run(struct store *s, int64_t id, struct run_info *out, struct diag *d);
+/* The finished run before `id` (0 = before any new run), 0 when none. */
+int store_previous_run(struct store *s, int64_t id, int64_t *prev, struct diag *d);
+
+int store_inputs(struct store *s, int64_t run, int (*fn)(void *, const struct input_row *),
+		 void *arg, struct diag *d);
+/* source and kind may be NULL (all). */
+int store_profiles(struct store *s, int64_t run, const char *source, const char *kind,
+		   int (*fn)(void *, const struct profile_row *), void *arg,
+		   struct diag *d);
+int store_metrics(struct store *s, int64_t run, int (*fn)(void *, const struct metric_row *),
+		  void *arg, struct diag *d);
+/* source and dimension may be NULL (all); ordered by severity, count. */
+int store_findings(struct store *s, int64_t run, const char *source,
+		   const char *dimension,
+		   int (*fn)(void *, const struct finding_row *), void *arg,
+		   struct diag *d);
+/* Rows of `source` in its last `n` finished runs before `run`, oldest
+ * first; *count set to how many were found. */
+int store_volume_history(struct store *s, int64_t run, const char *source,
+			 int64_t *rows, size_t n, size_t *count, struct diag *d);
+
+struct verify_result {
+	int64_t runs;		/* finished runs checked */
+	int64_t bad_run;	/* the first run that does not match, 0 if none */
+	char why[256];
+};
+/* Recompute every finished run's hashes in order. */
+int store_verify(struct store *s, struct verify_result *out, struct diag *d);
+
+#endif

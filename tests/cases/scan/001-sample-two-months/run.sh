@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+set -euo pipefail
+db=$TMPDIR/h.db
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" --as-of 2026-10-31
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" --as-of 2026-11-30
+"$STEWARD" runs --db "$db" | tee "$TMPDIR/runs"
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" = 2 ]
+"$STEWARD" show --db "$db" | tee "$TMPDIR/show"
+grep -q "column 'phone_number' is missing; new column 'phone' looks like it: " "$TMPDIR/show"
+grep -q "support has not updated for 30 days; cadence P1D" "$TMPDIR/show"
+# month 1 had neither
+"$STEWARD" findings --run 1 --db "$db" --dimension integrity > "$TMPDIR/f1"
+! grep -q "phone_number" "$TMPDIR/f1"
+! grep -q "has not updated" "$TMPDIR/f1"
+# the profile of a month-1 attribute is there, with its validity
+"$STEWARD" profile crm --run 1 --db "$db" --format csv > "$TMPDIR/p"
+grep -q "^attribute,email," "$TMPDIR/p"
+# the truth's counts: every record of every source was read
+for src in crm billing support marketing; do
+  want=$(grep -c "^$src," "$ROOT/samples/truth/identities.csv")
+  got=$(sqlite3 "$db" "SELECT rows FROM inputs WHERE run_id = 1 AND source = '$src'")
+  [ "$want" = "$got" ] || { echo "$src: $got rows, truth has $want"; exit 1; }
+done
+# fingerprints are the files' SHA-256
+[ "$(sqlite3 "$db" "SELECT sha256 FROM inputs WHERE run_id = 1 AND source = 'crm'")" = \
+  "$(sha256sum "$ROOT/samples/crm.csv" | cut -d' ' -f1)" ]
+"$STEWARD" audit verify --db "$db"
