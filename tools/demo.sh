@@ -21,4 +21,12 @@ for month in samples samples/next-month; do
     "$steward" peek "$src" --policies policies --data "$month" --count
   done
 done
-say "done: the handbook is in reports/handbook.md"
+rm -f reports/demo.db reports/demo.db-wal reports/demo.db-shm reports/demo.db.lock
+say "steward scan: October (samples/), then November (samples/next-month/)"
+"$steward" scan --policies policies --data samples --db reports/demo.db --as-of 2026-10-31
+"$steward" scan --policies policies --data samples/next-month --db reports/demo.db --as-of 2026-11-30 || true
+say "steward show: the November run, with the renamed CRM column and the stalled support feed"
+"$steward" show --db reports/demo.db
+say "steward audit verify"
+"$steward" audit verify --db reports/demo.db
+say "done: the handbook is in reports/handbook.md, the history in reports/demo.db"

@@ -192,7 +192,9 @@ static void drift(struct emitter *e, const struct value_stats *v,
 			"integrity.drift-distinct", dist, NULL, "%s in %s has %llu "
 			"distinct values, %lld in the previous run", v->name, e->src,
 			(unsigned long long)dist, (long long)pt->distinct);
-	if (pt->top1[0] && v->present >= 20 && !in_top(&v->top, pt->top1, 5)) {
+	/* only where values repeat: for near-unique values the top is noise */
+	if (pt->top1[0] && v->present >= 20 && 2 * dist < v->present &&
+	    !in_top(&v->top, pt->top1, 5)) {
 		char now[SKETCH_VALUE_MAX + 1];
 
 		top1(&v->top, now, sizeof(now));
