@@ -127,6 +127,7 @@ demo: deps
 	@bash tools/demo.sh $(BUILD)/steward
 
 bench: deps
+	@command -v npm >/dev/null || bash tools/deps.sh nodejs npm
 	@$(MAKE) --no-print-directory all
 	@bash tools/bench.sh $(BUILD)
 

@@ -24,6 +24,8 @@ if [ ! -f "$world/.done" ]; then
 fi
 ls -l "$world" | awk 'NR>1 && $1 !~ /^d/ {printf "bench:   %-16s %8.1f MB\n", $9, $5/1e6}'
 
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
 # median wall seconds and max peak RSS (KiB) of a command over $runs runs
 measure() {
   local times=() rss=0 t m f
@@ -35,7 +37,7 @@ measure() {
     [ "$m" -gt "$rss" ] && rss=$m
   done
   rm -f "$f"
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
+  printf '%s %s\n' "$(median "${times[@]}")" "$rss"
 }
 
 printf '\nbench: reading every source (median of %d runs)\n' "$runs"
@@ -59,3 +61,58 @@ for src in crm billing support marketing; do
     "$(echo "$size / 1000000 / $t" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
     "$ft" "$(echo "$t / $ft" | bc -l)" "${floor[0]}"
 done
+
+# ---- scanning (issue 3) ------------------------------------------------------
+# `steward scan --source S`: read, map, normalise, validate and profile one
+# source into a fresh history, with the worker threads of this machine's
+# cores, against a comparator run in the same loop on the same cores:
+# DuckDB's SUMMARIZE for CSV (../shared/bench, with as many threads), and
+# `xmllint --stream` for XML.  SQLite has no profiling comparator; the
+# sqlite3 shell reading every row is its floor.
+threads=$(nproc)
+duck=build/bench/duckdb
+if [ ! -d "$duck/node_modules/@duckdb/node-api" ]; then
+  echo "bench: installing @duckdb/node-api into $duck"
+  mkdir -p "$duck"
+  (cd "$duck" && npm init -y >/dev/null && npm install --silent @duckdb/node-api@1.5.6-r.1 >/dev/null)
+fi
+cp ../shared/bench/duckdb-summarize.mjs "$duck/"
+db=$(mktemp -d)/bench.db
+
+# alternate runs of two commands (array names), so that both see the same
+# machine; prints the median wall seconds of each and the first's peak KiB
+pair() {
+  local -n a=$1 b=$2
+  local ta=() tb=() rss=0 t m f
+  f=$(mktemp)
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -o "$f" -f "%e %M" "${a[@]}" >/dev/null 2>&1
+    read -r t m < "$f"; ta+=("$t"); [ "$m" -gt "$rss" ] && rss=$m
+    /usr/bin/time -o "$f" -f "%e %M" "${b[@]}" >/dev/null 2>&1
+    read -r t m < "$f"; tb+=("$t")
+  done
+  rm -f "$f"
+  printf '%s %s %s\n' "$(median "${ta[@]}")" "$(median "${tb[@]}")" "$rss"
+}
+# a fresh history each time; exec, so that the peak memory is steward's
+scan_one=(bash -c 'rm -f "$1" "$1"-*; exec "$2" scan --data "$3" --db "$1" --source "$4" \
+  --as-of 2026-10-31 --threads "$5" --timings' scan "$db" "$steward" "$world")
+
+printf '\nbench: scanning each source with %d threads (median of %d runs)\n' "$threads" "$runs"
+printf '%-10s %9s %9s %9s %9s %8s  %s\n' source "time s" "MB/s" "peak MB" "sha256 %" "comp s" "ratio (comparator)"
+for src in crm marketing support billing; do
+  case $src in
+    crm|marketing) file=$world/$src.csv; comp=(node "$duck/duckdb-summarize.mjs" "$file" "$threads");;
+    support) file=$world/support.xml; comp=(xmllint --stream --noout "$file");;
+    billing) file=$world/billing.sqlite; comp=(sqlite3 "$file" "SELECT * FROM accounts");;
+  esac
+  share=$("${scan_one[@]}" "$src" "$threads" 2>&1 >/dev/null |
+    sed -nE 's/.*\(([0-9.]+)% of the source.*/\1/p')
+  cmd=("${scan_one[@]}" "$src" "$threads")
+  read -r t ct rss <<< "$(pair cmd comp)"
+  size=$(stat -c %s "$file")
+  printf '%-10s %9s %9.0f %9.1f %9s %8s  %.2fx (%s)\n' "$src" "$t" \
+    "$(echo "$size / 1000000 / $t" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
+    "$share" "$ct" "$(echo "$t / $ct" | bc -l)" "${comp[0]}${comp[1]:+ ${comp[1]##*/}}"
+done
+rm -rf "$(dirname "$db")"

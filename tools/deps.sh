@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# deps.sh: install the Debian packages steward needs, if any are missing.
-# Idempotent and quiet when everything is present.  docs/dependencies.md
-# says why each package is here.
+# deps.sh [PACKAGE...]: install the Debian packages steward needs, and any
+# named (make bench adds nodejs and npm for its DuckDB comparator), if any
+# are missing.  Idempotent and quiet when everything is present.
+# docs/dependencies.md says why each package is here.
 set -euo pipefail
 pkgs=(
   build-essential pkg-config
   libxml2-dev libxml2-utils libsqlite3-dev libhpdf-dev libcmocka-dev
   libutf8proc-dev fonts-dejavu-core tzdata
   sqlite3 poppler-utils qpdf time bc
+  "$@"
 )
 missing=()
 for p in "${pkgs[@]}"; do

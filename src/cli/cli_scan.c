@@ -12,19 +12,37 @@
 #include <unistd.h>
 
 #include "pipeline/scan.h"
+#include "profile/profile.h"
 #include "util/datetime.h"
+
+/* --source given at most this many times */
+#define LIMIT_SCAN_SOURCES 64
+
+struct progress_opts {
+	bool tty;		/* draw progress on stderr */
+	bool timings;		/* one line of timings per source */
+};
 
 static void show_progress(void *arg, const struct scan_progress *p)
 {
+	const struct progress_opts *po = arg;
 	double rate = p->seconds > 0 ? (double)p->bytes_done / p->seconds : 0;
 
-	(void)arg;
 	if (p->done) {
-		fprintf(stderr, "\r\033[K[%zu/%zu] %s: %llu records in %.1f s\n",
-			p->index + 1, p->count, p->source,
-			(unsigned long long)p->rows, p->seconds);
+		if (po->tty)
+			fprintf(stderr, "\r\033[K[%zu/%zu] %s: %llu records in "
+				"%.1f s\n", p->index + 1, p->count, p->source,
+				(unsigned long long)p->rows, p->seconds);
+		if (po->timings)
+			fprintf(stderr, "timings: %s: %llu records, %.3f s, "
+				"SHA-256 %.3f s of CPU (%.1f%% of the source's "
+				"time)\n", p->source, (unsigned long long)p->rows,
+				p->seconds, p->hash_seconds, p->seconds > 0 ?
+				100.0 * p->hash_seconds / p->seconds : 0.0);
 		return;
 	}
+	if (!po->tty)
+		return;
 	fprintf(stderr, "\r\033[K[%zu/%zu] %s: %llu records, %.0f of %.0f MB, "
 		"%.0f MB/s", p->index + 1, p->count, p->source,
 		(unsigned long long)p->rows, (double)p->bytes_done / 1e6,
@@ -46,16 +64,57 @@ static int parse_as_of(const char *s, int64_t *days)
 	return 0;
 }
 
+static int parse_threads(const char *s, unsigned *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (end == s || *end || n < 1 || n > PROFILE_MAX_THREADS) {
+		cli_error("scan: --threads takes a number from 1 to %d, not '%s'",
+			  PROFILE_MAX_THREADS, s);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* Every --source names a source of the policy. */
+static int check_sources(const struct policy *p, const char *const *only, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct buf known = BUF_INIT;
+		bool found = false;
+
+		for (size_t k = 0; k < p->n_sources; k++) {
+			found |= !strcmp(p->sources[k].id, only[i]);
+			buf_addf(&known, "%s%s", k ? ", " : "", p->sources[k].id);
+		}
+		if (!found)
+			cli_error("scan: --source '%s' is not a source of the policy "
+				  "(sources: %s)", only[i], known.data);
+		buf_release(&known);
+		if (!found)
+			return -1;
+	}
+	return 0;
+}
+
 static void scan_usage(FILE *f)
 {
 	fprintf(f, "usage: steward scan [--policies DIR] [--data DIR] [--db FILE] "
-		   "[--as-of YYYY-MM-DD]\n\n"
+		   "[--as-of YYYY-MM-DD]\n"
+		   "                    [--source ID]... [--threads N] [--timings]\n\n"
 		   "Read every source once, profile it against the policies, compare "
 		   "it with the\nprevious run, and record the run (profiles, metrics, "
 		   "findings, input\nfingerprints) in the history database (default "
 		   DEFAULT_DB ").\nAges are measured to --as-of (default: today, "
 		   "UTC).  Exit status 0, 1 when a\ncompliance gate failed, 2 when a "
-		   "source could not be read or nothing could\nbe recorded.\n");
+		   "source could not be read or nothing could\nbe recorded.  Each "
+		   "source is profiled by --threads workers (default: one\nper "
+		   "processor) while this thread reads it.  --source scans only the "
+		   "named\nsources (repeat it for several); each is compared with its "
+		   "own last scan.\n--timings prints, per source, its time and the "
+		   "CPU time of its SHA-256\nfingerprint to stderr.\n");
 }
 
 static void summary(const struct scan_result *r, const char *db)
@@ -76,23 +135,38 @@ int cmd_scan(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "db", required_argument, NULL, 'b' },
 		{ "as-of", required_argument, NULL, 'a' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "source", required_argument, NULL, 's' },
+		{ "timings", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_policy_opts po = { "policies", NULL };
-	struct scan_options so = { DEFAULT_DB, 0, STEWARD_VERSION, NULL, NULL };
+	struct scan_options so = { DEFAULT_DB, 0, STEWARD_VERSION, 0, NULL, 0,
+				   NULL, NULL };
+	const char *only[LIMIT_SCAN_SOURCES];
+	struct progress_opts pro = { false, false };
 	struct scan_result res;
 	struct policy *p;
 	struct diag d;
 	int c, rc;
 
 	so.as_of_days = floor_div((int64_t)time(NULL), DATETIME_DAY_SECS);
-	while ((c = getopt_long(argc, argv, "p:d:b:a:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:b:a:t:s:Th", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': po.dir = optarg; break;
 		case 'd': po.data = optarg; break;
 		case 'b': so.db_path = optarg; break;
 		case 'a': if (parse_as_of(optarg, &so.as_of_days)) return EXIT_USAGE; break;
+		case 't': if (parse_threads(optarg, &so.threads)) return EXIT_USAGE; break;
+		case 'T': pro.timings = true; break;
+		case 's':
+			if (so.n_only == LIMIT_SCAN_SOURCES) {
+				cli_error("scan: --source at most %d times", LIMIT_SCAN_SOURCES);
+				return EXIT_USAGE;
+			}
+			only[so.n_only++] = optarg;
+			break;
 		case 'h': scan_usage(stdout); return EXIT_OK;
 		default: scan_usage(stderr); return EXIT_USAGE;
 		}
@@ -104,8 +178,16 @@ int cmd_scan(int argc, char **argv)
 	p = cli_load_policy(&po, NULL);
 	if (!p)
 		return EXIT_USAGE;
-	if (isatty(STDERR_FILENO))
+	so.only = only;
+	if (check_sources(p, only, so.n_only)) {
+		policy_free(p);
+		return EXIT_USAGE;
+	}
+	pro.tty = isatty(STDERR_FILENO);
+	if (pro.tty || pro.timings) {
 		so.progress = show_progress;
+		so.progress_arg = &pro;
+	}
 	diag_clear(&d);
 	rc = scan_run(p, &so, &res, &d);
 	policy_free(p);

@@ -24,6 +24,7 @@ struct fingerprint {
 	int64_t size;
 	struct timespec mtime;
 	char sha256[65];
+	double cpu_seconds;	/* the thread's CPU time */
 	pthread_t thread;
 	bool started;
 };
@@ -35,8 +36,10 @@ static void *fingerprint_main(void *arg)
 	unsigned char *buf = xmalloc(block);
 	struct sha256 h;
 	int fd = open(fp->path, O_RDONLY | O_CLOEXEC);
+	struct timespec t0, t1;
 	ssize_t n;
 
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 	if (fd < 0 || !buf) {
 		xfree(buf);
 		if (fd >= 0)
@@ -53,6 +56,9 @@ static void *fingerprint_main(void *arg)
 	}
 	close(fd);
 	xfree(buf);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	fp->cpu_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return NULL;
 }
 
@@ -149,7 +155,7 @@ static int load_prior(struct store *st, const char *source,
 
 	memset(pr, 0, sizeof(*pr));
 	if (store_volume_history(st, 0, source, pr->volume, PRIOR_VOLUME_RUNS,
-				 &pr->n_volume, d) || store_latest_run(st, &prev, d))
+				 &pr->n_volume, d) || store_latest_run_of(st, source, &prev, d))
 		return ST_ERR;
 	pr->exists = pr->n_volume > 0;
 	pr->rows = pr->exists ? pr->volume[pr->n_volume - 1] : 0;
@@ -344,6 +350,14 @@ static int write_source(struct writer *w, const struct policy *p,
 
 /* ---- the scan --------------------------------------------------------------- */
 
+static bool selected(const struct scan_options *o, const struct source *s)
+{
+	for (size_t i = 0; i < o->n_only; i++)
+		if (!strcmp(o->only[i], s->id))
+			return true;
+	return o->n_only == 0;
+}
+
 struct progress_ctx {
 	const struct scan_options *o;
 	size_t index, count;
@@ -363,7 +377,7 @@ static void on_progress(void *arg, const struct source *s, uint64_t rows,
 {
 	struct progress_ctx *pc = arg;
 	struct scan_progress p = { s->id, pc->index, pc->count, rows, done, total,
-				   since(&pc->start), false };
+				   since(&pc->start), false, 0 };
 
 	pc->o->progress(pc->o->progress_arg, &p);
 }
@@ -372,14 +386,18 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 		       struct store *st, struct scanned *sc, struct diag *d)
 {
 	struct progress_ctx pc = { o, 0, p->n_sources, { 0, 0 } };
-	struct profile_opts po = { o->as_of_days, o->progress ? on_progress : NULL,
-				   &pc };
+	struct profile_opts po = { o->as_of_days, o->threads,
+				   o->progress ? on_progress : NULL, &pc };
 	int rc = 0;
 
+	pc.count = 0;
+	for (size_t i = 0; i < p->n_sources; i++)
+		pc.count += selected(o, &p->sources[i]);
 	for (size_t i = 0; i < p->n_sources && !rc; i++) {
 		const struct source *s = &p->sources[i];
 
-		pc.index = i;
+		if (!selected(o, s))
+			continue;
 		clock_gettime(CLOCK_MONOTONIC, &pc.start);
 		rc = load_prior(st, s->id, &sc[i].prior, d);
 		if (rc)
@@ -388,11 +406,14 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 		rc = profile_source(p, s, &po, &sc[i].sp);
 		sc[i].changed = !fingerprint_finish(&sc[i].fp) && !sc[i].sp.failed;
 		if (o->progress) {
-			struct scan_progress pr = { s->id, i, p->n_sources, sc[i].sp.rows,
-						    0, 0, since(&pc.start), true };
+			struct scan_progress pr = { s->id, pc.index, pc.count,
+						    sc[i].sp.rows, 0, 0,
+						    since(&pc.start), true,
+						    sc[i].fp.cpu_seconds };
 
 			o->progress(o->progress_arg, &pr);
 		}
+		pc.index++;
 	}
 	return rc;
 }
@@ -417,16 +438,18 @@ static int record(const struct policy *p, const struct scan_options *o,
 	snprintf(run.tool_version, sizeof(run.tool_version), "%s", o->tool_version);
 	rc = store_run_begin(st, &run, d);
 	for (size_t i = 0; !rc && i < p->n_sources; i++) {
+		if (!selected(o, &p->sources[i]))
+			continue;
 		rc = write_source(&w, p, &sc[i], o->as_of_days);
 		res->rows += sc[i].sp.rows;
 		res->failed += sc[i].sp.failed;
+		res->sources++;
 	}
 	buf_release(&w.json);
 	if (rc) {
 		store_run_abort(st);
 		return rc;
 	}
-	res->sources = p->n_sources;
 	iso_time(time(NULL), run.finished_at, sizeof(run.finished_at));
 	snprintf(run.status, sizeof(run.status), "%s", res->failed ? "partial" : "ok");
 	run.gate_failed = res->gate_failed;

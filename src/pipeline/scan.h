@@ -21,12 +21,17 @@ struct scan_progress {
 	uint64_t rows, bytes_done, bytes_total;
 	double seconds;			/* since this source started */
 	bool done;			/* the source is finished */
+	double hash_seconds;		/* when done: CPU time of its SHA-256 */
 };
 
 struct scan_options {
 	const char *db_path;
 	int64_t as_of_days;		/* days since 1970-01-01 */
 	const char *tool_version;
+	unsigned threads;		/* per source; 0 = one per processor */
+	/* the sources to scan (their ids), all when n_only is 0 */
+	const char *const *only;
+	size_t n_only;
 	void (*progress)(void *arg, const struct scan_progress *p);
 	void *progress_arg;
 };

@@ -12,9 +12,12 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "policy/trust.h"
+#include "profile/batch.h"
 #include "util/datetime.h"
 
 const char *target_kind_name(enum target_kind k)
@@ -24,11 +27,39 @@ const char *target_kind_name(enum target_kind k)
 	return (size_t)k < ARRAY_SIZE(n) ? n[k] : "?";
 }
 
-static void samples_add(struct samples *s, const char *key)
+static void samples_add(struct samples *s, const char *key, uint64_t number)
 {
 	s->count++;
-	if (s->n < PROFILE_SAMPLES && key && key[0])
-		snprintf(s->keys[s->n++], PROFILE_KEY_MAX, "%s", key);
+	if (s->n < PROFILE_SAMPLES && key && key[0]) {
+		size_t len = strlen(key);
+
+		/* cut like snprintf would: the stored sample is a C string */
+		if (len >= PROFILE_KEY_MAX)
+			len = PROFILE_KEY_MAX - 1;
+		memcpy(s->keys[s->n], key, len);
+		s->keys[s->n][len] = '\0';
+		s->numbers[s->n++] = number;
+	}
+}
+
+/* dst gets src's count and keeps the first keys of both by record number. */
+static void samples_merge(struct samples *dst, const struct samples *src)
+{
+	struct samples out;
+	size_t i = 0, j = 0;
+
+	out.count = dst->count + src->count;
+	out.n = 0;
+	while (out.n < PROFILE_SAMPLES && (i < dst->n || j < src->n)) {
+		bool mine = j == src->n ||
+			    (i < dst->n && dst->numbers[i] <= src->numbers[j]);
+		const struct samples *from = mine ? dst : src;
+		size_t k = mine ? i++ : j++;
+
+		memcpy(out.keys[out.n], from->keys[k], PROFILE_KEY_MAX);
+		out.numbers[out.n++] = from->numbers[k];
+	}
+	*dst = out;
 }
 
 static int vs_init(struct value_stats *v, const char *name, enum target_kind kind,
@@ -56,82 +87,283 @@ static void vs_release(struct value_stats *v)
 	day_hist_release(&v->ages);
 }
 
-/* A number as a person or a database writes it: sign, digits, fraction,
- * exponent; no thousands separators. */
-static bool looks_numeric(const char *s, size_t len, double *out)
+/*
+ * A number as a person or a database writes it: an optional sign, digits
+ * with an optional fraction (".5" and "5." too), an optional exponent; no
+ * thousands separators, no hexadecimal, no "inf" or "nan", nothing around
+ * it.  The grammar is checked by hand, which is most of the cost on text
+ * columns; strtod() runs only when the value is wanted or an exponent may
+ * overflow.
+ */
+static bool numeric_syntax(const char *s, size_t len, bool *has_exp)
 {
-	char tmp[64], *end;
+	size_t i = 0, digits = 0;
 
-	if (!len || len >= sizeof(tmp))
+	*has_exp = false;
+	if (!len || len >= 64)
 		return false;
-	if (!isdigit((unsigned char)s[0]) && s[0] != '-' && s[0] != '+' && s[0] != '.')
+	if (s[0] == '+' || s[0] == '-')
+		i++;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
 		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	*out = strtod(tmp, &end);
-	return *end == '\0' && isfinite(*out);
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e = 0;
+
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			e++;
+		if (!e)
+			return false;
+		*has_exp = true;
+	}
+	return i == len;
 }
 
-static void vs_minmax(struct value_stats *v, const char *s, size_t len)
+static double to_double(const char *s, size_t len)
+{
+	char tmp[64];
+
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return strtod(tmp, NULL);
+}
+
+/* What vs_add() needs to know of a value, computed once when a field and
+ * an attribute hold the same bytes. */
+struct facts {
+	uint64_t hash;
+	bool numeric;		/* numeric_syntax() and finite */
+	bool has_num;
+	double num;		/* when has_num */
+	uint64_t shape_hash;
+	size_t shape_off, shape_len;	/* in the profiler's shape buffer */
+};
+
+/* prev: the facts of the value before in the same column, or NULL: a
+ * column's values often share their shape, whose hash is then reused. */
+static void facts_compute(struct facts *f, const char *s, size_t len,
+			  bool want_num, struct buf *shapes,
+			  const struct facts *prev)
+{
+	bool has_exp;
+	const char *shape;
+
+	f->hash = sketch_hash(s, len);
+	f->numeric = numeric_syntax(s, len, &has_exp);
+	f->has_num = false;
+	if (f->numeric && (has_exp || want_num)) {
+		f->num = to_double(s, len);
+		f->has_num = true;
+		f->numeric = isfinite(f->num);
+	}
+	f->shape_off = shapes->len;
+	sketch_shape(s, len, shapes);
+	f->shape_len = shapes->len - f->shape_off;
+	shape = shapes->data + f->shape_off;
+	if (prev && prev->shape_len == f->shape_len &&
+	    !memcmp(shapes->data + prev->shape_off, shape, f->shape_len))
+		f->shape_hash = prev->shape_hash;
+	else
+		f->shape_hash = sketch_hash(shape, f->shape_len);
+}
+
+/* Byte order, a prefix before its extensions. */
+static int text_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Offer a value (its first SKETCH_VALUE_MAX bytes for text) as minimum
+ * and maximum; numeric targets order numbers and ignore other values. */
+static void vs_minmax(struct value_stats *v, const char *s, size_t len,
+		      double num)
 {
 	size_t cut = len > SKETCH_VALUE_MAX ? SKETCH_VALUE_MAX : len;
-	double num = 0;
-	bool isnum = v->numeric_order && looks_numeric(s, len, &num);
+	bool isnum = v->numeric_order;
 
-	if (v->numeric_order && !isnum)
-		return;
 	if (!v->has_minmax ||
-	    (isnum ? num < v->min_num : memcmp(s, v->min, cut) < 0 ||
-	     (!memcmp(s, v->min, cut) && cut < strlen(v->min)))) {
+	    (isnum ? num < v->min_num : text_cmp(s, cut, v->min, v->min_len) < 0)) {
 		memcpy(v->min, s, cut);
 		v->min[cut] = '\0';
+		v->min_len = cut;
 		v->min_num = num;
 	}
 	if (!v->has_minmax ||
-	    (isnum ? num > v->max_num : memcmp(s, v->max, cut) > 0 ||
-	     (!memcmp(s, v->max, cut) && cut > strlen(v->max)))) {
+	    (isnum ? num > v->max_num : text_cmp(s, cut, v->max, v->max_len) > 0)) {
 		memcpy(v->max, s, cut);
 		v->max[cut] = '\0';
+		v->max_len = cut;
 		v->max_num = num;
 	}
 	v->has_minmax = true;
 }
 
 static int vs_add(struct value_stats *v, const char *s, size_t len,
-		  struct buf *shape)
+		  const struct facts *f, const struct buf *shapes)
 {
-	uint64_t h;
-	double num;
-
 	if (!s || !len) {
 		v->empty++;
 		return 0;
 	}
 	v->present++;
-	h = sketch_hash(s, len);
-	if (distinct_add_hash(&v->distinct, h))
+	if (distinct_add_hash(&v->distinct, f->hash))
 		return ST_ERR_NOMEM;
-	kmv_add_hash(&v->kmv, h);
-	topk_add_hashed(&v->top, s, len, h);
+	kmv_add_hash(&v->kmv, f->hash);
+	topk_add_hashed(&v->top, s, len, f->hash);
 	len_hist_add(&v->lengths, len);
-	buf_reset(shape);
-	sketch_shape(s, len, shape);
-	topk_add(&v->shapes, shape->data, shape->len);
-	if (looks_numeric(s, len, &num))
-		v->numeric++;
-	vs_minmax(v, s, len);
+	topk_add_hashed(&v->shapes, shapes->data + f->shape_off, f->shape_len,
+			f->shape_hash);
+	v->numeric += f->numeric;
+	if (!v->numeric_order)
+		vs_minmax(v, s, len, 0);
+	else if (f->numeric)
+		vs_minmax(v, s, len, f->has_num ? f->num : to_double(s, len));
+	return 0;
+}
+
+static int vs_merge(struct value_stats *dst, const struct value_stats *src)
+{
+	dst->present += src->present;
+	dst->empty += src->empty;
+	if (distinct_merge(&dst->distinct, &src->distinct) ||
+	    topk_merge(&dst->top, &src->top) ||
+	    topk_merge(&dst->shapes, &src->shapes) ||
+	    day_hist_merge(&dst->ages, &src->ages))
+		return ST_ERR_NOMEM;
+	kmv_merge(&dst->kmv, &src->kmv);
+	len_hist_merge(&dst->lengths, &src->lengths);
+	if (src->has_minmax) {
+		vs_minmax(dst, src->min, src->min_len, src->min_num);
+		vs_minmax(dst, src->max, src->max_len, src->max_num);
+	}
+	dst->numeric += src->numeric;
+	dst->invalid += src->invalid;
+	dst->unjudged += src->unjudged;
+	for (int r = 0; r < VR_COUNT; r++)
+		samples_merge(&dst->reasons[r], &src->reasons[r]);
+	for (size_t i = 0; i < src->n_tx; i++) {
+		const struct tx_reason *t = &src->tx[i];
+		size_t j = 0;
+
+		while (j < dst->n_tx && dst->tx[j].why != t->why)
+			j++;
+		if (j == dst->n_tx) {
+			if (dst->n_tx == PROFILE_TX_REASONS)
+				continue;
+			dst->tx[dst->n_tx++] = *t;
+			continue;
+		}
+		samples_merge(&dst->tx[j].s, &t->s);
+		if (t->first < dst->tx[j].first)
+			dst->tx[j].first = t->first;
+	}
+	/* reasons in the order they first occurred, as one pass has them */
+	for (size_t i = 1; i < dst->n_tx; i++)
+		for (size_t j = i; j > 0 && dst->tx[j].first < dst->tx[j - 1].first; j--) {
+			struct tx_reason t = dst->tx[j];
+
+			dst->tx[j] = dst->tx[j - 1];
+			dst->tx[j - 1] = t;
+		}
+	dst->stale += src->stale;
+	samples_merge(&dst->stale_keys, &src->stale_keys);
+	dst->trust_sum += src->trust_sum;
+	dst->trust_n += src->trust_n;
 	return 0;
 }
 
 /* ---- per attribute: validity, age, trust --------------------------------- */
+
+/*
+ * A batch is profiled column by column rather than record by record: first
+ * every record is mapped and its per-record facts (key, updated-at,
+ * country) noted, then each field's values are added to its summaries, the
+ * attributes that come from that field right after it, and the undeclared
+ * columns last.  Each target's summaries (an exact set of up to 64 KiB, a
+ * histogram of ages, the counters) then stay in the core's cache for a
+ * thousand values instead of being evicted by the other twenty targets of
+ * every record, which is most of the cost of profiling.  Sample keys are
+ * still kept in record order within each target.
+ */
+struct columns {
+	size_t n;			/* records */
+	uint64_t *number;
+	const char **key;
+	int64_t *updated;		/* days, or INT64_MIN */
+	const char **country;		/* the record's normalised country */
+	const char **raw;		/* n x fields */
+	size_t *raw_len;
+	const char **extra;		/* n x undeclared columns */
+	size_t *extra_len;
+	const char **val;		/* n x mappings */
+	size_t *val_len;
+	const char **why;
+	struct facts *facts;		/* n: the current field's values */
+	struct arena values;		/* the mapped values */
+};
+
+static int columns_init(struct columns *c, const struct source *s, size_t ne)
+{
+	size_t nf = s->n_fields ? s->n_fields : 1;
+	size_t nm = s->n_mappings ? s->n_mappings : 1;
+
+	memset(c, 0, sizeof(*c));
+	arena_init(&c->values, 256 * 1024);
+	c->number = xcalloc(BATCH_ROWS, sizeof(*c->number));
+	c->key = xcalloc(BATCH_ROWS, sizeof(*c->key));
+	c->updated = xcalloc(BATCH_ROWS, sizeof(*c->updated));
+	c->country = xcalloc(BATCH_ROWS, sizeof(*c->country));
+	c->raw = xcalloc(BATCH_ROWS * nf, sizeof(*c->raw));
+	c->raw_len = xcalloc(BATCH_ROWS * nf, sizeof(*c->raw_len));
+	c->extra = xcalloc(BATCH_ROWS * (ne ? ne : 1), sizeof(*c->extra));
+	c->extra_len = xcalloc(BATCH_ROWS * (ne ? ne : 1), sizeof(*c->extra_len));
+	c->val = xcalloc(BATCH_ROWS * nm, sizeof(*c->val));
+	c->val_len = xcalloc(BATCH_ROWS * nm, sizeof(*c->val_len));
+	c->why = xcalloc(BATCH_ROWS * nm, sizeof(*c->why));
+	c->facts = xcalloc(BATCH_ROWS, sizeof(*c->facts));
+	if (!c->number || !c->key || !c->updated || !c->country || !c->raw ||
+	    !c->raw_len || !c->extra || !c->extra_len || !c->val ||
+	    !c->val_len || !c->why || !c->facts)
+		return ST_ERR_NOMEM;
+	return 0;
+}
+
+static void columns_release(struct columns *c)
+{
+	xfree(c->number);
+	xfree(c->key);
+	xfree(c->updated);
+	xfree(c->country);
+	xfree(c->raw);
+	xfree(c->raw_len);
+	xfree(c->extra);
+	xfree(c->extra_len);
+	xfree(c->val);
+	xfree(c->val_len);
+	xfree(c->why);
+	xfree(c->facts);
+	arena_release(&c->values);
+	memset(c, 0, sizeof(*c));
+}
 
 struct attr_ctx {
 	const struct mapping *m;
 	struct validator *validator;
 	const struct trust_rule *trust;
 	double decay_days;	/* of the trust rule */
+	size_t same_field;	/* the mapping's one field, or SIZE_MAX */
 };
 
+/* One thread's profiling state: with several workers each has its own,
+ * with a partial profile that profile_source() merges at the end. */
 struct profiler {
 	const struct policy *p;
 	const struct source *s;
@@ -139,21 +371,26 @@ struct profiler {
 	struct source_profile *sp;
 	struct attr_ctx *ctx;		/* per mapping */
 	size_t country_map;		/* mapping of type country, or SIZE_MAX */
-	struct buf shape, tmp;
+	struct buf shapes, tmp;		/* shapes of a column's values; scratch */
+	struct columns cols;		/* the batch being profiled */
+	bool has_cols;
+	struct mapper mapper;
+	bool has_mapper;
 };
 
 static void note_transform(struct value_stats *v, const char *why,
-			   const char *key)
+			   const struct record *rec)
 {
 	for (size_t i = 0; i < v->n_tx; i++) {
 		if (v->tx[i].why == why) {
-			samples_add(&v->tx[i].s, key);
+			samples_add(&v->tx[i].s, rec->key, rec->number);
 			return;
 		}
 	}
 	if (v->n_tx < PROFILE_TX_REASONS) {
 		v->tx[v->n_tx].why = why;
-		samples_add(&v->tx[v->n_tx++].s, key);
+		v->tx[v->n_tx].first = rec->number;
+		samples_add(&v->tx[v->n_tx++].s, rec->key, rec->number);
 	}
 }
 
@@ -165,15 +402,15 @@ static void judge(struct profiler *pf, size_t i, const struct record *rec,
 
 	if (rec->why[i]) {
 		v->invalid++;
-		samples_add(&v->reasons[VR_TRANSFORM], rec->key);
-		note_transform(v, rec->why[i], rec->key);
+		samples_add(&v->reasons[VR_TRANSFORM], rec->key, rec->number);
+		note_transform(v, rec->why[i], rec);
 		return;
 	}
 	r = validator_check(pf->ctx[i].validator, rec->value[i],
 			    rec->value_len[i], country, &pf->tmp);
 	if (r == VR_OK)
 		return;
-	samples_add(&v->reasons[r], rec->key);
+	samples_add(&v->reasons[r], rec->key, rec->number);
 	if (validity_reason_is_invalid(r))
 		v->invalid++;
 	else
@@ -227,7 +464,7 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 	if (day_hist_add(&v->ages, age))
 		return ST_ERR_NOMEM;
 	if (v->has_decay && age > v->decay_days)
-		samples_add(&v->stale_keys, rec->key);
+		samples_add(&v->stale_keys, rec->key, rec->number);
 	if (c->trust) {
 		start = e ? e->raise_to : c->trust->max;
 		v->trust_sum += trust_curve_at(c->trust->curve, start, c->trust->min,
@@ -237,69 +474,45 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 	return 0;
 }
 
-static int add_attributes(struct profiler *pf, const struct record *rec,
-			  int64_t updated)
+/* Record `row` of the batch as a struct record, for judge() and ages. */
+static struct record row_record(const struct profiler *pf,
+				const struct columns *c, size_t row)
 {
-	const char *country = pf->country_map != SIZE_MAX && !rec->why[pf->country_map]
-			      ? rec->value[pf->country_map] : NULL;
+	size_t nf = pf->s->n_fields, nm = pf->s->n_mappings;
 
-	for (size_t i = 0; i < pf->s->n_mappings; i++) {
-		struct value_stats *v = &pf->sp->attrs[i];
-
-		if (vs_add(v, rec->value[i], rec->value_len[i], &pf->shape))
-			return ST_ERR_NOMEM;
-		if (!rec->value[i])
-			continue;
-		judge(pf, i, rec, country);
-		if (age_value(pf, i, rec, updated))
-			return ST_ERR_NOMEM;
-	}
-	return 0;
+	return (struct record){ c->number[row], 0, c->key[row],
+				(const char **)&c->raw[row * nf],
+				&c->raw_len[row * nf],
+				(const char **)&c->val[row * nm],
+				&c->val_len[row * nm],
+				(const char **)&c->why[row * nm] };
 }
 
-static int add_fields(struct profiler *pf, const struct reader *r,
-		      const struct record *rec)
-{
-	struct source_profile *sp = pf->sp;
-	const char *const *vals;
-	const size_t *lens;
-	size_t n = reader_row(r, &vals, &lens);
-
-	for (size_t f = 0; f < pf->s->n_fields; f++)
-		if (vs_add(&sp->fields[f], rec->raw[f], rec->raw_len[f], &pf->shape))
-			return ST_ERR_NOMEM;
-	for (size_t e = 0; e < sp->n_extras; e++) {
-		size_t c = sp->extra_col[e];
-
-		if (vs_add(&sp->extras[e], c < n ? vals[c] : NULL, c < n ? lens[c] : 0,
-			   &pf->shape))
-			return ST_ERR_NOMEM;
-	}
-	return 0;
-}
-
-static int add_record(struct profiler *pf, const struct reader *r,
-		      const struct record *rec)
+/* The record-level part: key, updated-at, mapping. */
+static int add_record(struct profiler *pf, struct columns *c, size_t row)
 {
 	struct source_profile *sp = pf->sp;
 	const struct source *s = pf->s;
+	size_t nf = s->n_fields, nm = s->n_mappings, cm = pf->country_map;
+	struct record rec = { c->number[row], 0, c->key[row], &c->raw[row * nf],
+			      &c->raw_len[row * nf], NULL, NULL, NULL };
 	int64_t updated = INT64_MIN;
 
 	sp->rows++;
-	if (rec->key[0]) {
-		if (distinct_add_hash(&sp->keys, sketch_hash(rec->key, strlen(rec->key))))
+	if (rec.key[0]) {
+		if (distinct_add_hash(&sp->keys, sketch_hash(rec.key, strlen(rec.key))))
 			return ST_ERR_NOMEM;
 	} else {
-		samples_add(&sp->missing_keys, rec->key);
+		samples_add(&sp->missing_keys, rec.key, rec.number);
 	}
-	if (s->updated_index != SIZE_MAX && rec->raw[s->updated_index]) {
-		updated = parse_days(rec->raw[s->updated_index],
-				     rec->raw_len[s->updated_index],
+	if (s->updated_index != SIZE_MAX && rec.raw[s->updated_index]) {
+		updated = parse_days(rec.raw[s->updated_index],
+				     rec.raw_len[s->updated_index],
 				     s->updated_format ? s->updated_format :
 				     s->fields[s->updated_index].format);
 		if (updated == INT64_MIN) {
 			sp->updated_unparsed++;
-			samples_add(&sp->bad_updated, rec->key);
+			samples_add(&sp->bad_updated, rec.key, rec.number);
 		} else {
 			if (!sp->has_updated || updated > sp->newest_days)
 				sp->newest_days = updated;
@@ -308,9 +521,153 @@ static int add_record(struct profiler *pf, const struct reader *r,
 			sp->has_updated = true;
 		}
 	}
-	if (add_attributes(pf, rec, updated))
+	c->updated[row] = updated;
+	if (mapper_map(&pf->mapper, &rec))
 		return ST_ERR_NOMEM;
-	return add_fields(pf, r, rec);
+	for (size_t i = 0; i < nm; i++) {
+		size_t at = row * nm + i;
+
+		c->why[at] = rec.why[i];
+		c->val_len[at] = rec.value_len[i];
+		c->val[at] = rec.value[i] ? arena_strndup(&c->values, rec.value[i],
+							  rec.value_len[i]) : NULL;
+		if (rec.value[i] && !c->val[at])
+			return ST_ERR_NOMEM;
+	}
+	c->country[row] = cm != SIZE_MAX && !c->why[row * nm + cm] ?
+			  c->val[row * nm + cm] : NULL;
+	return 0;
+}
+
+/* One declared field's column; its facts stay in c->facts. */
+static int add_field(struct profiler *pf, struct columns *c, size_t f)
+{
+	struct value_stats *v = &pf->sp->fields[f];
+	size_t nf = pf->s->n_fields;
+	const struct facts *prev = NULL;
+
+	buf_reset(&pf->shapes);
+	for (size_t row = 0; row < c->n; row++) {
+		const char *val = c->raw[row * nf + f];
+		size_t len = c->raw_len[row * nf + f];
+
+		if (!val || !len) {
+			v->empty++;
+			continue;
+		}
+		facts_compute(&c->facts[row], val, len, v->numeric_order,
+			      &pf->shapes, prev);
+		prev = &c->facts[row];
+		if (vs_add(v, val, len, &c->facts[row], &pf->shapes))
+			return ST_ERR_NOMEM;
+	}
+	return buf_error(&pf->shapes) ? ST_ERR_NOMEM : 0;
+}
+
+/* One attribute's column.  field is its one field, whose facts are in
+ * c->facts, or SIZE_MAX. */
+static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
+			 size_t field)
+{
+	struct value_stats *v = &pf->sp->attrs[i];
+	size_t nf = pf->s->n_fields, nm = pf->s->n_mappings;
+
+	for (size_t row = 0; row < c->n; row++) {
+		const char *val = c->val[row * nm + i];
+		size_t len = c->val_len[row * nm + i];
+		const char *raw = field != SIZE_MAX ? c->raw[row * nf + field] : NULL;
+		struct record rec;
+		struct facts own;
+		const struct facts *facts = &own;
+
+		if (!val) {
+			v->empty++;
+			continue;
+		}
+		/* most values come through their transforms unchanged: reuse
+		 * what the field computed for the same bytes */
+		if (raw && c->raw_len[row * nf + field] == len && !memcmp(raw, val, len))
+			facts = &c->facts[row];
+		else
+			facts_compute(&own, val, len, v->numeric_order, &pf->shapes,
+				      NULL);
+		if (vs_add(v, val, len, facts, &pf->shapes))
+			return ST_ERR_NOMEM;
+		rec = row_record(pf, c, row);
+		judge(pf, i, &rec, c->country[row]);
+		if (age_value(pf, i, &rec, c->updated[row]))
+			return ST_ERR_NOMEM;
+	}
+	return buf_error(&pf->shapes) ? ST_ERR_NOMEM : 0;
+}
+
+static int add_extra(struct profiler *pf, struct columns *c, size_t e)
+{
+	struct value_stats *v = &pf->sp->extras[e];
+	size_t ne = pf->sp->n_extras;
+	struct facts f;
+
+	buf_reset(&pf->shapes);
+	for (size_t row = 0; row < c->n; row++) {
+		const char *val = c->extra[row * ne + e];
+		size_t len = c->extra_len[row * ne + e];
+
+		if (!val || !len) {
+			v->empty++;
+			continue;
+		}
+		facts_compute(&f, val, len, false, &pf->shapes, NULL);
+		if (vs_add(v, val, len, &f, &pf->shapes))
+			return ST_ERR_NOMEM;
+		buf_reset(&pf->shapes);
+	}
+	return 0;
+}
+
+/* Profile the records of a batch. */
+static int add_batch(struct profiler *pf, const struct batch *b)
+{
+	const struct source *s = pf->s;
+	struct columns *c = &pf->cols;
+	size_t nf = s->n_fields, ne = pf->sp->n_extras;
+
+	if (!pf->has_cols) {
+		pf->has_cols = true;
+		if (columns_init(c, s, ne))
+			return ST_ERR_NOMEM;
+	}
+	arena_reset(&c->values);
+	c->n = b->n;
+	for (size_t row = 0; row < b->n; row++) {
+		const char **raw = &c->raw[row * nf];
+
+		c->number[row] = b->number[row];
+		for (size_t f = 0; f < nf; f++)
+			raw[f] = batch_value(b, row, f, &c->raw_len[row * nf + f]);
+		for (size_t e = 0; e < ne; e++)
+			c->extra[row * ne + e] = batch_value(b, row, nf + e,
+						&c->extra_len[row * ne + e]);
+		c->key[row] = s->key_index != SIZE_MAX && raw[s->key_index] ?
+			      raw[s->key_index] : "";
+		if (add_record(pf, c, row))
+			return ST_ERR_NOMEM;
+	}
+	for (size_t f = 0; f < nf; f++) {
+		if (add_field(pf, c, f))
+			return ST_ERR_NOMEM;
+		for (size_t i = 0; i < s->n_mappings; i++)
+			if (pf->ctx[i].same_field == f && add_attribute(pf, c, i, f))
+				return ST_ERR_NOMEM;
+	}
+	buf_reset(&pf->shapes);
+	for (size_t i = 0; i < s->n_mappings; i++)
+		if (pf->ctx[i].same_field == SIZE_MAX &&
+		    add_attribute(pf, c, i, SIZE_MAX))
+			return ST_ERR_NOMEM;
+	for (size_t e = 0; e < ne; e++)
+		if (add_extra(pf, c, e))
+			return ST_ERR_NOMEM;
+	return 0;
 }
 
 /* ---- set-up -------------------------------------------------------------- */
@@ -333,6 +690,7 @@ static int setup_attrs(struct profiler *pf)
 		struct value_stats *v = &sp->attrs[i];
 
 		c->m = m;
+		c->same_field = m->n_fields == 1 ? m->fields[0] : SIZE_MAX;
 		if (vs_init(v, m->attribute_id, TARGET_ATTRIBUTE,
 			    a->type == ATTR_NUMBER) ||
 		    validator_new(a, &c->validator))
@@ -388,10 +746,33 @@ static int setup_columns(struct profiler *pf, const struct reader *r)
 	return 0;
 }
 
-static int profile_init(struct profiler *pf, struct source_profile *sp)
+/* A worker's partial profile: the same targets as the main one's. */
+static int setup_like(struct profiler *pf, const struct source_profile *main)
 {
-	const struct source *s = pf->s;
+	struct source_profile *sp = pf->sp;
 
+	sp->extras = xcalloc(PROFILE_EXTRA_COLUMNS, sizeof(*sp->extras));
+	if (!sp->extras)
+		return ST_ERR_NOMEM;
+	for (; sp->n_extras < main->n_extras; sp->n_extras++)
+		if (vs_init(&sp->extras[sp->n_extras], main->extras[sp->n_extras].name,
+			    TARGET_COLUMN, false))
+			return ST_ERR_NOMEM;
+	return 0;
+}
+
+static int profiler_init(struct profiler *pf, const struct policy *p,
+			 const struct source *s, const struct profile_opts *o,
+			 struct source_profile *sp)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->p = p;
+	pf->s = s;
+	pf->o = o;
+	pf->sp = sp;
+	pf->country_map = SIZE_MAX;
+	buf_init(&pf->shapes, LIMIT_BUF_DEFAULT_MAX);
+	buf_init(&pf->tmp, LIMIT_BUF_DEFAULT_MAX);
 	memset(sp, 0, sizeof(*sp));
 	sp->src = s;
 	distinct_init(&sp->keys);
@@ -404,21 +785,123 @@ static int profile_init(struct profiler *pf, struct source_profile *sp)
 		if (vs_init(&sp->fields[f], s->fields[f].name, TARGET_FIELD,
 			    numeric_field(s->fields[f].type)))
 			return ST_ERR_NOMEM;
-	return setup_attrs(pf);
+	if (setup_attrs(pf))
+		return ST_ERR_NOMEM;
+	if (mapper_init(&pf->mapper, s))
+		return ST_ERR_NOMEM;
+	pf->has_mapper = true;
+	return 0;
 }
 
-static int read_all(struct profiler *pf, struct reader *r)
+static void profiler_release(struct profiler *pf)
 {
+	for (size_t i = 0; pf->ctx && i < pf->s->n_mappings; i++)
+		validator_free(pf->ctx[i].validator);
+	xfree(pf->ctx);
+	if (pf->has_cols)
+		columns_release(&pf->cols);
+	if (pf->has_mapper)
+		mapper_release(&pf->mapper);
+	buf_release(&pf->shapes);
+	buf_release(&pf->tmp);
+}
+
+/* Merge a worker's partial profile into the main one. */
+static int profile_merge(struct source_profile *dst,
+			 const struct source_profile *src)
+{
+	const struct source *s = dst->src;
+
+	dst->rows += src->rows;
+	if (distinct_merge(&dst->keys, &src->keys))
+		return ST_ERR_NOMEM;
+	samples_merge(&dst->missing_keys, &src->missing_keys);
+	if (src->has_updated) {
+		if (!dst->has_updated || src->newest_days > dst->newest_days)
+			dst->newest_days = src->newest_days;
+		if (!dst->has_updated || src->oldest_days < dst->oldest_days)
+			dst->oldest_days = src->oldest_days;
+		dst->has_updated = true;
+	}
+	dst->updated_unparsed += src->updated_unparsed;
+	samples_merge(&dst->bad_updated, &src->bad_updated);
+	for (size_t i = 0; i < s->n_mappings; i++)
+		if (vs_merge(&dst->attrs[i], &src->attrs[i]))
+			return ST_ERR_NOMEM;
+	for (size_t f = 0; f < s->n_fields; f++)
+		if (vs_merge(&dst->fields[f], &src->fields[f]))
+			return ST_ERR_NOMEM;
+	for (size_t e = 0; e < dst->n_extras; e++)
+		if (vs_merge(&dst->extras[e], &src->extras[e]))
+			return ST_ERR_NOMEM;
+	return 0;
+}
+
+/* ---- reading: on this thread -------------------------------------------- */
+
+/* The undeclared columns of the reader's current row. */
+static void row_extras(const struct source_profile *sp, const struct reader *r,
+		       const char **vals, size_t *lens)
+{
+	const char *const *row;
+	const size_t *row_len;
+	size_t n = reader_row(r, &row, &row_len);
+
+	for (size_t e = 0; e < sp->n_extras; e++) {
+		size_t c = sp->extra_col[e];
+
+		vals[e] = c < n ? row[c] : NULL;
+		lens[e] = c < n ? row_len[c] : 0;
+	}
+}
+
+static void report(struct profiler *pf, const struct reader *r, uint64_t rows)
+{
+	if (pf->o->progress)
+		pf->o->progress(pf->o->progress_arg, pf->s, rows,
+				reader_bytes_done(r), reader_bytes_total(r));
+}
+
+/* Copy the reader's current record into b. */
+static int batch_record(struct profiler *pf, struct reader *r,
+			const struct record *rec, struct batch *b)
+{
+	size_t nf = pf->s->n_fields;
+	const char *vals[LIMIT_FIELDS_PER_SOURCE + PROFILE_EXTRA_COLUMNS];
+	size_t lens[LIMIT_FIELDS_PER_SOURCE + PROFILE_EXTRA_COLUMNS];
+
+	memcpy(vals, rec->raw, nf * sizeof(*vals));
+	memcpy(lens, rec->raw_len, nf * sizeof(*lens));
+	row_extras(pf->sp, r, vals + nf, lens + nf);
+	return batch_add(b, rec->number, rec->line, vals, lens);
+}
+
+/* One thread reads and profiles, a batch at a time. */
+static int read_serial(struct profiler *pf, struct reader *r)
+{
+	struct batch b;
 	const struct record *rec;
 	int rc;
 
-	while ((rc = reader_next(r, &rec, &pf->sp->error)) == 1) {
-		if (add_record(pf, r, rec))
-			return ST_ERR_NOMEM;
-		if (pf->o->progress && !(pf->sp->rows & 8191))
-			pf->o->progress(pf->o->progress_arg, pf->s, pf->sp->rows,
-					reader_bytes_done(r), reader_bytes_total(r));
+	if (batch_init(&b, pf->s->n_fields + pf->sp->n_extras))
+		return ST_ERR_NOMEM;
+	while ((rc = reader_next_raw(r, &rec, &pf->sp->error)) == 1) {
+		if (batch_record(pf, r, rec, &b)) {
+			rc = ST_ERR_NOMEM;
+			break;
+		}
+		if (!batch_full(&b))
+			continue;
+		if (add_batch(pf, &b)) {
+			rc = ST_ERR_NOMEM;
+			break;
+		}
+		batch_clear(&b);
+		report(pf, r, pf->sp->rows);
 	}
+	if (rc != ST_ERR_NOMEM && b.n && add_batch(pf, &b))
+		rc = ST_ERR_NOMEM;
+	batch_release(&b);
 	if (rc == ST_ERR_NOMEM)
 		return rc;
 	if (rc < 0)
@@ -426,31 +909,155 @@ static int read_all(struct profiler *pf, struct reader *r)
 	return 0;
 }
 
+/* ---- reading: on worker threads ------------------------------------------ */
+
+struct worker {
+	struct profiler pf;
+	struct source_profile sp;
+	struct batch_queue *q;
+	size_t index;
+	pthread_t thread;
+	bool started, ready;
+	int rc;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b;
+
+	while ((b = batch_queue_take(w->q, w->index))) {
+		if (!w->rc)
+			w->rc = add_batch(&w->pf, b);
+		batch_queue_done(w->q, b);
+		if (w->rc)
+			batch_queue_abort(w->q);
+	}
+	return NULL;
+}
+
+static unsigned thread_count(const struct profile_opts *o)
+{
+	long n = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	return n > PROFILE_MAX_THREADS ? PROFILE_MAX_THREADS : (unsigned)n;
+}
+
+/* Read on this thread, copy raw records into batches for the workers. */
+static int produce(struct profiler *pf, struct reader *r, struct batch_queue *q)
+{
+	struct batch *b = NULL;
+	const struct record *rec;
+	uint64_t rows = 0;
+	int rc;
+
+	while ((rc = reader_next_raw(r, &rec, &pf->sp->error)) == 1) {
+		if (!b && !(b = batch_queue_free(q)))
+			return 0;	/* a worker failed: it says why */
+		if (batch_record(pf, r, rec, b)) {
+			batch_queue_done(q, b);
+			return ST_ERR_NOMEM;
+		}
+		rows++;
+		if (batch_full(b)) {
+			batch_queue_submit(q, b);
+			b = NULL;
+			report(pf, r, rows);
+		}
+	}
+	if (b && b->n)
+		batch_queue_submit(q, b);
+	else if (b)
+		batch_queue_done(q, b);
+	if (rc == ST_ERR_NOMEM)
+		return rc;
+	if (rc < 0)
+		pf->sp->failed = true;
+	return 0;
+}
+
+static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
+{
+	struct worker *ws = xcalloc(n, sizeof(*ws));
+	struct batch_queue q;
+	int rc = 0;
+
+	if (!ws)
+		return ST_ERR_NOMEM;
+	if (batch_queue_init(&q, n, pf->s->n_fields + pf->sp->n_extras)) {
+		xfree(ws);
+		return ST_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct worker *w = &ws[i];
+
+		w->q = &q;
+		w->index = i;
+		w->ready = true;
+		rc = profiler_init(&w->pf, pf->p, pf->s, pf->o, &w->sp);
+		if (!rc)
+			rc = setup_like(&w->pf, pf->sp);
+		if (!rc)
+			w->started = pthread_create(&w->thread, NULL, worker_main, w) == 0;
+		if (!rc && !w->started)
+			rc = ST_ERR_NOMEM;
+	}
+	if (!rc)
+		rc = produce(pf, r, &q);
+	if (rc)
+		batch_queue_abort(&q);
+	else
+		batch_queue_close(&q);
+	for (size_t i = 0; i < n; i++)
+		if (ws[i].started)
+			pthread_join(ws[i].thread, NULL);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = ws[i].rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = profile_merge(pf->sp, &ws[i].sp);
+		pf->sp->rstats.transform_failures += ws[i].pf.mapper.transform_failures;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ws[i].ready)
+			continue;
+		profile_release(&ws[i].sp);
+		profiler_release(&ws[i].pf);
+	}
+	batch_queue_release(&q);
+	xfree(ws);
+	return rc;
+}
+
 int profile_source(const struct policy *p, const struct source *s,
 		   const struct profile_opts *o, struct source_profile *sp)
 {
-	struct profiler pf = { p, s, o, sp, NULL, SIZE_MAX, BUF_INIT, BUF_INIT };
+	struct profiler pf;
 	struct reader *r = NULL;
-	int rc = profile_init(&pf, sp);
+	unsigned threads = thread_count(o);
+	int rc = profiler_init(&pf, p, s, o, sp);
 
 	diag_clear(&sp->error);
 	if (!rc && reader_open(s, &r, &sp->error)) {
 		sp->failed = true;
 	} else if (!rc) {
 		rc = setup_columns(&pf, r);
-		if (!rc)
-			rc = read_all(&pf, r);
-		sp->rstats = *reader_stats(r);
-		if (o->progress)
-			o->progress(o->progress_arg, s, sp->rows, reader_bytes_done(r),
-				    reader_bytes_total(r));
+		if (!rc && threads > 1)
+			rc = read_parallel(&pf, r, threads);
+		else if (!rc)
+			rc = read_serial(&pf, r);
+		if (!rc) {
+			uint64_t failures = sp->rstats.transform_failures;
+
+			sp->rstats = *reader_stats(r);
+			sp->rstats.transform_failures = threads > 1 ? failures :
+						pf.mapper.transform_failures;
+		}
+		report(&pf, r, sp->rows);
 	}
 	reader_free(r);
-	for (size_t i = 0; pf.ctx && i < s->n_mappings; i++)
-		validator_free(pf.ctx[i].validator);
-	xfree(pf.ctx);
-	buf_release(&pf.shape);
-	buf_release(&pf.tmp);
+	profiler_release(&pf);
 	return rc;
 }
 

@@ -29,9 +29,13 @@ const char *target_kind_name(enum target_kind k);
 #define PROFILE_KEY_MAX 64	/* bytes of a sample key kept */
 #define PROFILE_EXTRA_COLUMNS 64 /* undeclared columns profiled at most */
 
+/* How many records had a problem, and the keys of the first few (by
+ * record number, so that merging the partial profiles of several workers
+ * keeps the same keys as one pass would). */
 struct samples {
 	uint64_t count;
 	char keys[PROFILE_SAMPLES][PROFILE_KEY_MAX];
+	uint64_t numbers[PROFILE_SAMPLES];
 	size_t n;
 };
 
@@ -39,6 +43,7 @@ struct samples {
 #define PROFILE_TX_REASONS 8
 struct tx_reason {
 	const char *why;	/* static string from the transform */
+	uint64_t first;		/* record number where it was first seen */
 	struct samples s;
 };
 
@@ -52,6 +57,7 @@ struct value_stats {
 	struct kmv kmv;
 	struct len_hist lengths;
 	char min[SKETCH_VALUE_MAX + 1], max[SKETCH_VALUE_MAX + 1];
+	size_t min_len, max_len;
 	double min_num, max_num;
 	bool has_minmax;
 	uint64_t numeric;	/* values that read as numbers */
@@ -94,8 +100,14 @@ struct source_profile {
 	struct samples bad_updated;
 };
 
+/* Most threads profiling one source. */
+#define PROFILE_MAX_THREADS 16
+
 struct profile_opts {
 	int64_t as_of_days;	/* days since 1970-01-01 */
+	/* worker threads: 0 = one per online processor (at most
+	 * PROFILE_MAX_THREADS), 1 = profile on the calling thread */
+	unsigned threads;
 	/* progress, called every few thousand records; may be NULL */
 	void (*progress)(void *arg, const struct source *s, uint64_t rows,
 			 uint64_t bytes_done, uint64_t bytes_total);
@@ -103,7 +115,15 @@ struct profile_opts {
 };
 
 /*
- * Profile one source.  Returns 0 (sp filled; sp->failed and sp->error set
+ * Profile one source.  With more than one thread, the calling thread reads
+ * and copies raw records into batches (profile/batch.h) and the workers
+ * map, normalise and profile them into partial profiles that are merged
+ * at the end.  Every count, distinct count, overlap sketch, histogram,
+ * minimum, maximum and sample key is then exactly what one pass gives;
+ * the top values and shapes are the merge of the workers' Space-Saving
+ * summaries, exact while a target has at most PROFILE_TOP_K (or
+ * PROFILE_SHAPES_K) distinct values and within the same error bounds
+ * otherwise; sums of trust agree to rounding.  Returns 0 (sp filled; sp->failed and sp->error set
  * when the source could not be read to the end, with what was read kept),
  * or ST_ERR_NOMEM.
  */

@@ -306,9 +306,19 @@ static size_t shape_other(const char *s, size_t len, struct buf *out)
 
 void sketch_shape(const char *s, size_t len, struct buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, chars = 0;
 
-	for (size_t chars = 0; i < len && chars < SKETCH_SHAPE_MAX; chars++) {
+	/* ASCII, nearly every value: written straight into the buffer */
+	if (!buf_reserve(out, SKETCH_SHAPE_MAX)) {
+		char *o = out->data + out->len;
+
+		while (i < len && chars < SKETCH_SHAPE_MAX &&
+		       (unsigned char)s[i] < 0x80)
+			o[chars++] = shape_ascii((unsigned char)s[i++]);
+		out->len += chars;
+		out->data[out->len] = '\0';
+	}
+	for (; i < len && chars < SKETCH_SHAPE_MAX; chars++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 0x80) {
@@ -696,15 +706,21 @@ static void entry_fill(struct topk_entry *e, const char *key, size_t len,
 	e->hash = hash;
 }
 
+#define INDEX_ID(x) ((size_t)((x) & 0xFFFFu))
+#define INDEX_TAG(hash) ((uint32_t)((hash) >> 48) << 16)
+
 /* The id of the entry holding the key, or SIZE_MAX. */
 static size_t index_find(const struct topk *t, uint64_t hash,
 			 const char *key, size_t len, bool truncated)
 {
-	for (size_t s = (size_t)hash & t->mask; t->index[s];
-	     s = (s + 1) & t->mask) {
-		size_t id = t->index[s] - 1u;
+	uint32_t tag = INDEX_TAG(hash), x;
 
-		if (entry_is(&t->entries[id], hash, key, len, truncated))
+	for (size_t s = (size_t)hash & t->mask; (x = t->index[s]) != 0;
+	     s = (s + 1) & t->mask) {
+		size_t id = INDEX_ID(x) - 1u;
+
+		if ((x & 0xFFFF0000u) == tag &&
+		    entry_is(&t->entries[id], hash, key, len, truncated))
 			return id;
 	}
 	return SIZE_MAX;
@@ -712,11 +728,12 @@ static size_t index_find(const struct topk *t, uint64_t hash,
 
 static void index_put(struct topk *t, size_t id)
 {
-	size_t s = (size_t)t->entries[id].hash & t->mask;
+	uint64_t hash = t->entries[id].hash;
+	size_t s = (size_t)hash & t->mask;
 
 	while (t->index[s])
 		s = (s + 1) & t->mask;
-	t->index[s] = (uint16_t)(id + 1);
+	t->index[s] = INDEX_TAG(hash) | (uint32_t)(id + 1);
 }
 
 /* Remove id by shifting later members of its probe run back into the
@@ -727,10 +744,10 @@ static void index_remove(struct topk *t, size_t id)
 {
 	size_t i = (size_t)t->entries[id].hash & t->mask, j;
 
-	while (t->index[i] != id + 1)
+	while (INDEX_ID(t->index[i]) != id + 1)
 		i = (i + 1) & t->mask;
 	for (j = (i + 1) & t->mask; t->index[j]; j = (j + 1) & t->mask) {
-		size_t there = t->index[j] - 1u;
+		size_t there = INDEX_ID(t->index[j]) - 1u;
 		size_t home = (size_t)t->entries[there].hash & t->mask;
 
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
@@ -741,60 +758,43 @@ static void index_remove(struct topk *t, size_t id)
 	t->index[i] = 0;
 }
 
-/* --- topk: the min-heap -------------------------------------------------- */
+/* --- topk: counters in ascending order ---------------------------------- */
 
-static uint64_t heap_count(const struct topk *t, size_t pos)
+static void order_set(struct topk *t, size_t pos, size_t id)
 {
-	return t->entries[t->heap[pos]].count;
-}
-
-static void heap_set(struct topk *t, size_t pos, size_t id)
-{
-	t->heap[pos] = (uint16_t)id;
+	t->order[pos] = (uint16_t)id;
 	t->entries[id].pos = (uint16_t)pos;
 }
 
-static void heap_down(struct topk *t, size_t pos)
+/* Raise a count by one: the counter swaps places with the last counter of
+ * its count, so the order stays ascending. */
+static void bump(struct topk *t, size_t id)
 {
-	size_t id = t->heap[pos];
-	uint64_t c = t->entries[id].count;
+	struct topk_entry *e = &t->entries[id];
+	size_t i = e->pos, j = i;
+	uint64_t c = e->count;
 
-	for (;;) {
-		size_t child = 2 * pos + 1;
-
-		if (child >= t->n)
-			break;
-		if (child + 1 < t->n &&
-		    heap_count(t, child + 1) < heap_count(t, child))
-			child++;
-		if (heap_count(t, child) >= c)
-			break;
-		heap_set(t, pos, t->heap[child]);
-		pos = child;
+	while (j + 1 < t->n && t->entries[t->order[j + 1]].count == c)
+		j++;
+	if (j != i) {
+		order_set(t, i, t->order[j]);
+		order_set(t, j, id);
 	}
-	heap_set(t, pos, id);
+	e->count = add_sat(c, 1);
 }
 
-static void heap_up(struct topk *t, size_t pos)
+/* Order the n loaded counters (after a merge or a load). */
+static void order_build(struct topk *t)
 {
-	size_t id = t->heap[pos];
-	uint64_t c = t->entries[id].count;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = i;
 
-	while (pos > 0) {
-		size_t parent = (pos - 1) / 2;
-
-		if (heap_count(t, parent) <= c)
-			break;
-		heap_set(t, pos, t->heap[parent]);
-		pos = parent;
+		while (j > 0 && t->entries[t->order[j - 1]].count > t->entries[i].count) {
+			order_set(t, j, t->order[j - 1]);
+			j--;
+		}
+		order_set(t, j, i);
 	}
-	heap_set(t, pos, id);
-}
-
-static void heap_build(struct topk *t)
-{
-	for (size_t i = t->n / 2; i-- > 0;)
-		heap_down(t, i);
 }
 
 /* --- topk: counting ------------------------------------------------------ */
@@ -806,18 +806,27 @@ int topk_init(struct topk *t, size_t k)
 	memset(t, 0, sizeof(*t));
 	if (k < 1 || k > TOPK_MAX_K)
 		return ST_ERR;
+	size_t buckets = 64;
+
 	while (slots < 2 * k)
 		slots *= 2;
+	/* eight buckets per counter: few values not held reach the smallest
+	 * count, so few evictions (the paper's experiments use a few times
+	 * k); one line of eight words per counter is cheap */
+	while (buckets < 8 * k)
+		buckets *= 2;
 	t->entries = xcalloc(k, sizeof(*t->entries));
 	t->sorted = xcalloc(k, sizeof(*t->sorted));
-	t->heap = xcalloc(k, sizeof(*t->heap));
+	t->order = xcalloc(k, sizeof(*t->order));
 	t->index = xcalloc(slots, sizeof(*t->index));
-	if (!t->entries || !t->sorted || !t->heap || !t->index) {
+	t->alpha = xcalloc(buckets, sizeof(*t->alpha));
+	if (!t->entries || !t->sorted || !t->order || !t->index || !t->alpha) {
 		topk_release(t);
 		return ST_ERR_NOMEM;
 	}
 	t->k = k;
 	t->mask = slots - 1;
+	t->alpha_mask = buckets - 1;
 	return ST_OK;
 }
 
@@ -825,38 +834,57 @@ void topk_release(struct topk *t)
 {
 	xfree(t->entries);
 	xfree(t->sorted);
-	xfree(t->heap);
+	xfree(t->order);
 	xfree(t->index);
+	xfree(t->alpha);
 	memset(t, 0, sizeof(*t));
 }
 
-/* A key not yet counted: a free counter, or the smallest one taken over
- * with its count as the new key's error (Space-Saving). */
+/* The filter bucket of a hash: other bits than the index uses. */
+static uint64_t *bucket(const struct topk *t, uint64_t hash)
+{
+	return &t->alpha[(size_t)(hash >> 40) & t->alpha_mask];
+}
+
+/* A key not yet counted: a free counter, or, once its bucket has caught up
+ * with the smallest count, the smallest counter taken over (see sketch.h). */
 static void topk_add_new(struct topk *t, const char *key, size_t len,
 			 bool truncated, uint64_t hash)
 {
 	struct topk_entry *e;
+	uint64_t *a, *ea;
 	size_t id;
 
 	if (t->n < t->k) {
+		/* a new count of 1 goes first: every other count is at least 1 */
 		id = t->n++;
+		for (size_t pos = id; pos > 0; pos--)
+			order_set(t, pos, t->order[pos - 1]);
 		e = &t->entries[id];
 		e->count = 1;
 		e->error = 0;
 		entry_fill(e, key, len, truncated, hash);
 		index_put(t, id);
-		heap_set(t, id, id);
-		heap_up(t, id);
+		order_set(t, 0, id);
 		return;
 	}
-	id = t->heap[0];
+	id = t->order[0];
 	e = &t->entries[id];
+	a = bucket(t, hash);
+	if (*a < e->count) {
+		(*a)++;
+		return;
+	}
+	/* the evicted value's count bounds it from now on */
+	ea = bucket(t, e->hash);
+	if (*ea < e->count)
+		*ea = e->count;
 	index_remove(t, id);
-	e->error = e->count;
-	e->count++;
+	e->error = *a;
+	e->count = *a;
 	entry_fill(e, key, len, truncated, hash);
 	index_put(t, id);
-	heap_down(t, 0);
+	bump(t, id);
 }
 
 void topk_add_hashed(struct topk *t, const char *value, size_t len,
@@ -868,13 +896,16 @@ void topk_add_hashed(struct topk *t, const char *value, size_t len,
 	if (truncated)
 		hash = key_hash(value, klen, true);
 	t->total++;
-	id = index_find(t, hash, value, klen, truncated);
+	/* runs of one value are common (sorted exports, few distinct values) */
+	id = t->last;
+	if (id >= t->n || !entry_is(&t->entries[id], hash, value, klen, truncated))
+		id = index_find(t, hash, value, klen, truncated);
 	if (id == SIZE_MAX) {
 		topk_add_new(t, value, klen, truncated, hash);
 		return;
 	}
-	t->entries[id].count++;
-	heap_down(t, t->entries[id].pos);
+	t->last = id;
+	bump(t, id);
 }
 
 void topk_add(struct topk *t, const char *value, size_t len)
@@ -919,7 +950,7 @@ size_t topk_sorted(const struct topk *t, const struct topk_entry **out)
  * value it does not hold.  0 while not full (it holds every value). */
 static uint64_t topk_floor(const struct topk *t)
 {
-	return t->n == t->k ? t->entries[t->heap[0]].count : 0;
+	return t->n == t->k ? t->entries[t->order[0]].count : 0;
 }
 
 /* *c = e plus its counter in the other summary (match), or plus that
@@ -947,10 +978,9 @@ static void topk_load(struct topk *t, const struct topk_entry *cand, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		t->entries[i] = cand[i];
 		index_put(t, i);
-		heap_set(t, i, i);
 	}
 	t->n = n;
-	heap_build(t);
+	order_build(t);
 }
 
 int topk_merge(struct topk *dst, const struct topk *src)
@@ -972,6 +1002,18 @@ int topk_merge(struct topk *dst, const struct topk *src)
 			merge_candidate(&cand[nc++], &src->entries[i], NULL,
 					dfloor);
 	qsort(cand, nc, sizeof(*cand), entry_qcmp);
+	/* a value held by neither is bounded by its two buckets; one cut
+	 * from the merged counters by its candidate count.  Both bounds are
+	 * at most the merged smallest count, which every candidate reaches
+	 * (dfloor + sfloor at least), so the filter's invariant holds. */
+	for (size_t i = 0; i <= dst->alpha_mask; i++)
+		dst->alpha[i] = add_sat(dst->alpha[i], src->alpha[i]);
+	for (size_t i = dst->k; i < nc; i++) {
+		uint64_t *a = bucket(dst, cand[i].hash);
+
+		if (*a < cand[i].count)
+			*a = cand[i].count;
+	}
 	topk_load(dst, cand, nc < dst->k ? nc : dst->k);
 	dst->total = add_sat(dst->total, src->total);
 	xfree(cand);
@@ -1044,12 +1086,15 @@ static int read_entries(struct topk *t, struct blob_reader *r, size_t n,
 			return ST_ERR;
 		sum = add_sat(sum, e->count);
 		index_put(t, i);
-		heap_set(t, i, i);
 		t->n = i + 1;
 	}
 	if ((n < t->k && sum != total) || !blob_done(r))
 		return ST_ERR;
-	heap_build(t);
+	order_build(t);
+	/* the values not held: at most the smallest count, as far as a
+	 * blob can tell */
+	for (size_t i = 0; n == t->k && i <= t->alpha_mask; i++)
+		t->alpha[i] = t->entries[t->order[0]].count;
 	t->total = total;
 	return ST_OK;
 }

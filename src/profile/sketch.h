@@ -136,25 +136,42 @@ struct topk_entry {
 	uint64_t count;		/* upper bound of the true count */
 	uint64_t error;		/* overestimate bound; 0 = exact */
 	uint64_t hash;		/* of the key (internal) */
-	uint16_t pos;		/* place in the heap (internal) */
+	uint16_t pos;		/* place in the order (internal) */
 	uint8_t len;		/* bytes in value */
 	bool truncated;		/* value is the start of a longer one */
 	char value[SKETCH_VALUE_MAX + 1]; /* NUL-terminated copy */
 };
 
 /*
- * Space-Saving (Metwally, Agrawal and El Abbadi, 2005) with k counters.
- * Counts are exact until a k+1-th distinct value arrives; after that a new
- * value takes over the smallest counter and inherits its count as error.
- * A small hash index finds a value's counter in O(1) and a min-heap finds
- * the smallest counter, so an add costs O(1) plus O(log k) heap steps.
+ * Space-Saving (Metwally, Agrawal and El Abbadi, 2005) with k counters,
+ * filtered (Homem and Carvalho, "Finding top-k elements in data streams",
+ * 2010).  Counts are exact until a k+1-th distinct value arrives.  After
+ * that, a value not held adds one to its bucket in a small array of
+ * counters (alpha, indexed by its hash), and only when that bucket has
+ * caught up with the smallest count does the value take over the smallest
+ * counter, with the bucket's count as its error, while the evicted value's
+ * count goes to its own bucket.  Each bucket bounds the true count of every
+ * value not held that hashes to it and never exceeds the smallest count,
+ * so the guarantees are Space-Saving's (plain Space-Saving is the case of
+ * every bucket at the smallest count), the estimates are tighter, and on a
+ * column of mostly unique values nearly every add is a hash probe and an
+ * increment instead of an eviction.  A small hash index finds a value's
+ * counter in O(1), and the counters are kept in ascending order of count
+ * (Metwally's Stream-Summary, in an array): the smallest is first, and
+ * raising a count by one swaps the counter past the others of the same
+ * count.
  */
 struct topk {
 	struct topk_entry *entries;	/* k slots, n used, never moved */
 	struct topk_entry *sorted;	/* k slots: topk_sorted()'s answer */
-	uint16_t *heap;		/* entry ids, a min-heap on count */
-	uint16_t *index;	/* by hash, linear probing: id + 1; 0 empty */
+	uint16_t *order;	/* entry ids, ascending by count */
+	uint32_t *index;	/* by hash, linear probing: id + 1 in the low
+				 * 16 bits (0 empty), the hash's top 16 bits
+				 * above, so a probe rarely touches an entry */
+	uint64_t *alpha;	/* the filter's buckets */
 	size_t k, n, mask;	/* mask: index slots - 1 */
+	size_t alpha_mask;	/* buckets - 1 */
+	size_t last;		/* the counter of the last value, a hint */
 	uint64_t total;		/* values added, in all counters or not */
 };
 

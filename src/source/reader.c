@@ -71,23 +71,103 @@ bool reader_has_column(const struct reader *r, const char *name)
 	return false;
 }
 
+int mapper_init(struct mapper *m, const struct source *s)
+{
+	size_t nm = s->n_mappings ? s->n_mappings : 1;
+
+	memset(m, 0, sizeof(*m));
+	m->src = s;
+	arena_init(&m->scratch, 8192);
+	buf_init(&m->v, LIMIT_FIELD_BYTES * 2);
+	buf_init(&m->tmp, LIMIT_FIELD_BYTES * 2);
+	m->value = xcalloc(nm, sizeof(*m->value));
+	m->value_len = xcalloc(nm, sizeof(*m->value_len));
+	m->why = xcalloc(nm, sizeof(*m->why));
+	if (!m->value || !m->value_len || !m->why) {
+		mapper_release(m);
+		return ST_ERR_NOMEM;
+	}
+	return 0;
+}
+
+void mapper_release(struct mapper *m)
+{
+	xfree(m->value);
+	xfree(m->value_len);
+	xfree(m->why);
+	buf_release(&m->v);
+	buf_release(&m->tmp);
+	arena_release(&m->scratch);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Join the mapping's fields with single spaces into m->v, as valid UTF-8. */
+static bool gather(struct mapper *m, const struct mapping *map,
+		   const struct record *rec)
+{
+	bool any = false;
+
+	buf_reset(&m->v);
+	for (size_t i = 0; i < map->n_fields; i++) {
+		size_t f = map->fields[i];
+
+		if (!rec->raw[f] || !rec->raw_len[f])
+			continue;
+		if (any)
+			buf_addch(&m->v, ' ');
+		utf8_sanitize(rec->raw[f], rec->raw_len[f], &m->v);
+		any = true;
+	}
+	return any;
+}
+
+static void map_one(struct mapper *m, size_t i, const struct record *rec,
+		    const struct transform_ctx *ctx)
+{
+	const struct mapping *map = &m->src->mappings[i];
+	const char *why = NULL;
+
+	m->value[i] = NULL;
+	m->value_len[i] = 0;
+	m->why[i] = NULL;
+	if (!gather(m, map, rec))
+		return;
+	if (transform_apply(&map->chain, ctx, &m->v, &m->tmp, &why) != TXS_OK) {
+		m->why[i] = why;
+		m->transform_failures++;
+	}
+	if (!m->v.len)
+		return;
+	m->value[i] = arena_strndup(&m->scratch, m->v.data, m->v.len);
+	m->value_len[i] = m->value[i] ? m->v.len : 0;
+}
+
+int mapper_map(struct mapper *m, struct record *rec)
+{
+	const struct source *s = m->src;
+	struct transform_ctx ctx = { rec->raw, rec->raw_len, s->n_fields };
+
+	arena_reset(&m->scratch);
+	for (size_t i = 0; i < s->n_mappings; i++)
+		map_one(m, i, rec, &ctx);
+	rec->value = m->value;
+	rec->value_len = m->value_len;
+	rec->why = m->why;
+	return m->scratch.err ? ST_ERR_NOMEM : 0;
+}
+
 static int reader_alloc(struct reader *r)
 {
 	const struct source *s = r->src;
 	size_t nf = s->n_fields ? s->n_fields : 1;
-	size_t nm = s->n_mappings ? s->n_mappings : 1;
 
 	r->raw = xcalloc(nf, sizeof(*r->raw));
 	r->raw_len = xcalloc(nf, sizeof(*r->raw_len));
-	r->rec.value = xcalloc(nm, sizeof(*r->rec.value));
-	r->rec.value_len = xcalloc(nm, sizeof(*r->rec.value_len));
-	r->rec.why = xcalloc(nm, sizeof(*r->rec.why));
-	if (!r->raw || !r->raw_len || !r->rec.value || !r->rec.value_len ||
-	    !r->rec.why)
+	if (!r->raw || !r->raw_len)
 		return ST_ERR_NOMEM;
 	r->rec.raw = r->raw;
 	r->rec.raw_len = r->raw_len;
-	return 0;
+	return mapper_init(&r->mapper, s);
 }
 
 int reader_open(const struct source *s, struct reader **out, struct diag *d)
@@ -100,9 +180,6 @@ int reader_open(const struct source *s, struct reader **out, struct diag *d)
 	if (!r)
 		return ST_ERR_NOMEM;
 	r->src = s;
-	arena_init(&r->scratch, 8192);
-	buf_init(&r->v, LIMIT_FIELD_BYTES * 2);
-	buf_init(&r->tmp, LIMIT_FIELD_BYTES * 2);
 	rc = reader_alloc(r);
 	if (!rc && stat(s->resolved_path, &st) == 0)
 		r->bytes_total = (uint64_t)st.st_size;
@@ -121,80 +198,45 @@ int reader_open(const struct source *s, struct reader **out, struct diag *d)
 	return 0;
 }
 
-/* Join the mapping's fields with single spaces into r->v, as valid UTF-8. */
-static bool gather(struct reader *r, const struct mapping *m)
-{
-	bool any = false;
-
-	buf_reset(&r->v);
-	for (size_t i = 0; i < m->n_fields; i++) {
-		size_t f = m->fields[i];
-
-		if (!r->raw[f] || !r->raw_len[f])
-			continue;
-		if (any)
-			buf_addch(&r->v, ' ');
-		utf8_sanitize(r->raw[f], r->raw_len[f], &r->v);
-		any = true;
-	}
-	return any;
-}
-
-static void map_one(struct reader *r, size_t i, const struct transform_ctx *ctx)
-{
-	const struct mapping *m = &r->src->mappings[i];
-	const char *why = NULL;
-
-	r->rec.value[i] = NULL;
-	r->rec.value_len[i] = 0;
-	r->rec.why[i] = NULL;
-	if (!gather(r, m))
-		return;
-	if (transform_apply(&m->chain, ctx, &r->v, &r->tmp, &why) != TXS_OK) {
-		r->rec.why[i] = why;
-		r->stats.transform_failures++;
-	}
-	if (!r->v.len)
-		return;
-	r->rec.value[i] = arena_strndup(&r->scratch, r->v.data, r->v.len);
-	r->rec.value_len[i] = r->rec.value[i] ? r->v.len : 0;
-}
-
-static void map_record(struct reader *r)
+int reader_next_raw(struct reader *r, const struct record **rec,
+		    struct diag *d)
 {
 	const struct source *s = r->src;
-	struct transform_ctx ctx = { r->raw, r->raw_len, s->n_fields };
 	size_t k = s->key_index;
-
-	for (size_t i = 0; i < s->n_mappings; i++)
-		map_one(r, i, &ctx);
-	r->rec.key = (k != SIZE_MAX && r->raw[k]) ? r->raw[k] : "";
-	if (!r->rec.key[0])
-		reader_problem(r, RP_MISSING_KEY, r->line, 0,
-			       "record %llu has no value in key field '%s'",
-			       (unsigned long long)r->rec.number, s->key_field);
-}
-
-int reader_next(struct reader *r, const struct record **rec, struct diag *d)
-{
 	int rc;
 
-	arena_reset(&r->scratch);
 	r->n_row = 0;
-	for (size_t i = 0; i < r->src->n_fields; i++) {
+	for (size_t i = 0; i < s->n_fields; i++) {
 		r->raw[i] = NULL;
 		r->raw_len[i] = 0;
 	}
+	r->rec.value = NULL;
+	r->rec.value_len = NULL;
+	r->rec.why = NULL;
 	rc = r->ops->next(r, d);
 	if (rc != 1)
 		return rc;
 	r->stats.records++;
 	r->rec.number = r->stats.records;
 	r->rec.line = r->line;
-	map_record(r);
-	if (r->scratch.err)
-		return ST_ERR_NOMEM;
+	r->rec.key = (k != SIZE_MAX && r->raw[k]) ? r->raw[k] : "";
+	if (!r->rec.key[0])
+		reader_problem(r, RP_MISSING_KEY, r->line, 0,
+			       "record %llu has no value in key field '%s'",
+			       (unsigned long long)r->rec.number, s->key_field);
 	*rec = &r->rec;
+	return 1;
+}
+
+int reader_next(struct reader *r, const struct record **rec, struct diag *d)
+{
+	int rc = reader_next_raw(r, rec, d);
+
+	if (rc != 1)
+		return rc;
+	if (mapper_map(&r->mapper, &r->rec))
+		return ST_ERR_NOMEM;
+	r->stats.transform_failures = r->mapper.transform_failures;
 	return 1;
 }
 
@@ -255,11 +297,6 @@ void reader_free(struct reader *r)
 	xfree(r->raw_len);
 	xfree(r->row);
 	xfree(r->row_len);
-	xfree(r->rec.value);
-	xfree(r->rec.value_len);
-	xfree(r->rec.why);
-	buf_release(&r->v);
-	buf_release(&r->tmp);
-	arena_release(&r->scratch);
+	mapper_release(&r->mapper);
 	xfree(r);
 }

@@ -22,6 +22,7 @@
 #define STEWARD_READER_H
 
 #include "policy/policy.h"
+#include "util/arena.h"
 #include "util/diag.h"
 
 struct record {
@@ -80,6 +81,13 @@ int reader_open(const struct source *s, struct reader **out, struct diag *d);
  * go on.  *rec stays valid until the next call. */
 int reader_next(struct reader *r, const struct record **rec, struct diag *d);
 
+/* The same without mapping: *rec has its number, line, key and raw values
+ * (and reader_row() its columns), but value, value_len and why are NULL.
+ * For callers that map records elsewhere, e.g. on other threads with a
+ * mapper each. */
+int reader_next_raw(struct reader *r, const struct record **rec,
+		    struct diag *d);
+
 const struct reader_stats *reader_stats(const struct reader *r);
 
 /* The columns the data actually has (CSV header, SQLite result columns,
@@ -100,5 +108,27 @@ uint64_t reader_bytes_total(const struct reader *r);
 void reader_free(struct reader *r);
 
 const char *reader_problem_name(enum reader_problem_kind k);
+
+/*
+ * Mapping: from a record's raw field values to its attribute values, by
+ * the policy's mappings and transforms.  reader_next() maps with a mapper
+ * of its own; a thread that maps records read elsewhere keeps one mapper.
+ * A mapper is not shared between threads; transforms are thread-safe.
+ */
+struct mapper {
+	const struct source *src;
+	struct arena scratch;	/* the mapped values; reset every record */
+	struct buf v, tmp;	/* transform work buffers, reused */
+	const char **value;
+	size_t *value_len;
+	const char **why;
+	uint64_t transform_failures;
+};
+
+int mapper_init(struct mapper *m, const struct source *s) MUST_CHECK;
+void mapper_release(struct mapper *m);
+/* Set rec->value, value_len and why from rec->raw and raw_len; they stay
+ * valid until the next call.  ST_ERR_NOMEM. */
+int mapper_map(struct mapper *m, struct record *rec) MUST_CHECK;
 
 #endif

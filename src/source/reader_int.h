@@ -10,7 +10,6 @@
 #define STEWARD_READER_INT_H
 
 #include "source/reader.h"
-#include "util/arena.h"
 
 struct reader_ops {
 	/* 1 when r->raw holds a record, 0 at the end, ST_ERR with d */
@@ -23,7 +22,7 @@ struct reader {
 	const struct source *src;
 	const struct reader_ops *ops;
 	void *impl;
-	struct arena scratch;	/* reset before every record */
+	struct mapper mapper;	/* for reader_next() */
 	struct record rec;
 	const char **raw;
 	size_t *raw_len;
@@ -36,7 +35,6 @@ struct reader {
 	char **columns;
 	size_t n_columns, cap_columns;
 	uint64_t bytes_total;
-	struct buf v, tmp;	/* transform work buffers, reused */
 };
 
 void reader_problem(struct reader *r, enum reader_problem_kind kind,

@@ -643,6 +643,24 @@ int store_latest_run(struct store *s, int64_t *id, struct diag *d)
 	return single_int(s, "SELECT max(id) FROM runs WHERE ?1 = ?1", 0, id, d);
 }
 
+int store_latest_run_of(struct store *s, const char *source, int64_t *id,
+			struct diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (prepare(s, "SELECT max(run_id) FROM inputs WHERE source = ?1", &st, d))
+		return ST_ERR;
+	bind_text(st, 1, source);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	       db_fail(s, d, "cannot read");
+}
+
 int store_previous_run(struct store *s, int64_t id, int64_t *prev, struct diag *d)
 {
 	if (id <= 0)

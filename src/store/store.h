@@ -111,6 +111,10 @@ int store_runs(struct store *s, int (*fn)(void *, const struct run_info *),
 	       void *arg, struct diag *d);
 /* The latest finished run's id, 0 when there is none. */
 int store_latest_run(struct store *s, int64_t *id, struct diag *d);
+/* The latest run that read source (ok or not), 0 when none: a scan of
+ * some sources (scan --source) compares each with its own last reading. */
+int store_latest_run_of(struct store *s, const char *source, int64_t *id,
+			struct diag *d);
 int store_get_run(struct store *s, int64_t id, struct run_info *out, struct diag *d);
 /* The finished run before `id` (0 = before any new run), 0 when none. */
 int store_previous_run(struct store *s, int64_t id, int64_t *prev, struct diag *d);

@@ -774,14 +774,23 @@ static void topk_evicts_the_smallest_counter_into_the_error(void **state)
 	topk_add(&t, "a", 1);
 	topk_add(&t, "a", 1);
 	topk_add(&t, "b", 1);
-	topk_add(&t, "c", 1);	/* takes b's counter: count 2, error 1 */
+	topk_add(&t, "c", 1);	/* not held: its bucket counts it */
+	assert_int_equal(topk_sorted(&t, &es), 2);
+	assert_string_equal(es[1].value, "b");
+	topk_add(&t, "c", 1);	/* its bucket reached b's 1: takes b's counter */
 	assert_int_equal(topk_sorted(&t, &es), 2);
 	assert_string_equal(es[0].value, "a");
 	assert_int_equal(es[0].count, 2);
 	assert_string_equal(es[1].value, "c");
 	assert_int_equal(es[1].count, 2);
 	assert_int_equal(es[1].error, 1);
-	assert_int_equal(t.total, 4);
+	assert_int_equal(t.total, 5);
+	topk_add(&t, "b", 1);	/* b's bucket holds its old count 1 */
+	topk_add(&t, "b", 1);	/* 2 = the smallest count: b is back */
+	assert_int_equal(topk_sorted(&t, &es), 2);
+	assert_string_equal(es[0].value, "b");
+	assert_int_equal(es[0].count, 3);	/* true count 3: exact, by luck */
+	assert_int_equal(es[0].error, 2);
 	topk_release(&t);
 }
 
@@ -840,8 +849,8 @@ static void topk_round_trips_through_a_blob(void **state)
 	assert_string_equal(es[0].value, "value 0");
 	assert_int_equal(es[0].error, 0);
 	assert_true(es[1].truncated);	/* the 80 x's came last, 30 times */
-	assert_int_equal(es[1].count - es[1].error, 30);
-	assert_int_equal(es[1].error, es[7].count);	/* the smallest then */
+	assert_true(es[1].count - es[1].error <= 30 && es[1].count >= 30);
+	assert_true(es[1].error > 0);	/* the first few only filled its bucket */
 	assert_int_equal(topk_serialise(&t, &b), ST_OK);
 	assert_same_bytes(&a, &b);
 	topk_add(&t, "more", 4);	/* the index works after loading */

@@ -7,7 +7,10 @@ scan() { "$STEWARD" scan --policies "$ROOT/policies" --data "$TMPDIR/w" --db "$d
 scan > /dev/null
 runs=1
 for i in $(seq 1 10); do
-  scan > /dev/null 2>&1 &
+  # steward itself in the background (not a subshell running it), so that
+  # the kill reaches it and it is dead before the checks below
+  "$STEWARD" scan --policies "$ROOT/policies" --data "$TMPDIR/w" --db "$db" \
+    --as-of 2026-10-31 > /dev/null 2>&1 &
   pid=$!
   # a random moment between 0 and ~2.5 s
   sleep "0.$(( RANDOM % 10 ))$(( RANDOM % 10 ))"; sleep $(( RANDOM % 3 ))

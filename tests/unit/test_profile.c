@@ -1,0 +1,217 @@
+/*
+ * test_profile.c - profiling a source on several threads gives the same
+ * profile as one pass.
+ *
+ * Each source of the shipped policies is profiled over samples/ (and
+ * samples/next-month/, with its renamed column and undeclared extras) on
+ * one thread and on 2, 3 and 4 workers.  A few thousand records make
+ * several batches, so every worker gets some and the merge is exercised.
+ * Everything that profile.h promises to be exact must be equal: counts,
+ * distinct counts (blobs compared byte for byte), overlap sketches,
+ * histograms, minimum and maximum, sample keys and their order, reasons,
+ * and the top values of every target with few enough distinct values.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+
+#include "profile/profile.h"
+
+static struct policy *load(const char *data)
+{
+	struct policy_options opt = { data };
+	struct diag_list errors;
+	struct policy *p = NULL;
+
+	diag_list_init(&errors);
+	if (policy_load("policies", &opt, &p, &errors))
+		fail_msg("policies: %s:%lu: %s", errors.items[0].file,
+			 errors.items[0].line, errors.items[0].msg);
+	diag_list_release(&errors);
+	return p;
+}
+
+static void same_samples(const struct samples *a, const struct samples *b)
+{
+	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->keys[i], b->keys[i]);
+		assert_int_equal(a->numbers[i], b->numbers[i]);
+	}
+}
+
+static void same_blob(int (*ser)(const void *, struct buf *), const void *a,
+		      const void *b)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+
+	assert_int_equal(ser(a, &x), 0);
+	assert_int_equal(ser(b, &y), 0);
+	assert_int_equal(x.len, y.len);
+	assert_memory_equal(x.data, y.data, x.len);
+	buf_release(&x);
+	buf_release(&y);
+}
+
+static int ser_distinct(const void *v, struct buf *out)
+{
+	return distinct_serialise(v, out);
+}
+
+static int ser_kmv(const void *v, struct buf *out)
+{
+	return kmv_serialise(v, out);
+}
+
+static int ser_days(const void *v, struct buf *out)
+{
+	return day_hist_serialise(v, out);
+}
+
+static int ser_lens(const void *v, struct buf *out)
+{
+	return len_hist_serialise(v, out);
+}
+
+static void same_top(const struct topk *a, const struct topk *b, uint64_t distinct)
+{
+	const struct topk_entry *ea, *eb;
+	size_t na, nb;
+
+	assert_int_equal(a->total, b->total);
+	if (distinct > a->k)
+		return;		/* Space-Saving: merged bounds, not equality */
+	na = topk_sorted(a, &ea);
+	nb = topk_sorted(b, &eb);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ea[i].value, eb[i].value);
+		assert_int_equal(ea[i].count, eb[i].count);
+		assert_int_equal(ea[i].error, 0);
+		assert_int_equal(eb[i].error, 0);
+	}
+}
+
+static void same_stats(const struct value_stats *a, const struct value_stats *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->present, b->present);
+	assert_int_equal(a->empty, b->empty);
+	same_blob(ser_distinct, &a->distinct, &b->distinct);
+	same_blob(ser_kmv, &a->kmv, &b->kmv);
+	same_blob(ser_days, &a->ages, &b->ages);
+	same_blob(ser_lens, &a->lengths, &b->lengths);
+	same_top(&a->top, &b->top, distinct_estimate(&a->distinct));
+	same_top(&a->shapes, &b->shapes, a->shapes.n < a->shapes.k ? 0 : UINT64_MAX);
+	assert_int_equal(a->has_minmax, b->has_minmax);
+	assert_string_equal(a->min, b->min);
+	assert_string_equal(a->max, b->max);
+	assert_int_equal(a->numeric, b->numeric);
+	assert_int_equal(a->invalid, b->invalid);
+	assert_int_equal(a->unjudged, b->unjudged);
+	for (int r = 0; r < VR_COUNT; r++)
+		same_samples(&a->reasons[r], &b->reasons[r]);
+	assert_int_equal(a->n_tx, b->n_tx);
+	for (size_t i = 0; i < a->n_tx; i++) {
+		assert_ptr_equal(a->tx[i].why, b->tx[i].why);
+		same_samples(&a->tx[i].s, &b->tx[i].s);
+	}
+	same_samples(&a->stale_keys, &b->stale_keys);
+	assert_int_equal(a->trust_n, b->trust_n);
+	assert_true(fabs(a->trust_sum - b->trust_sum) <= 1e-9 * (1 + fabs(a->trust_sum)));
+}
+
+static void same_profile(const struct source_profile *a,
+			 const struct source_profile *b)
+{
+	const struct source *s = a->src;
+
+	assert_int_equal(a->failed, b->failed);
+	assert_int_equal(a->rows, b->rows);
+	assert_true(a->rows > 1024);	/* two batches at least */
+	assert_int_equal(a->rstats.records, b->rstats.records);
+	assert_int_equal(a->rstats.transform_failures, b->rstats.transform_failures);
+	assert_int_equal(a->n_columns, b->n_columns);
+	assert_int_equal(a->n_extras, b->n_extras);
+	same_blob(ser_distinct, &a->keys, &b->keys);
+	same_samples(&a->missing_keys, &b->missing_keys);
+	assert_int_equal(a->has_updated, b->has_updated);
+	assert_int_equal(a->newest_days, b->newest_days);
+	assert_int_equal(a->oldest_days, b->oldest_days);
+	assert_int_equal(a->updated_unparsed, b->updated_unparsed);
+	same_samples(&a->bad_updated, &b->bad_updated);
+	for (size_t i = 0; i < s->n_mappings; i++)
+		same_stats(&a->attrs[i], &b->attrs[i]);
+	for (size_t f = 0; f < s->n_fields; f++)
+		same_stats(&a->fields[f], &b->fields[f]);
+	for (size_t e = 0; e < a->n_extras; e++)
+		same_stats(&a->extras[e], &b->extras[e]);
+}
+
+static void check_dir(const char *data)
+{
+	struct policy *p = load(data);
+
+	for (size_t i = 0; i < p->n_sources; i++) {
+		struct profile_opts o = { 20400, 1, NULL, NULL };
+		struct source_profile one;
+
+		assert_int_equal(profile_source(p, &p->sources[i], &o, &one), 0);
+		for (unsigned t = 2; t <= 4; t++) {
+			struct source_profile many;
+
+			o.threads = t;
+			assert_int_equal(profile_source(p, &p->sources[i], &o, &many), 0);
+			same_profile(&one, &many);
+			profile_release(&many);
+		}
+		profile_release(&one);
+	}
+	policy_free(p);
+}
+
+static void threads_match_one_pass(void **state)
+{
+	(void)state;
+	check_dir("samples");
+}
+
+static void threads_match_one_pass_next_month(void **state)
+{
+	(void)state;
+	check_dir("samples/next-month");
+}
+
+/* A missing file fails the same way with threads as without. */
+static void failure_is_the_same(void **state)
+{
+	struct policy *p = load("/nonexistent-steward-data");
+
+	(void)state;
+	for (unsigned t = 1; t <= 2; t++) {
+		struct profile_opts o = { 20400, t, NULL, NULL };
+		struct source_profile sp;
+
+		assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
+		assert_true(sp.failed);
+		assert_int_equal(sp.rows, 0);
+		profile_release(&sp);
+	}
+	policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(threads_match_one_pass),
+		cmocka_unit_test(threads_match_one_pass_next_month),
+		cmocka_unit_test(failure_is_the_same),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
