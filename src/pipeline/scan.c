@@ -122,6 +122,16 @@ static void take_first(void *arg, const char *s, size_t len, double v)
 		snprintf(out, SKETCH_VALUE_MAX + 1, "%.*s", (int)len, s);
 }
 
+static void take_shape(void *arg, const char *s, size_t len, double v)
+{
+	struct prior_target *t = arg;
+
+	if (t->n_shapes == PROFILE_SHAPES_K)
+		return;
+	snprintf(t->shapes[t->n_shapes], SKETCH_VALUE_MAX + 1, "%.*s", (int)len, s);
+	t->shape_counts[t->n_shapes++] = v > 0 ? (uint64_t)v : 0;
+}
+
 static int prior_row(void *arg, const struct profile_row *r)
 {
 	struct prior_load *pl = arg;
@@ -143,6 +153,7 @@ static int prior_row(void *arg, const struct profile_row *r)
 	t->numeric_share = r->numeric_share;
 	json_pairs(r->top_values, take_first, t->top1);
 	json_pairs(r->shapes, take_first, t->shape1);
+	json_pairs(r->shapes, take_shape, t);
 	t->has_kmv = r->sketch && !kmv_deserialise(&t->kmv, r->sketch, r->sketch_len);
 	return 0;
 }

@@ -233,6 +233,45 @@ static bool has_column(const struct source_profile *sp, const char *name)
 	return false;
 }
 
+/*
+ * How alike two columns' value shapes are: the sum over the shapes in both
+ * top lists of the smaller of their two shares of the values, relative to
+ * the smaller of the shares the two lists cover (1 when the shape
+ * distributions agree, 0 when no top shape is shared).  Relative, because a
+ * column of many formats (phone numbers as people type them) spreads over
+ * more shapes than its top list holds.
+ */
+static double shape_similarity(const struct value_stats *v,
+			       const struct prior_target *pt)
+{
+	const struct topk_entry *es;
+	size_t n = topk_sorted(&v->shapes, &es);
+	uint64_t prior_total = 0, total = 0;
+	double sum = 0, cover;
+
+	for (size_t j = 0; j < pt->n_shapes; j++)
+		prior_total += pt->shape_counts[j];
+	for (size_t i = 0; i < n; i++)
+		total += es[i].count;
+	if (!v->present || pt->present <= 0 || !prior_total || !total)
+		return 0;
+	cover = (double)total / (double)v->present;
+	if ((double)prior_total / (double)pt->present < cover)
+		cover = (double)prior_total / (double)pt->present;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < pt->n_shapes; j++) {
+			double a, b;
+
+			if (strcmp(es[i].value, pt->shapes[j]))
+				continue;
+			a = (double)es[i].count / (double)v->present;
+			b = (double)pt->shape_counts[j] / (double)pt->present;
+			sum += a < b ? a : b;
+		}
+	}
+	return sum / cover;
+}
+
 /* The undeclared column that best explains a missing one. */
 static const struct value_stats *renamed_to(const struct source_profile *sp,
 					    const struct prior_target *pt,
@@ -250,12 +289,10 @@ static const struct value_stats *renamed_to(const struct source_profile *sp,
 			best = v;
 		}
 	}
-	if (best) {
-		char shape[SKETCH_VALUE_MAX + 1];
-
-		top1(&best->shapes, shape, sizeof(shape));
-		*same_shape = pt->shape1[0] && !strcmp(shape, pt->shape1);
-	}
+	/* "same value shapes" when four fifths of the values, or more, have
+	 * shapes the two columns share in like proportions */
+	if (best)
+		*same_shape = shape_similarity(best, pt) >= 0.8;
 	return *overlap >= 0.5 ? best : NULL;
 }
 

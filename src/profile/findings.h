@@ -22,6 +22,10 @@ struct prior_target {
 	double numeric_share;
 	char top1[SKETCH_VALUE_MAX + 1];	/* most frequent value */
 	char shape1[SKETCH_VALUE_MAX + 1];	/* most frequent shape */
+	/* the most frequent shapes and their counts, as recorded */
+	char shapes[PROFILE_SHAPES_K][SKETCH_VALUE_MAX + 1];
+	uint64_t shape_counts[PROFILE_SHAPES_K];
+	size_t n_shapes;
 	struct kmv kmv;
 	bool has_kmv;
 };
