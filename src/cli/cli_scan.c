@@ -21,12 +21,27 @@
 struct progress_opts {
 	bool tty;		/* draw progress on stderr */
 	bool timings;		/* one line of timings per source */
+	double last;		/* when progress was last drawn */
 };
+
+/* "312 kB", "4.2 MB", "611 MB", "1.3 GB". */
+static void human_bytes(double b, char *out, size_t size)
+{
+	static const char *unit[] = { "B", "kB", "MB", "GB", "TB" };
+	size_t u = 0;
+
+	while (b >= 1000 && u + 1 < ARRAY_SIZE(unit)) {
+		b /= 1000;
+		u++;
+	}
+	snprintf(out, size, b < 10 && u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
 
 static void show_progress(void *arg, const struct scan_progress *p)
 {
-	const struct progress_opts *po = arg;
+	struct progress_opts *po = arg;
 	double rate = p->seconds > 0 ? (double)p->bytes_done / p->seconds : 0;
+	char done[32], total[32], speed[32];
 
 	if (p->done) {
 		if (po->tty)
@@ -39,14 +54,26 @@ static void show_progress(void *arg, const struct scan_progress *p)
 				"time)\n", p->source, (unsigned long long)p->rows,
 				p->seconds, p->hash_seconds, p->seconds > 0 ?
 				100.0 * p->hash_seconds / p->seconds : 0.0);
+		po->last = 0;
 		return;
 	}
-	if (!po->tty)
+	/* ten times a second is enough for the eye */
+	if (!po->tty || (po->last > 0 && p->seconds - po->last < 0.1))
 		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s: %llu records, %.0f of %.0f MB, "
-		"%.0f MB/s", p->index + 1, p->count, p->source,
-		(unsigned long long)p->rows, (double)p->bytes_done / 1e6,
-		(double)p->bytes_total / 1e6, rate / 1e6);
+	po->last = p->seconds;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s: %llu records", p->index + 1,
+		p->count, p->source, (unsigned long long)p->rows);
+	if (!p->bytes_done) {
+		/* SQLite: no byte count, a record rate */
+		if (p->seconds > 0)
+			fprintf(stderr, ", %.0f records/s",
+				(double)p->rows / p->seconds);
+		return;
+	}
+	human_bytes((double)p->bytes_done, done, sizeof(done));
+	human_bytes((double)p->bytes_total, total, sizeof(total));
+	human_bytes(rate, speed, sizeof(speed));
+	fprintf(stderr, ", %s of %s, %s/s", done, total, speed);
 	if (rate > 0 && p->bytes_total > p->bytes_done)
 		fprintf(stderr, ", %.0f s left",
 			(double)(p->bytes_total - p->bytes_done) / rate);
@@ -145,7 +172,7 @@ int cmd_scan(int argc, char **argv)
 	struct scan_options so = { DEFAULT_DB, 0, STEWARD_VERSION, 0, NULL, 0,
 				   NULL, NULL };
 	const char *only[LIMIT_SCAN_SOURCES];
-	struct progress_opts pro = { false, false };
+	struct progress_opts pro = { false, false, 0 };
 	struct scan_result res;
 	struct policy *p;
 	struct diag d;
