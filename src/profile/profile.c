@@ -307,6 +307,7 @@ struct columns {
 	size_t *val_len;
 	const char **why;
 	struct facts *facts;		/* n: the current field's values */
+	bool *same;			/* n: the sharing attribute's value is the field's */
 	struct arena values;		/* the mapped values */
 };
 
@@ -329,7 +330,8 @@ static int columns_init(struct columns *c, const struct source *s, size_t ne)
 	c->val_len = xcalloc(BATCH_ROWS * nm, sizeof(*c->val_len));
 	c->why = xcalloc(BATCH_ROWS * nm, sizeof(*c->why));
 	c->facts = xcalloc(BATCH_ROWS, sizeof(*c->facts));
-	if (!c->number || !c->key || !c->updated || !c->country || !c->raw ||
+	c->same = xcalloc(BATCH_ROWS, sizeof(*c->same));
+	if (!c->same || !c->number || !c->key || !c->updated || !c->country || !c->raw ||
 	    !c->raw_len || !c->extra || !c->extra_len || !c->val ||
 	    !c->val_len || !c->why || !c->facts)
 		return ST_ERR_NOMEM;
@@ -350,6 +352,7 @@ static void columns_release(struct columns *c)
 	xfree(c->val_len);
 	xfree(c->why);
 	xfree(c->facts);
+	xfree(c->same);
 	arena_release(&c->values);
 	memset(c, 0, sizeof(*c));
 }
@@ -360,6 +363,7 @@ struct attr_ctx {
 	const struct trust_rule *trust;
 	double decay_days;	/* of the trust rule */
 	size_t same_field;	/* the mapping's one field, or SIZE_MAX */
+	bool shares;		/* counts its field's values in sp->shared */
 };
 
 /* One thread's profiling state: with several workers each has its own,
@@ -370,6 +374,7 @@ struct profiler {
 	const struct profile_opts *o;
 	struct source_profile *sp;
 	struct attr_ctx *ctx;		/* per mapping */
+	size_t *sharer;			/* per field: the mapping that shares, or SIZE_MAX */
 	size_t country_map;		/* mapping of type country, or SIZE_MAX */
 	struct buf shapes, tmp;		/* shapes of a column's values; scratch */
 	struct columns cols;		/* the batch being profiled */
@@ -539,18 +544,21 @@ static int add_record(struct profiler *pf, struct columns *c, size_t row)
 	return 0;
 }
 
-/* One declared field's column; its facts stay in c->facts. */
+/* One declared field's column; its facts stay in c->facts.  Values that
+ * the sharing attribute has too (the same bytes) go to sp->shared once. */
 static int add_field(struct profiler *pf, struct columns *c, size_t f)
 {
-	struct value_stats *v = &pf->sp->fields[f];
-	size_t nf = pf->s->n_fields;
+	struct value_stats *v = &pf->sp->fields[f], *both = &pf->sp->shared[f];
+	size_t nf = pf->s->n_fields, nm = pf->s->n_mappings, a = pf->sharer[f];
 	const struct facts *prev = NULL;
 
 	buf_reset(&pf->shapes);
 	for (size_t row = 0; row < c->n; row++) {
 		const char *val = c->raw[row * nf + f];
 		size_t len = c->raw_len[row * nf + f];
+		const char *av = a != SIZE_MAX ? c->val[row * nm + a] : NULL;
 
+		c->same[row] = false;
 		if (!val || !len) {
 			v->empty++;
 			continue;
@@ -558,7 +566,10 @@ static int add_field(struct profiler *pf, struct columns *c, size_t f)
 		facts_compute(&c->facts[row], val, len, v->numeric_order,
 			      &pf->shapes, prev);
 		prev = &c->facts[row];
-		if (vs_add(v, val, len, &c->facts[row], &pf->shapes))
+		c->same[row] = av && c->val_len[row * nm + a] == len &&
+			       !memcmp(av, val, len);
+		if (vs_add(c->same[row] ? both : v, val, len, &c->facts[row],
+			   &pf->shapes))
 			return ST_ERR_NOMEM;
 	}
 	return buf_error(&pf->shapes) ? ST_ERR_NOMEM : 0;
@@ -585,13 +596,17 @@ static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
 			continue;
 		}
 		/* most values come through their transforms unchanged: reuse
-		 * what the field computed for the same bytes */
-		if (raw && c->raw_len[row * nf + field] == len && !memcmp(raw, val, len))
+		 * what the field computed for the same bytes, or, for the
+		 * sharing attribute, what it counted in sp->shared */
+		if (pf->ctx[i].shares && c->same[row])
+			facts = NULL;
+		else if (raw && c->raw_len[row * nf + field] == len &&
+			 !memcmp(raw, val, len))
 			facts = &c->facts[row];
 		else
 			facts_compute(&own, val, len, v->numeric_order, &pf->shapes,
 				      NULL);
-		if (vs_add(v, val, len, facts, &pf->shapes))
+		if (facts && vs_add(v, val, len, facts, &pf->shapes))
 			return ST_ERR_NOMEM;
 		rec = row_record(pf, c, row);
 		judge(pf, i, &rec, c->country[row]);
@@ -683,14 +698,25 @@ static int setup_attrs(struct profiler *pf)
 	struct source_profile *sp = pf->sp;
 
 	pf->country_map = SIZE_MAX;
+	for (size_t f = 0; f < s->n_fields; f++)
+		pf->sharer[f] = SIZE_MAX;
 	for (size_t i = 0; i < s->n_mappings; i++) {
 		const struct mapping *m = &s->mappings[i];
 		const struct attribute *a = m->attribute;
 		struct attr_ctx *c = &pf->ctx[i];
 		struct value_stats *v = &sp->attrs[i];
+		size_t f;
 
 		c->m = m;
 		c->same_field = m->n_fields == 1 ? m->fields[0] : SIZE_MAX;
+		f = c->same_field;
+		/* values in common are ordered alike only when both order
+		 * numbers, or neither does */
+		if (f != SIZE_MAX && pf->sharer[f] == SIZE_MAX &&
+		    (a->type == ATTR_NUMBER) == numeric_field(s->fields[f].type)) {
+			pf->sharer[f] = i;
+			c->shares = true;
+		}
 		if (vs_init(v, m->attribute_id, TARGET_ATTRIBUTE,
 			    a->type == ATTR_NUMBER) ||
 		    validator_new(a, &c->validator))
@@ -778,11 +804,15 @@ static int profiler_init(struct profiler *pf, const struct policy *p,
 	distinct_init(&sp->keys);
 	sp->attrs = xcalloc(s->n_mappings ? s->n_mappings : 1, sizeof(*sp->attrs));
 	sp->fields = xcalloc(s->n_fields ? s->n_fields : 1, sizeof(*sp->fields));
+	sp->shared = xcalloc(s->n_fields ? s->n_fields : 1, sizeof(*sp->shared));
 	pf->ctx = xcalloc(s->n_mappings ? s->n_mappings : 1, sizeof(*pf->ctx));
-	if (!sp->attrs || !sp->fields || !pf->ctx)
+	pf->sharer = xcalloc(s->n_fields ? s->n_fields : 1, sizeof(*pf->sharer));
+	if (!sp->attrs || !sp->fields || !sp->shared || !pf->ctx || !pf->sharer)
 		return ST_ERR_NOMEM;
 	for (size_t f = 0; f < s->n_fields; f++)
 		if (vs_init(&sp->fields[f], s->fields[f].name, TARGET_FIELD,
+			    numeric_field(s->fields[f].type)) ||
+		    vs_init(&sp->shared[f], s->fields[f].name, TARGET_FIELD,
 			    numeric_field(s->fields[f].type)))
 			return ST_ERR_NOMEM;
 	if (setup_attrs(pf))
@@ -798,6 +828,7 @@ static void profiler_release(struct profiler *pf)
 	for (size_t i = 0; pf->ctx && i < pf->s->n_mappings; i++)
 		validator_free(pf->ctx[i].validator);
 	xfree(pf->ctx);
+	xfree(pf->sharer);
 	if (pf->has_cols)
 		columns_release(&pf->cols);
 	if (pf->has_mapper)
@@ -829,7 +860,8 @@ static int profile_merge(struct source_profile *dst,
 		if (vs_merge(&dst->attrs[i], &src->attrs[i]))
 			return ST_ERR_NOMEM;
 	for (size_t f = 0; f < s->n_fields; f++)
-		if (vs_merge(&dst->fields[f], &src->fields[f]))
+		if (vs_merge(&dst->fields[f], &src->fields[f]) ||
+		    vs_merge(&dst->shared[f], &src->shared[f]))
 			return ST_ERR_NOMEM;
 	for (size_t e = 0; e < dst->n_extras; e++)
 		if (vs_merge(&dst->extras[e], &src->extras[e]))
@@ -1030,6 +1062,22 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 	return rc;
 }
 
+/* Add the values a field and its sharing attribute have in common to
+ * both. */
+static int add_shared(struct profiler *pf)
+{
+	struct source_profile *sp = pf->sp;
+
+	for (size_t f = 0; f < pf->s->n_fields; f++) {
+		if (pf->sharer[f] == SIZE_MAX)
+			continue;
+		if (vs_merge(&sp->fields[f], &sp->shared[f]) ||
+		    vs_merge(&sp->attrs[pf->sharer[f]], &sp->shared[f]))
+			return ST_ERR_NOMEM;
+	}
+	return 0;
+}
+
 int profile_source(const struct policy *p, const struct source *s,
 		   const struct profile_opts *o, struct source_profile *sp)
 {
@@ -1047,6 +1095,8 @@ int profile_source(const struct policy *p, const struct source *s,
 			rc = read_parallel(&pf, r, threads);
 		else if (!rc)
 			rc = read_serial(&pf, r);
+		if (!rc)
+			rc = add_shared(&pf);
 		if (!rc) {
 			uint64_t failures = sp->rstats.transform_failures;
 
@@ -1071,6 +1121,8 @@ void profile_release(struct source_profile *sp)
 		vs_release(&sp->attrs[i]);
 	for (size_t f = 0; sp->fields && f < s->n_fields; f++)
 		vs_release(&sp->fields[f]);
+	for (size_t f = 0; sp->shared && f < s->n_fields; f++)
+		vs_release(&sp->shared[f]);
 	for (size_t e = 0; e < sp->n_extras; e++)
 		vs_release(&sp->extras[e]);
 	for (size_t c = 0; c < sp->n_columns; c++)
@@ -1078,6 +1130,7 @@ void profile_release(struct source_profile *sp)
 	xfree(sp->columns);
 	xfree(sp->attrs);
 	xfree(sp->fields);
+	xfree(sp->shared);
 	xfree(sp->extras);
 	xfree(sp->extra_col);
 	distinct_release(&sp->keys);

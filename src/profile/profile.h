@@ -87,6 +87,10 @@ struct source_profile {
 	size_t n_columns;
 	struct value_stats *attrs;	/* per mapping */
 	struct value_stats *fields;	/* per declared field */
+	/* per declared field, while profiling: the values it and the first
+	 * attribute mapped from it alone have in common (the same bytes),
+	 * counted once and added to both when the source ends */
+	struct value_stats *shared;
 	struct value_stats *extras;	/* undeclared columns */
 	size_t n_extras;
 	size_t *extra_col;		/* their column index */
