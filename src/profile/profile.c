@@ -73,6 +73,7 @@ static int vs_init(struct value_stats *v, const char *name, enum target_kind kin
 	kmv_init(&v->kmv);
 	len_hist_init(&v->lengths);
 	day_hist_init(&v->ages);
+	day_hist_init(&v->ages_not);
 	if (topk_init(&v->top, PROFILE_TOP_K) ||
 	    topk_init(&v->shapes, PROFILE_SHAPES_K))
 		return ST_ERR_NOMEM;
@@ -85,6 +86,7 @@ static void vs_release(struct value_stats *v)
 	topk_release(&v->top);
 	topk_release(&v->shapes);
 	day_hist_release(&v->ages);
+	day_hist_release(&v->ages_not);
 }
 
 /*
@@ -236,7 +238,8 @@ static int vs_merge(struct value_stats *dst, const struct value_stats *src)
 	if (distinct_merge(&dst->distinct, &src->distinct) ||
 	    topk_merge(&dst->top, &src->top) ||
 	    topk_merge(&dst->shapes, &src->shapes) ||
-	    day_hist_merge(&dst->ages, &src->ages))
+	    day_hist_merge(&dst->ages, &src->ages) ||
+	    day_hist_merge(&dst->ages_not, &src->ages_not))
 		return ST_ERR_NOMEM;
 	kmv_merge(&dst->kmv, &src->kmv);
 	len_hist_merge(&dst->lengths, &src->lengths);
@@ -446,6 +449,14 @@ static const struct evidence *evidence_for(const struct trust_rule *t,
 	return NULL;
 }
 
+/* Is the record's age counted in sp->record_ages? */
+static bool shared_age(const struct profiler *pf, int64_t updated)
+{
+	int64_t age = pf->o->as_of_days - updated;
+
+	return updated != INT64_MIN && age >= 0 && age < SKETCH_MAX_DAYS;
+}
+
 static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 		     int64_t updated)
 {
@@ -466,8 +477,14 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 	if (when == INT64_MIN)
 		return 0;
 	age = pf->o->as_of_days - when;
-	if (day_hist_add(&v->ages, age))
-		return ST_ERR_NOMEM;
+	/* the record's own age is counted once for all its attributes */
+	if (when != updated || !shared_age(pf, updated)) {
+		if (shared_age(pf, updated) &&
+		    day_hist_add(&v->ages_not, pf->o->as_of_days - updated))
+			return ST_ERR_NOMEM;
+		if (day_hist_add(&v->ages, age))
+			return ST_ERR_NOMEM;
+	}
 	if (v->has_decay && age > v->decay_days)
 		samples_add(&v->stale_keys, rec->key, rec->number);
 	if (c->trust) {
@@ -527,6 +544,9 @@ static int add_record(struct profiler *pf, struct columns *c, size_t row)
 		}
 	}
 	c->updated[row] = updated;
+	if (shared_age(pf, updated) &&
+	    day_hist_add(&sp->record_ages, pf->o->as_of_days - updated))
+		return ST_ERR_NOMEM;
 	if (mapper_map(&pf->mapper, &rec))
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < nm; i++) {
@@ -593,6 +613,9 @@ static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
 
 		if (!val) {
 			v->empty++;
+			if (shared_age(pf, c->updated[row]) &&
+			    day_hist_add(&v->ages_not, pf->o->as_of_days - c->updated[row]))
+				return ST_ERR_NOMEM;
 			continue;
 		}
 		/* most values come through their transforms unchanged: reuse
@@ -802,6 +825,7 @@ static int profiler_init(struct profiler *pf, const struct policy *p,
 	memset(sp, 0, sizeof(*sp));
 	sp->src = s;
 	distinct_init(&sp->keys);
+	day_hist_init(&sp->record_ages);
 	sp->attrs = xcalloc(s->n_mappings ? s->n_mappings : 1, sizeof(*sp->attrs));
 	sp->fields = xcalloc(s->n_fields ? s->n_fields : 1, sizeof(*sp->fields));
 	sp->shared = xcalloc(s->n_fields ? s->n_fields : 1, sizeof(*sp->shared));
@@ -844,7 +868,8 @@ static int profile_merge(struct source_profile *dst,
 	const struct source *s = dst->src;
 
 	dst->rows += src->rows;
-	if (distinct_merge(&dst->keys, &src->keys))
+	if (distinct_merge(&dst->keys, &src->keys) ||
+	    day_hist_merge(&dst->record_ages, &src->record_ages))
 		return ST_ERR_NOMEM;
 	samples_merge(&dst->missing_keys, &src->missing_keys);
 	if (src->has_updated) {
@@ -1068,6 +1093,16 @@ static int add_shared(struct profiler *pf)
 {
 	struct source_profile *sp = pf->sp;
 
+	/* every attribute has the records' ages but those it does not */
+	for (size_t i = 0; i < pf->s->n_mappings; i++) {
+		struct value_stats *v = &sp->attrs[i];
+
+		if (day_hist_merge(&v->ages, &sp->record_ages))
+			return ST_ERR_NOMEM;
+		if (day_hist_subtract(&v->ages, &v->ages_not))
+			return ST_ERR;	/* cannot happen: ages_not is a part */
+	}
+
 	for (size_t f = 0; f < pf->s->n_fields; f++) {
 		if (pf->sharer[f] == SIZE_MAX)
 			continue;
@@ -1134,5 +1169,6 @@ void profile_release(struct source_profile *sp)
 	xfree(sp->extras);
 	xfree(sp->extra_col);
 	distinct_release(&sp->keys);
+	day_hist_release(&sp->record_ages);
 	memset(sp, 0, sizeof(*sp));
 }

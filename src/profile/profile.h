@@ -68,6 +68,9 @@ struct value_stats {
 	size_t n_tx;
 	/* timeliness (attributes of sources with an updated-at field) */
 	struct day_hist ages;
+	/* while profiling: the record ages (sp->record_ages) this attribute
+	 * does not have (no value, or a newer evidence date) */
+	struct day_hist ages_not;
 	bool has_decay;
 	int64_t decay_days;
 	uint64_t stale;
@@ -94,6 +97,11 @@ struct source_profile {
 	struct value_stats *extras;	/* undeclared columns */
 	size_t n_extras;
 	size_t *extra_col;		/* their column index */
+	/* while profiling: the ages of records with an updated-at of 0 to
+	 * SKETCH_MAX_DAYS - 1 days, counted once per record rather than once
+	 * per attribute, and given to every attribute (less its ages_not)
+	 * when the source ends */
+	struct day_hist record_ages;
 	/* key uniqueness */
 	struct distinct keys;
 	struct samples missing_keys;

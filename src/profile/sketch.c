@@ -1419,6 +1419,34 @@ int day_hist_merge(struct day_hist *dst, const struct day_hist *src)
 	return ST_OK;
 }
 
+int day_hist_subtract(struct day_hist *h, const struct day_hist *part)
+{
+	if (part->overflow || part->future || part->max > h->max)
+		return ST_ERR;
+	for (size_t d = 0; d <= (size_t)(part->max < 0 ? 0 : part->max); d++) {
+		uint64_t c = day_count(part, d);
+
+		if (c && day_count(h, d) < c)
+			return ST_ERR;
+	}
+	for (size_t d = 0; part->max >= 0 && d <= (size_t)part->max; d++) {
+		uint64_t c = day_count(part, d);
+
+		if (c)
+			h->blocks[d / DAY_HIST_BLOCK][d % DAY_HIST_BLOCK] -= c;
+	}
+	if (h->overflow)
+		return ST_OK;	/* the largest age is among them, unchanged */
+	h->max = -1;
+	for (size_t d = SKETCH_MAX_DAYS; d-- > 0;) {
+		if (day_count(h, d)) {
+			h->max = (int64_t)d;
+			break;
+		}
+	}
+	return ST_OK;
+}
+
 static uint64_t block_sum(const uint64_t *blk)
 {
 	uint64_t sum = 0;

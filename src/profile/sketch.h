@@ -293,6 +293,11 @@ int day_hist_add(struct day_hist *h, int64_t days) MUST_CHECK;
 /* ST_ERR_NOMEM leaves dst holding part of src. */
 int day_hist_merge(struct day_hist *dst, const struct day_hist *src)
 	MUST_CHECK;
+/* Take away the ages of part, which h must hold: every count of part at
+ * most h's, and part without overflow or negative ages (else ST_ERR and h
+ * unchanged).  The largest age is found again. */
+int day_hist_subtract(struct day_hist *h, const struct day_hist *part)
+	MUST_CHECK;
 /* Non-negative ages counted (the quantiles' population). */
 uint64_t day_hist_count(const struct day_hist *h);
 /*

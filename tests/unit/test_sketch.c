@@ -1081,6 +1081,54 @@ static void day_hist_merge_equals_one_hist(void **state)
 	day_hist_release(&all);
 }
 
+/* Subtracting a part leaves exactly the ages of the rest, and finds the
+ * largest again; a part that is not one is refused and changes nothing. */
+static void day_hist_subtract_leaves_the_rest(void **state)
+{
+	struct day_hist all, part, rest, bad;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+
+	UNUSED(state);
+	day_hist_init(&all);
+	day_hist_init(&part);
+	day_hist_init(&rest);
+	day_hist_init(&bad);
+	for (int64_t d = 0; d < 3000; d += 7) {
+		bool in_part = d % 3 == 0 || d > 2900;
+
+		assert_int_equal(day_hist_add(&all, d), ST_OK);
+		assert_int_equal(day_hist_add(in_part ? &part : &rest, d), ST_OK);
+	}
+	assert_int_equal(day_hist_add(&all, SKETCH_MAX_DAYS + 5), ST_OK);
+	assert_int_equal(day_hist_add(&rest, SKETCH_MAX_DAYS + 5), ST_OK);
+	assert_int_equal(day_hist_add(&bad, 1), ST_OK);	/* never added */
+	assert_int_equal(day_hist_subtract(&all, &bad), ST_ERR);
+	assert_int_equal(day_hist_subtract(&all, &part), ST_OK);
+	assert_int_equal(day_hist_serialise(&all, &a), ST_OK);
+	assert_int_equal(day_hist_serialise(&rest, &b), ST_OK);
+	assert_same_bytes(&a, &b);
+	assert_int_equal(day_hist_max(&all), SKETCH_MAX_DAYS + 5);
+	/* without the overflow, the largest age is found among the days */
+	buf_reset(&a);
+	buf_reset(&b);
+	day_hist_release(&all);
+	day_hist_release(&rest);
+	day_hist_init(&all);
+	day_hist_init(&rest);
+	assert_int_equal(day_hist_add(&all, 10), ST_OK);
+	assert_int_equal(day_hist_add(&all, 20), ST_OK);
+	assert_int_equal(day_hist_add(&rest, 20), ST_OK);
+	assert_int_equal(day_hist_subtract(&all, &rest), ST_OK);
+	assert_int_equal(day_hist_max(&all), 10);
+	assert_int_equal(day_hist_count(&all), 1);
+	buf_release(&a);
+	buf_release(&b);
+	day_hist_release(&all);
+	day_hist_release(&part);
+	day_hist_release(&rest);
+	day_hist_release(&bad);
+}
+
 static void day_hist_round_trips_through_a_sparse_blob(void **state)
 {
 	struct day_hist h;
@@ -1469,6 +1517,7 @@ int main(void)
 		cmocka_unit_test(kmv_round_trips_through_a_blob),
 
 		cmocka_unit_test(day_hist_quantiles_match_sorting),
+		cmocka_unit_test(day_hist_subtract_leaves_the_rest),
 		cmocka_unit_test(day_hist_quantile_rank_is_ceil_q_n),
 		cmocka_unit_test(day_hist_counts_future_and_overflow_apart),
 		cmocka_unit_test(day_hist_merge_equals_one_hist),
