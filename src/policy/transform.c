@@ -368,21 +368,28 @@ static void swap_bufs(struct buf *a, struct buf *b)
 	*b = t;
 }
 
+/* Words are appended whole; the space before one is only written when
+ * something precedes it, so leading white space goes. */
 static void tx_collapse(struct buf *v, struct buf *out)
 {
+	const char *s = v->data;
 	bool space = false;
+	size_t i = 0;
 
-	for (size_t i = 0; i < v->len; i++) {
-		unsigned char c = (unsigned char)v->data[i];
+	while (i < v->len) {
+		size_t start = i;
 
-		if (isspace(c)) {
+		if (isspace((unsigned char)s[i])) {
 			space = out->len > 0;
+			i++;
 			continue;
 		}
+		while (i < v->len && !isspace((unsigned char)s[i]))
+			i++;
 		if (space)
 			buf_addch(out, ' ');
 		space = false;
-		buf_addch(out, (char)c);
+		buf_add(out, s + start, i - start);
 	}
 }
 
@@ -404,16 +411,19 @@ static void tx_keep(struct buf *v, struct buf *out, bool letters)
 	}
 }
 
-static bool ieq(const char *a, size_t alen, const char *b)
+static bool ieq_len(const char *a, size_t alen, const char *b, size_t blen)
 {
-	size_t blen = strlen(b);
-
 	if (alen != blen)
 		return false;
 	for (size_t i = 0; i < alen; i++)
 		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
 			return false;
 	return true;
+}
+
+static bool ieq(const char *a, size_t alen, const char *b)
+{
+	return ieq_len(a, alen, b, strlen(b));
 }
 
 static void tx_replace(const struct transform *t, struct buf *v, struct buf *out)
@@ -431,24 +441,37 @@ static void tx_replace(const struct transform *t, struct buf *v, struct buf *out
 	}
 }
 
+/* With their lengths, so that most words are ruled out by one compare. */
+#define BOOL_WORD(w, v) { w, sizeof(w) - 1, v }
+
 static const struct {
 	const char *word;
+	size_t len;
 	bool value;
 } bool_words[] = {
-	{ "true", true }, { "false", false }, { "yes", true }, { "no", false },
-	{ "y", true }, { "n", false }, { "t", true }, { "f", false },
-	{ "1", true }, { "0", false }, { "on", true }, { "off", false },
-	{ "opted-in", true }, { "opted-out", false }, { "opt-in", true },
-	{ "opt-out", false }, { "subscribed", true }, { "unsubscribed", false },
-	{ "granted", true }, { "withdrawn", false }, { "consented", true },
+	BOOL_WORD("true", true), BOOL_WORD("false", false),
+	BOOL_WORD("yes", true), BOOL_WORD("no", false),
+	BOOL_WORD("y", true), BOOL_WORD("n", false),
+	BOOL_WORD("t", true), BOOL_WORD("f", false),
+	BOOL_WORD("1", true), BOOL_WORD("0", false),
+	BOOL_WORD("on", true), BOOL_WORD("off", false),
+	BOOL_WORD("opted-in", true), BOOL_WORD("opted-out", false),
+	BOOL_WORD("opt-in", true), BOOL_WORD("opt-out", false),
+	BOOL_WORD("subscribed", true), BOOL_WORD("unsubscribed", false),
+	BOOL_WORD("granted", true), BOOL_WORD("withdrawn", false),
+	BOOL_WORD("consented", true),
 };
 
 static enum transform_status tx_bool(struct buf *v, struct buf *out,
 				     const char **why)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(bool_words); i++) {
-		if (ieq(v->data, v->len, bool_words[i].word)) {
-			buf_addstr(out, bool_words[i].value ? "true" : "false");
+		if (ieq_len(v->data, v->len, bool_words[i].word,
+			    bool_words[i].len)) {
+			if (bool_words[i].value)
+				buf_add(out, "true", 4);
+			else
+				buf_add(out, "false", 5);
 			return TXS_OK;
 		}
 	}
@@ -524,17 +547,28 @@ static enum transform_status tx_date(const struct transform *t, struct buf *v,
 
 /* Lower-case words that belong to the family name that follows them
  * (van der Berg, de la Cruz, Mac Giolla Phádraig, bin Laden). */
-static const char *const name_particles[] = {
-	"al", "ap", "bin", "binti", "da", "das", "de", "del", "della", "der",
-	"di", "do", "dos", "du", "el", "giolla", "ibn", "la", "le", "mac",
-	"mc", "ni", "ní", "nic", "o", "ó", "san", "st", "st.", "ter", "ten",
-	"van", "von", "y",
+#define PARTICLE(w) { w, sizeof(w) - 1 }
+
+static const struct {
+	const char *word;
+	size_t len;
+} name_particles[] = {
+	PARTICLE("al"), PARTICLE("ap"), PARTICLE("bin"), PARTICLE("binti"),
+	PARTICLE("da"), PARTICLE("das"), PARTICLE("de"), PARTICLE("del"),
+	PARTICLE("della"), PARTICLE("der"), PARTICLE("di"), PARTICLE("do"),
+	PARTICLE("dos"), PARTICLE("du"), PARTICLE("el"), PARTICLE("giolla"),
+	PARTICLE("ibn"), PARTICLE("la"), PARTICLE("le"), PARTICLE("mac"),
+	PARTICLE("mc"), PARTICLE("ni"), PARTICLE("ní"), PARTICLE("nic"),
+	PARTICLE("o"), PARTICLE("ó"), PARTICLE("san"), PARTICLE("st"),
+	PARTICLE("st."), PARTICLE("ter"), PARTICLE("ten"), PARTICLE("van"),
+	PARTICLE("von"), PARTICLE("y"),
 };
 
 static bool is_particle(const char *w, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(name_particles); i++)
-		if (ieq(w, len, name_particles[i]))
+		if (ieq_len(w, len, name_particles[i].word,
+			    name_particles[i].len))
 			return true;
 	return false;
 }
@@ -626,11 +660,14 @@ static enum transform_status tx_one(const struct transform *t,
 				    const char **why)
 {
 	const struct country *c;
+	const char *s = v->data;
+	size_t n = v->len;
 
 	switch (t->kind) {
 	case TX_TRIM:
-		buf_add(out, v->data, v->len);
-		buf_trim(out);
+		/* what buf_trim() would leave, without copying the rest */
+		trim_part(&s, &n);
+		buf_add(out, s, n);
 		break;
 	case TX_COLLAPSE_SPACE: tx_collapse(v, out); break;
 	case TX_LOWER: utf8_lower(v->data, v->len, out); break;
@@ -657,11 +694,12 @@ static enum transform_status tx_one(const struct transform *t,
 		break;
 	case TX_BOOL: return tx_bool(v, out, why);
 	case TX_EMAIL:
-		/* lower-case, then trim: the same result (case mapping never
-		 * makes or removes ASCII space), and v stays untouched if the
+		/* trim, then lower-case: the same result as the other way
+		 * round (case mapping never makes or removes ASCII space),
+		 * without moving the lowered bytes; v stays untouched if the
 		 * step fails, as transform_apply promises */
-		utf8_lower(v->data, v->len, out);
-		buf_trim(out);
+		trim_part(&s, &n);
+		utf8_lower(s, n, out);
 		break;
 	case TX_E164: return tx_e164(t, ctx, v, out, why);
 	case TX_POSTCODE: return tx_postcode(t, ctx, v, out, why);
@@ -671,7 +709,7 @@ static enum transform_status tx_one(const struct transform *t,
 			*why = "country: not a country name or ISO 3166 code";
 			return TXS_FAILED;
 		}
-		buf_addstr(out, c->alpha2);
+		buf_add(out, c->alpha2, 2);
 		break;
 	case TX_DATE:
 	case TX_DATETIME: return tx_date(t, v, out, why);

@@ -3,28 +3,36 @@
  *
  * See alloc.h.  The fault-injection counter is a deliberate exception to
  * "no mutable global state": it exists only to let tests fail allocations,
- * and costs one compare per allocation.
+ * and costs one atomic add and one load per allocation.  Both variables
+ * are atomics because worker threads allocate concurrently: relaxed order
+ * is enough, since they synchronise nothing else, and a single-threaded
+ * test sees exactly the plain counter it always did.
  */
 #include "common.h"
 
-static long fail_after = -1;
-static long allocations;
+#include <stdatomic.h>
+
+static atomic_long fail_after = -1;
+static atomic_long allocations;
 
 void alloc_fail_after(long n)
 {
-	fail_after = n;
-	allocations = 0;
+	atomic_store_explicit(&fail_after, n, memory_order_relaxed);
+	atomic_store_explicit(&allocations, 0, memory_order_relaxed);
 }
 
 long alloc_count(void)
 {
-	return allocations;
+	return atomic_load_explicit(&allocations, memory_order_relaxed);
 }
 
 static bool should_fail(void)
 {
-	allocations++;
-	return fail_after >= 0 && allocations > fail_after;
+	long n = atomic_fetch_add_explicit(&allocations, 1,
+					   memory_order_relaxed) + 1;
+	long limit = atomic_load_explicit(&fail_after, memory_order_relaxed);
+
+	return limit >= 0 && n > limit;
 }
 
 void *xmalloc(size_t size)

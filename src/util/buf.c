@@ -38,14 +38,6 @@ char *buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
-void buf_reset(struct buf *b)
-{
-	b->len = 0;
-	b->err = 0;
-	if (b->cap)
-		b->data[0] = '\0';
-}
-
 void buf_truncate(struct buf *b, size_t len)
 {
 	if (len < b->len) {
@@ -89,7 +81,7 @@ int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+void buf_add_slow(struct buf *b, const void *data, size_t len)
 {
 	if (buf_reserve(b, len))
 		return;
@@ -104,11 +96,23 @@ void buf_addstr(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-void buf_addch(struct buf *b, int c)
+void buf_addch_slow(struct buf *b, int c)
 {
 	char ch = (char)c;
 
-	buf_add(b, &ch, 1);
+	buf_add_slow(b, &ch, 1);
+}
+
+char *buf_addspace(struct buf *b, size_t n)
+{
+	char *p;
+
+	if (buf_reserve(b, n))
+		return NULL;
+	p = b->data + b->len;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return p;
 }
 
 void buf_addchars(struct buf *b, int c, size_t n)

@@ -6,13 +6,20 @@
  * fold lower-cases, turns accented Latin letters into plain ASCII, drops
  * dots and apostrophes, makes every other punctuation a word break, drops a
  * leading "the" and reads "st" as "saint", so one table entry matches the
- * many ways people write it.  Names are folded on every comparison rather
- * than stored pre-folded, so the table stays readable and cannot drift from
- * its key; a first-letter check skips nearly all of them cheaply.
+ * many ways people write it.
+ *
+ * Lookups run for several fields of every record, from several threads,
+ * so they are O(1) or O(log n): direct tables from alpha-2 and alpha-3
+ * letters to the country, and the folded names and aliases sorted for a
+ * binary search.  These indexes are derived from the readable tables below
+ * once per process (pthread_once, which also publishes them safely to
+ * every thread) and never change after, so the tables cannot drift from
+ * their keys and nobody has to set anything up.
  */
 #include "country.h"
 
 #include <ctype.h>
+#include <pthread.h>
 
 #include "common.h"
 
@@ -391,40 +398,74 @@ static bool is_alpha_ascii(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* ---- the indexes (see the top of the file) ---------------------------- */
+
+/* A table name or alias, folded; prio is its place in the search order the
+ * lookup promises (names in table order, then aliases in theirs), so that
+ * when two strings fold alike the first one wins. */
+struct folded_name {
+	char key[COUNTRY_KEY_MAX];
+	unsigned char len;
+	unsigned char country;	/* index into countries */
+	unsigned short prio;
+};
+
+#define COUNTRY_NAMES (COUNTRY_COUNT + ARRAY_SIZE(aliases))
+
+struct country_index {
+	/* index into countries + 1, 0 for none */
+	unsigned char by_alpha2[26 * 26];
+	unsigned char by_alpha3[26 * 26 * 26];
+	/* sorted by length, then bytes, then prio */
+	struct folded_name names[COUNTRY_NAMES];
+	size_t n_names;
+};
+
+static struct country_index index_tables;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+/* Built by index_build(), after the folding it uses. */
+static void index_build(void);
+
+static const struct country_index *country_index(void)
+{
+	pthread_once(&index_once, index_build);
+	return &index_tables;
+}
+
+/* 0-25 for an ASCII letter in either case, else -1. */
+static int letter_index(unsigned char c)
+{
+	int u = upper_ascii(c);
+
+	return (u >= 'A' && u <= 'Z') ? u - 'A' : -1;
+}
+
 /* s is exactly two bytes; no need for it to be NUL-terminated. */
 static const struct country *by_code2(const char *s)
 {
-	char a = (char)upper_ascii((unsigned char)s[0]);
-	char b = (char)upper_ascii((unsigned char)s[1]);
-	size_t lo = 0, hi = COUNTRY_COUNT;
+	int a = letter_index((unsigned char)s[0]);
+	int b = letter_index((unsigned char)s[1]);
+	unsigned char i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *c = countries[mid].alpha2;
-		int cmp = c[0] != a ? (unsigned char)c[0] - (unsigned char)a :
-				      (unsigned char)c[1] - (unsigned char)b;
-
-		if (cmp == 0)
-			return &countries[mid];
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (a < 0 || b < 0)
+		return NULL;	/* every code is two letters */
+	i = country_index()->by_alpha2[a * 26 + b];
+	return i ? &countries[i - 1] : NULL;
 }
 
+/* s is exactly three bytes. */
 static const struct country *by_code3(const char *s)
 {
-	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
-		const char *c = countries[i].alpha3;
+	int a = letter_index((unsigned char)s[0]);
+	int b = letter_index((unsigned char)s[1]);
+	int c = letter_index((unsigned char)s[2]);
+	unsigned char i;
 
-		if (c[0] == upper_ascii((unsigned char)s[0]) &&
-		    c[1] == upper_ascii((unsigned char)s[1]) &&
-		    c[2] == upper_ascii((unsigned char)s[2]))
-			return &countries[i];
-	}
-	return NULL;
+	if (a < 0 || b < 0 || c < 0)
+		return NULL;
+	i = country_index()->by_alpha3[(a * 26 + b) * 26 + c];
+	return i ? &countries[i - 1] : NULL;
 }
 
 const struct country *country_by_code(const char *alpha2)
@@ -603,19 +644,94 @@ static bool fold_text(struct fold *f, const char *text, size_t len)
 	return true;
 }
 
-/* Does cand (a table name or alias) fold to key?  Folding starts with the
- * lower-cased first letter of any table string that opens with an ASCII
- * letter (none opens with "The" or "St"), which rules out most candidates
- * without folding them. */
-static bool fold_matches(const struct fold *key, const char *cand)
+/* ---- building the indexes -------------------------------------------- */
+
+static int name_cmp(const struct folded_name *a, const char *key, size_t len)
 {
-	unsigned char c0 = (unsigned char)cand[0];
+	if (a->len != len)
+		return a->len < len ? -1 : 1;
+	return memcmp(a->key, key, len);
+}
+
+static int name_order(const void *pa, const void *pb)
+{
+	const struct folded_name *a = pa, *b = pb;
+	int c = name_cmp(a, b->key, b->len);
+
+	if (c)
+		return c;
+	return a->prio < b->prio ? -1 : a->prio > b->prio;
+}
+
+static size_t code_slot(const char *code, size_t n)
+{
+	size_t slot = 0;
+
+	for (size_t i = 0; i < n; i++)
+		slot = slot * 26 + (size_t)(code[i] - 'A');
+	return slot;
+}
+
+/* Add a folded name; table strings too long to fold can never match. */
+static void index_name(struct country_index *x, const char *text,
+		       size_t country, size_t prio)
+{
+	struct folded_name *n = &x->names[x->n_names];
 	struct fold f;
 
-	if (is_alpha_ascii(c0) && tolower(c0) != key->key[0])
-		return false;
-	return fold_text(&f, cand, strlen(cand)) && f.len == key->len &&
-	       memcmp(f.key, key->key, f.len) == 0;
+	if (!fold_text(&f, text, strlen(text)) || f.len == 0)
+		return;
+	memcpy(n->key, f.key, f.len);
+	n->len = (unsigned char)f.len;
+	n->country = (unsigned char)country;
+	n->prio = (unsigned short)prio;
+	x->n_names++;
+}
+
+static void index_build(void)
+{
+	struct country_index *x = &index_tables;
+
+	/* Codes are upper-case ASCII letters (a unit test checks it); the
+	 * first entry with a code keeps it, as a scan in order would. */
+	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
+		size_t s2 = code_slot(countries[i].alpha2, 2);
+		size_t s3 = code_slot(countries[i].alpha3, 3);
+
+		if (!x->by_alpha2[s2])
+			x->by_alpha2[s2] = (unsigned char)(i + 1);
+		if (!x->by_alpha3[s3])
+			x->by_alpha3[s3] = (unsigned char)(i + 1);
+	}
+	for (size_t i = 0; i < COUNTRY_COUNT; i++)
+		index_name(x, countries[i].name, i, i);
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++) {
+		unsigned char c = x->by_alpha2[code_slot(aliases[i].alpha2, 2)];
+
+		if (c)
+			index_name(x, aliases[i].text, c - 1u,
+				   COUNTRY_COUNT + i);
+	}
+	qsort(x->names, x->n_names, sizeof(x->names[0]), name_order);
+}
+
+/* The first name or alias (in search order) that folds to key, or NULL. */
+static const struct country *by_folded_name(const struct fold *key)
+{
+	const struct country_index *x = country_index();
+	size_t lo = 0, hi = x->n_names;
+
+	while (lo < hi) {	/* the first entry not below key */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (name_cmp(&x->names[mid], key->key, key->len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->n_names && !name_cmp(&x->names[lo], key->key, key->len))
+		return &countries[x->names[lo].country];
+	return NULL;
 }
 
 /* If text is two or three letters once dots are dropped ("U.K.", "gbr"),
@@ -660,13 +776,5 @@ const struct country *country_lookup(const char *text, size_t len)
 
 	if (!fold_text(&key, text, len) || key.len == 0)
 		return NULL;
-	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
-		if (fold_matches(&key, countries[i].name))
-			return &countries[i];
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++) {
-		if (fold_matches(&key, aliases[i].text))
-			return by_code2(aliases[i].alpha2);
-	}
-	return NULL;
+	return by_folded_name(&key);
 }

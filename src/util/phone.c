@@ -18,6 +18,7 @@
 #include "phone.h"
 
 #include <ctype.h>
+#include <pthread.h>
 
 #include "country.h"
 
@@ -304,34 +305,76 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Which rule and which country a calling code or an alpha-2 code leads to
+ * is asked several times for every number, so it is looked up in tables
+ * indexed by the code, derived once per process from the readable tables
+ * above (pthread_once publishes them to every thread; they never change
+ * after).  Calling codes have at most three digits.
+ */
+#define CC_LIMIT 1000
+
+struct phone_index {
+	const char *owner[CC_LIMIT];		/* NULL: unassigned */
+	unsigned char rule_of_cc[CC_LIMIT];	/* phone_rules index + 1 */
+	unsigned char rule_of_alpha2[26 * 26];	/* phone_rules index + 1 */
+};
+
+static struct phone_index phone_index_tables;
+static pthread_once_t phone_index_once = PTHREAD_ONCE_INIT;
+
+static void phone_index_build(void);
+
+static const struct phone_index *phone_index(void)
+{
+	pthread_once(&phone_index_once, phone_index_build);
+	return &phone_index_tables;
+}
+
+/* Slot of an upper-case alpha-2 code in rule_of_alpha2, or -1. */
+static int alpha2_slot(const char *alpha2)
+{
+	if (alpha2[0] < 'A' || alpha2[0] > 'Z' || alpha2[1] < 'A' ||
+	    alpha2[1] > 'Z' || alpha2[2])
+		return -1;
+	return (alpha2[0] - 'A') * 26 + (alpha2[1] - 'A');
+}
+
+/* alpha2 is a country table code: upper case. */
 static const struct phone_rule *rule_by_alpha2(const char *alpha2)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(phone_rules); i++) {
-		if (!strcmp(phone_rules[i].alpha2, alpha2))
-			return &phone_rules[i];
-	}
-	return NULL;
+	int slot = alpha2_slot(alpha2);
+	unsigned char i;
+
+	if (slot < 0)
+		return NULL;
+	i = phone_index()->rule_of_alpha2[slot];
+	return i ? &phone_rules[i - 1] : NULL;
 }
 
 static const struct phone_rule *rule_by_cc(unsigned cc)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(phone_rules); i++) {
-		if (phone_rules[i].cc == cc)
-			return &phone_rules[i];
-	}
-	return NULL;
+	unsigned char i = cc < CC_LIMIT ? phone_index()->rule_of_cc[cc] : 0;
+
+	return i ? &phone_rules[i - 1] : NULL;
 }
 
 /* The country that owns calling code cc, or NULL when it is unassigned. */
 static const char *cc_owner(unsigned cc)
 {
-	const struct phone_rule *r;
+	return cc < CC_LIMIT ? phone_index()->owner[cc] : NULL;
+}
 
+/* The owner of cc by the definition: the code's rule, then the shared
+ * codes' main countries, then the first country in the table. */
+static const char *cc_owner_scan(unsigned cc)
+{
 	if (cc == 0)
 		return NULL;
-	r = rule_by_cc(cc);
-	if (r)
-		return r->alpha2;
+	for (size_t i = 0; i < ARRAY_SIZE(phone_rules); i++) {
+		if (phone_rules[i].cc == cc)
+			return phone_rules[i].alpha2;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(shared_owners); i++) {
 		if (shared_owners[i].cc == cc)
 			return shared_owners[i].alpha2;
@@ -345,9 +388,38 @@ static const char *cc_owner(unsigned cc)
 	return NULL;
 }
 
+static void phone_index_build(void)
+{
+	struct phone_index *x = &phone_index_tables;
+
+	for (unsigned cc = 0; cc < CC_LIMIT; cc++)
+		x->owner[cc] = cc_owner_scan(cc);
+	/* in reverse, so that the first rule for a code wins */
+	for (size_t i = ARRAY_SIZE(phone_rules); i-- > 0;) {
+		const struct phone_rule *r = &phone_rules[i];
+		int slot = alpha2_slot(r->alpha2);
+
+		if (r->cc < CC_LIMIT)
+			x->rule_of_cc[r->cc] = (unsigned char)(i + 1);
+		if (slot >= 0)
+			x->rule_of_alpha2[slot] = (unsigned char)(i + 1);
+	}
+}
+
 static size_t cc_digits(unsigned cc)
 {
 	return cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
+}
+
+/* Write calling code cc (below 1000) in decimal at out, without a NUL;
+ * returns the number of digits.  No printf: this runs for every number. */
+static size_t cc_format(unsigned cc, char *out)
+{
+	size_t n = cc_digits(cc);
+
+	for (size_t i = n; i-- > 0; cc /= 10)
+		out[i] = (char)('0' + cc % 10);
+	return n;
 }
 
 /*
@@ -565,7 +637,7 @@ static enum phone_status parse_national(const struct phone_rule *r,
 {
 	size_t t = strlen(r->trunk);
 	enum phone_status st;
-	char cc[4];
+	char cc[3];
 	size_t ccn;
 
 	if (t && n >= t && !memcmp(d, r->trunk, t)) {
@@ -585,8 +657,7 @@ static enum phone_status parse_national(const struct phone_rule *r,
 		return st;
 
 	/* "44 20 7946 0123": the country code without its "+". */
-	ccn = cc_digits(r->cc);
-	snprintf(cc, sizeof(cc), "%u", r->cc);
+	ccn = cc_format(r->cc, cc);
 	if (n > ccn && !memcmp(d, cc, ccn) &&
 	    parse_international(d, n, true, num) == PHONE_OK)
 		return PHONE_OK;
@@ -721,6 +792,8 @@ enum phone_status phone_to_e164(const char *in, size_t len,
 {
 	struct phone_number num;
 	enum phone_status st;
+	char e164[1 + 3 + PHONE_SCAN_DIGITS];
+	size_t k;
 
 	buf_reset(out);
 	if (!in) {
@@ -736,8 +809,10 @@ enum phone_status phone_to_e164(const char *in, size_t len,
 
 	st = phone_parse(in, len, default_country, &num);
 	if (st == PHONE_OK) {
-		buf_addf(out, "+%u", num.cc);
-		buf_add(out, num.nsn, num.len);
+		e164[0] = '+';
+		k = 1 + cc_format(num.cc, e164 + 1);
+		memcpy(e164 + k, num.nsn, num.len);
+		buf_add(out, e164, k + num.len);
 	} else if (len) {
 		buf_add(out, in, len);
 	}

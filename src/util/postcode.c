@@ -12,6 +12,7 @@
 #include "postcode.h"
 
 #include <ctype.h>
+#include <pthread.h>
 
 #include "country.h"
 
@@ -47,6 +48,13 @@ static bool is_upper(char c)
 	return c >= 'A' && c <= 'Z';
 }
 
+/* isalnum() in the C locale steward runs in, without a call per byte. */
+static bool is_alnum_ascii(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z');
+}
+
 static int two_digits(const char *c)
 {
 	return (c[0] - '0') * 10 + (c[1] - '0');
@@ -68,13 +76,45 @@ static const char *const gb_areas[] = {
 	"WS", "WV", "YO", "ZE",
 };
 
+/*
+ * Which rule a country uses, and whether letters are a UK postcode area,
+ * are asked for every postcode, so they are looked up in tables indexed by
+ * the letters, derived once per process from the readable tables in this
+ * file (pthread_once publishes them to every thread; they never change
+ * after).  Slots are 0-25 for a one-letter area or code prefix and
+ * 26 + 26 * first + second for two letters.
+ */
+#define LETTER_SLOTS (26 + 26 * 26)
+
+struct postcode_index {
+	bool gb_area[LETTER_SLOTS];
+	unsigned char rule_of[26 * 26];	/* postcode_rules index + 1 */
+};
+
+static struct postcode_index postcode_index_tables;
+static pthread_once_t postcode_index_once = PTHREAD_ONCE_INIT;
+
+static void postcode_index_build(void);
+
+static const struct postcode_index *postcode_index(void)
+{
+	pthread_once(&postcode_index_once, postcode_index_build);
+	return &postcode_index_tables;
+}
+
+/* The slot of one or two upper-case letters, or -1. */
+static int letters_slot(const char *c, size_t n)
+{
+	if (n < 1 || n > 2 || !is_upper(c[0]) || (n == 2 && !is_upper(c[1])))
+		return -1;
+	return n == 1 ? c[0] - 'A' : 26 + (c[0] - 'A') * 26 + (c[1] - 'A');
+}
+
 static bool gb_area_known(const char *c, size_t n)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(gb_areas); i++) {
-		if (strlen(gb_areas[i]) == n && !memcmp(gb_areas[i], c, n))
-			return true;
-	}
-	return false;
+	int slot = letters_slot(c, n);
+
+	return slot >= 0 && postcode_index()->gb_area[slot];
 }
 
 /*
@@ -233,14 +273,9 @@ static const struct {
 	{ "VI", "US" },
 };
 
-static const struct postcode_rule *rule_for(const char *alpha2)
+/* The rule for a country of the table, by its (upper-case) code. */
+static const struct postcode_rule *rule_scan(const char *code)
 {
-	const struct country *c = alpha2 ? country_by_code(alpha2) : NULL;
-	const char *code;
-
-	if (!c)
-		return NULL;
-	code = c->alpha2;
 	for (size_t i = 0; i < ARRAY_SIZE(postcode_shared); i++) {
 		if (!strcmp(postcode_shared[i].alpha2, code)) {
 			code = postcode_shared[i].rule;
@@ -254,6 +289,39 @@ static const struct postcode_rule *rule_for(const char *alpha2)
 	return NULL;
 }
 
+static void postcode_index_build(void)
+{
+	struct postcode_index *x = &postcode_index_tables;
+
+	for (size_t i = 0; i < ARRAY_SIZE(gb_areas); i++) {
+		int slot = letters_slot(gb_areas[i], strlen(gb_areas[i]));
+
+		if (slot >= 0)
+			x->gb_area[slot] = true;
+	}
+	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
+		const char *code = country_at(i)->alpha2;
+		const struct postcode_rule *r = rule_scan(code);
+		int slot = letters_slot(code, 2);
+
+		if (r && slot >= 26)
+			x->rule_of[slot - 26] =
+				(unsigned char)(r - postcode_rules + 1);
+	}
+}
+
+static const struct postcode_rule *rule_for(const char *alpha2)
+{
+	const struct country *c = alpha2 ? country_by_code(alpha2) : NULL;
+	int slot = c ? letters_slot(c->alpha2, 2) : -1;
+	unsigned char i;
+
+	if (slot < 26)
+		return NULL;
+	i = postcode_index()->rule_of[slot - 26];
+	return i ? &postcode_rules[i - 1] : NULL;
+}
+
 bool postcode_country_known(const char *alpha2)
 {
 	return rule_for(alpha2) != NULL;
@@ -265,7 +333,10 @@ static bool shape_matches(const char *shapes, const char *c, size_t n)
 	const char *s = shapes;
 
 	for (;;) {
-		size_t w = strcspn(s, "|"), i;
+		size_t w = 0, i;
+
+		while (s[w] && s[w] != '|')
+			w++;
 
 		for (i = 0; w == n && i < n; i++) {
 			if ((s[i] == '9' && !is_digit(c[i])) ||
@@ -325,9 +396,9 @@ static size_t compact(const char *in, size_t len, char c[POSTCODE_MAX],
 			in_sep = true;
 			continue;
 		}
-		if (!isalnum(ch) || n == POSTCODE_MAX)
+		if (!is_alnum_ascii(ch) || n == POSTCODE_MAX)
 			return 0;
-		c[n++] = (char)toupper(ch);
+		c[n++] = (char)(ch >= 'a' ? ch - ('a' - 'A') : ch);
 		in_sep = false;
 	}
 	return n;

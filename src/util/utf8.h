@@ -35,7 +35,9 @@ void utf8_upper(const char *s, size_t len, struct buf *out);
 void utf8_title(const char *s, size_t len, struct buf *out);
 
 /* Strip accents: NFKD, drop combining marks, and map the Latin letters
- * that have no decomposition (Ł, Ø, ß, Æ, Œ, Đ, Þ, ı) to ASCII.  */
+ * that have no decomposition (Ł, Ø, ß, Æ, Œ, Đ, Þ, ı) to ASCII, also where
+ * a decomposition yields them (Ǽ is Æ with an accent: "AE").  On valid
+ * UTF-8, folding twice gives what folding once gives. */
 void utf8_fold(const char *s, size_t len, struct buf *out);
 
 /* Terminal columns the string takes (East Asian wide = 2, marks = 0). */

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
+
 #include "util/country.h"
 #include "util/postcode.h"
 
@@ -104,6 +106,57 @@ static void test_by_code_ignores_case_and_wants_two_letters(void **state)
 	assert_null(country_by_code("XK"));	/* user-assigned */
 	assert_null(country_by_code("EU"));
 	assert_null(country_by_code("G1"));
+}
+
+/* The scan that country_by_code() must agree with: ASCII letters in any
+ * case against the table's upper-case codes. */
+static const struct country *scan_by_code(unsigned char a, unsigned char b)
+{
+	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
+		const struct country *c = country_at(i);
+
+		if (toupper(a) == c->alpha2[0] && toupper(b) == c->alpha2[1] &&
+		    (a < 0x80 && b < 0x80))
+			return c;
+	}
+	return NULL;
+}
+
+/* Codes are looked up in a table indexed by their letters: every pair of
+ * bytes finds what a scan of the table finds, and nothing else. */
+static void test_by_code_agrees_with_a_scan_for_every_byte_pair(void **state)
+{
+	(void)state;
+	for (unsigned a = 1; a < 256; a++) {
+		for (unsigned b = 1; b < 256; b++) {
+			char s[3] = { (char)a, (char)b, '\0' };
+			const struct country *want = scan_by_code(
+				(unsigned char)a, (unsigned char)b);
+
+			assert_ptr_equal(country_by_code(s), want);
+			assert_int_equal(country_valid_alpha2(s, 2),
+					 want != NULL);
+		}
+	}
+}
+
+/* Three letters in any case find the country with that alpha-3 code. */
+static void test_lookup_finds_every_alpha3_in_any_case(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNTRY_COUNT; i++) {
+		const struct country *c = country_at(i);
+		char lower[4], mixed[4];
+
+		for (size_t k = 0; k < 4; k++) {
+			lower[k] = (char)tolower((unsigned char)c->alpha3[k]);
+			mixed[k] = k == 1 ? lower[k] : c->alpha3[k];
+		}
+		assert_ptr_equal(country_lookup(lower, 3), c);
+		assert_ptr_equal(country_lookup(mixed, 3), c);
+	}
+	assert_null(country_lookup("GB@", 3));
+	assert_null(country_lookup("G[B", 3));
 }
 
 static void test_valid_alpha2_checks_length_and_assignment(void **state)
@@ -587,7 +640,9 @@ int main(void)
 		cmocka_unit_test(test_calling_codes_are_prefix_free),
 		cmocka_unit_test(test_well_known_entries_are_right),
 		cmocka_unit_test(test_by_code_ignores_case_and_wants_two_letters),
+		cmocka_unit_test(test_by_code_agrees_with_a_scan_for_every_byte_pair),
 		cmocka_unit_test(test_valid_alpha2_checks_length_and_assignment),
+		cmocka_unit_test(test_lookup_finds_every_alpha3_in_any_case),
 		cmocka_unit_test(test_lookup_finds_every_code_and_name),
 		cmocka_unit_test(test_lookup_knows_common_aliases),
 		cmocka_unit_test(test_lookup_folds_case_spaces_dots_and_accents),

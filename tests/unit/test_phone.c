@@ -13,7 +13,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdio.h>
+
+#include "util/country.h"
 #include "util/phone.h"
+#include "util/postcode.h"
 
 struct phone_case {
 	const char *country;	/* default country, or NULL */
@@ -21,6 +26,71 @@ struct phone_case {
 	enum phone_status want;
 	const char *e164;	/* expected output when PHONE_OK */
 };
+
+/*
+ * Worker threads normalise values at the same time, and the lookup tables
+ * behind phones, countries and postcodes are built on first use: several
+ * threads racing to that first use all get the same answers as one thread
+ * alone.  This case runs first, so that the tables are not built yet.
+ */
+#define RACE_THREADS 4
+
+static const struct {
+	const char *phone, *country, *postcode;
+} race_inputs[] = {
+	{ "020 7946 0123", "United Kingdom", "sw1a 1aa" },
+	{ "+1 (415) 555-0123", "usa", "94103" },
+	{ "0172 11742260", "DE", "81547" },
+	{ "+353 89 163 4695", "Éire", "D02 X285" },
+	{ "06 12 34 56 78", "fra", "75001" },
+	{ "n/a", "Narnia", "?" },
+};
+
+struct race_result {
+	char out[ARRAY_SIZE(race_inputs)][3][32];
+};
+
+static void *normalise_all(void *arg)
+{
+	struct race_result *r = arg;
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(race_inputs); i++) {
+		const struct country *c = country_lookup(race_inputs[i].country,
+			strlen(race_inputs[i].country));
+		const char *cc = c ? c->alpha2 : NULL;
+
+		snprintf(r->out[i][0], sizeof(r->out[i][0]), "%s",
+			 cc ? cc : "-");
+		phone_to_e164(race_inputs[i].phone, strlen(race_inputs[i].phone),
+			      cc, &b);
+		snprintf(r->out[i][1], sizeof(r->out[i][1]), "%s", b.data);
+		postcode_normalise(race_inputs[i].postcode,
+				   strlen(race_inputs[i].postcode), cc, &b);
+		snprintf(r->out[i][2], sizeof(r->out[i][2]), "%s", b.data);
+	}
+	buf_release(&b);
+	return NULL;
+}
+
+static void test_first_lookups_from_many_threads_agree(void **state)
+{
+	pthread_t t[RACE_THREADS];
+	struct race_result r[RACE_THREADS + 1];
+
+	(void)state;
+	memset(r, 0, sizeof(r));	/* compared whole below */
+	for (int i = 0; i < RACE_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, normalise_all,
+						&r[i]), 0);
+	for (int i = 0; i < RACE_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	normalise_all(&r[RACE_THREADS]);
+	assert_string_equal(r[RACE_THREADS].out[0][1], "+442079460123");
+	assert_string_equal(r[RACE_THREADS].out[3][2], "D02 X285");
+	for (int i = 0; i < RACE_THREADS; i++)
+		assert_memory_equal(&r[i], &r[RACE_THREADS], sizeof(r[i]));
+}
 
 /* National numbers, written as they are at home, in every ruled country. */
 static const struct phone_case national_cases[] = {
@@ -503,6 +573,47 @@ static void test_country_of_names_the_calling_code_owner(void **state)
 	}
 }
 
+/* The first assigned calling code that the digits of cc start with, by a
+ * scan of the country table (codes are prefix-free), or 0. */
+static unsigned scan_calling_code(unsigned cc)
+{
+	char d[4];
+	int n = snprintf(d, sizeof(d), "%u", cc);
+
+	for (int k = 1; k <= n; k++) {
+		unsigned v = 0;
+
+		for (int i = 0; i < k; i++)
+			v = v * 10 + (unsigned)(d[i] - '0');
+		for (size_t i = 0; i < COUNTRY_COUNT; i++) {
+			if (country_at(i)->calling_code == v)
+				return v;
+		}
+	}
+	return 0;
+}
+
+/* Calling codes are looked up in a table of all 999: each one names a
+ * country that has the code, and unassigned ones name none. */
+static void test_every_calling_code_finds_its_owner(void **state)
+{
+	(void)state;
+	for (unsigned cc = 1; cc < 1000; cc++) {
+		unsigned want = scan_calling_code(cc);
+		char e164[8];
+		const char *got;
+
+		snprintf(e164, sizeof(e164), "+%u", cc);
+		got = phone_country_of(e164);
+		if (!want) {
+			assert_null(got);
+			continue;
+		}
+		assert_non_null(got);
+		assert_int_equal(country_by_code(got)->calling_code, want);
+	}
+}
+
 static void test_status_reasons_are_distinct_phrases(void **state)
 {
 	const char *seen[PHONE_BAD_CHARS + 1];
@@ -542,6 +653,8 @@ static void test_allocation_failure_is_sticky_in_out(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: it races to build the lookup tables */
+		cmocka_unit_test(test_first_lookups_from_many_threads_agree),
 		cmocka_unit_test(test_national_numbers_become_e164),
 		cmocka_unit_test(test_international_forms_are_accepted),
 		cmocka_unit_test(test_layout_and_extensions_are_ignored),
@@ -552,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_out_is_reset_not_appended),
 		cmocka_unit_test(test_check_e164_judges_normalised_numbers),
 		cmocka_unit_test(test_country_of_names_the_calling_code_owner),
+		cmocka_unit_test(test_every_calling_code_finds_its_owner),
 		cmocka_unit_test(test_status_reasons_are_distinct_phrases),
 		cmocka_unit_test(test_allocation_failure_is_sticky_in_out),
 	};

@@ -532,6 +532,51 @@ static void transforms_normalise_values(void **state)
 	check_apply("trim lower", "", "");
 }
 
+/* The edges of the fast paths: white space only, white space around
+ * non-ASCII and invalid bytes, every spelling of a yes/no word, particles
+ * written in UTF-8, and a fold that must go through the hand-made table. */
+static void transforms_handle_the_edges_of_their_fast_paths(void **state)
+{
+	static const char *const yes[] = {
+		"TRUE", "Yes", "y", "T", "1", "On", "OPTED-IN", "opt-in",
+		"Subscribed", "granted", "CONSENTED",
+	};
+	static const char *const no[] = {
+		"false", "NO", "N", "f", "0", "OFF", "opted-out", "Opt-Out",
+		"UNSUBSCRIBED", "Withdrawn",
+	};
+	const char *why;
+
+	(void)state;
+	check_apply("trim", " \t\r\n ", "");
+	check_apply("trim", "\xC2\xA0" "a\xC2\xA0", "\xC2\xA0" "a\xC2\xA0");
+	check_apply("collapse-space", "  \t ", "");
+	check_apply("collapse-space", "Mary  Ann\t\tO'Brien ", "Mary Ann O'Brien");
+	check_apply("collapse-space", "\xC3\x89lodie   M\xC3\xBCller",
+		    "\xC3\x89lodie M\xC3\xBCller");
+	check_apply("email", " \xC3\x89LODIE@EXAMPLE.FR\t",
+		    "\xC3\xA9lodie@example.fr");
+	check_apply("email", "AB\xC3 ", "ab\xC3");
+	check_apply("lower", "ABCDEFGHIJKLMNOPQRSTUVWXYZ \xC3\x89 0123456789",
+		    "abcdefghijklmnopqrstuvwxyz \xC3\xA9 0123456789");
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+		check_apply("bool", yes[i], "true");
+	for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+		check_apply("bool", no[i], "false");
+	assert_string_equal(apply("bool", "tru", &why), "tru");
+	assert_non_null(why);
+	assert_string_equal(apply("bool", "yess", &why), "yess");
+	assert_non_null(why);
+	check_apply("name-part(family)", "Siobh\xC3\xA1n N\xC3\xAD Bhriain",
+		    "N\xC3\xAD Bhriain");
+	check_apply("name-part(family)", "Anna de la Cruz", "de la Cruz");
+	check_apply("name-part(given)", "Anna DE LA Cruz", "Anna");
+	check_apply("country", "gbr", "GB");
+	check_apply("country", "the Netherlands", "NL");
+	check_apply("e164(country=IE)", "087 123 4567", "+353871234567");
+	check_apply("fold", "\xC7\xBC" "lfric", "AElfric");
+}
+
 static void failed_transforms_keep_the_value_and_say_why(void **state)
 {
 	const char *why;
@@ -600,6 +645,7 @@ int main(void)
 		cmocka_unit_test(explain_writes_the_handbook),
 		cmocka_unit_test(explain_generates_sentences_for_rules_without_one),
 		cmocka_unit_test(transforms_normalise_values),
+		cmocka_unit_test(transforms_handle_the_edges_of_their_fast_paths),
 		cmocka_unit_test(failed_transforms_keep_the_value_and_say_why),
 		cmocka_unit_test(bad_transform_specs_are_located),
 	};

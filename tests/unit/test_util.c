@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -176,6 +177,83 @@ static void buf_refuses_an_append_that_crosses_the_maximum_whole(void **state)
 	buf_init(&b, 5);
 	buf_addchars(&b, '-', 6);
 	assert_int_equal(buf_error(&b), ST_ERR);
+	assert_buf_str(&b, "");
+	buf_release(&b);
+}
+
+/* The inline appends take their fast path only when the byte and the NUL
+ * after it fit: at every maximum, the byte or string that would cross it
+ * is refused whole and the error is set, exactly as out of line. */
+static void buf_inline_appends_stop_exactly_at_every_maximum(void **state)
+{
+	UNUSED(state);
+	for (size_t max = 1; max <= 200; max++) {
+		struct buf b;
+		size_t n = 0;
+
+		buf_init(&b, max);
+		for (size_t i = 0; i < max; i++)
+			buf_addch(&b, 'a' + (int)(i % 26));
+		assert_int_equal(buf_error(&b), 0);
+		assert_int_equal(b.len, max);
+		assert_true(b.cap <= max + 1);
+		buf_addch(&b, 'z');
+		assert_int_equal(buf_error(&b), ST_ERR);
+		assert_int_equal(b.len, max);
+		assert_int_equal(b.data[max - 1], 'a' + (int)((max - 1) % 26));
+		assert_int_equal(b.data[max], '\0');
+
+		buf_reset(&b);
+		while (n + 3 <= max) {
+			buf_add(&b, "xyz", 3);
+			n += 3;
+		}
+		assert_int_equal(buf_error(&b), 0);
+		assert_buf_is(&b, b.data, n);
+		buf_add(&b, "xyz", 3);
+		assert_int_equal(buf_error(&b), n + 3 > max ? ST_ERR : 0);
+		assert_int_equal(b.len, n + 3 > max ? n : n + 3);
+		buf_release(&b);
+	}
+}
+
+static void buf_addspace_hands_out_room_to_fill(void **state)
+{
+	struct buf b;
+	char *p;
+
+	UNUSED(state);
+	buf_init(&b, 8);
+	p = buf_addspace(&b, 0);
+	assert_non_null(p);
+	assert_buf_str(&b, "");
+	p = buf_addspace(&b, 3);
+	assert_non_null(p);
+	memcpy(p, "abc", 3);
+	assert_buf_str(&b, "abc");
+	p = buf_addspace(&b, 5);
+	assert_non_null(p);
+	memcpy(p, "defgh", 5);
+	assert_buf_str(&b, "abcdefgh");
+	/* past the maximum: nothing is appended and the error sticks */
+	assert_null(buf_addspace(&b, 1));
+	assert_int_equal(buf_error(&b), ST_ERR);
+	assert_buf_str(&b, "abcdefgh");
+	buf_truncate(&b, 2);
+	assert_null(buf_addspace(&b, 1));
+	assert_buf_str(&b, "ab");
+	buf_release(&b);
+}
+
+static void buf_addspace_reports_nomem(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	UNUSED(state);
+	alloc_fail_after(0);
+	assert_null(buf_addspace(&b, 4));
+	alloc_fail_after(-1);
+	assert_int_equal(buf_error(&b), ST_ERR_NOMEM);
 	assert_buf_str(&b, "");
 	buf_release(&b);
 }
@@ -751,6 +829,33 @@ static void alloc_fail_after_fails_the_nth_and_every_later_one(void **state)
 		xfree(p[i]);
 }
 
+#define ALLOC_THREADS 4
+#define ALLOCS_PER_THREAD 20000
+
+static void *allocate_many(void *arg)
+{
+	UNUSED(arg);
+	for (int i = 0; i < ALLOCS_PER_THREAD; i++)
+		xfree(xmalloc(16));
+	return NULL;
+}
+
+/* Worker threads allocate at the same time: the counter loses nothing
+ * (and the sanitizer builds see no data race on it). */
+static void alloc_count_is_exact_across_threads(void **state)
+{
+	pthread_t t[ALLOC_THREADS];
+
+	UNUSED(state);
+	alloc_fail_after(-1);
+	for (int i = 0; i < ALLOC_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, allocate_many,
+						NULL), 0);
+	for (int i = 0; i < ALLOC_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(alloc_count(), ALLOC_THREADS * ALLOCS_PER_THREAD);
+}
+
 /* --- diag -------------------------------------------------------------- */
 
 static void format_diag(const struct diag *d, const char *want)
@@ -1048,7 +1153,9 @@ static void utf8_valid_prefix_rejects_truncated_sequences(void **state)
 
 static void utf8_valid_prefix_finds_a_bad_byte_at_any_position(void **state)
 {
-	static const size_t lens[] = { 9, 15, 16, 17, 33, 64, 70 };
+	/* every length below a word, then around word boundaries */
+	static const size_t lens[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17,
+				       33, 64, 70 };
 	static const unsigned char bad[] = { 0x80, 0xBF, 0xC0, 0xF5, 0xFF };
 	char s[80];
 
@@ -1193,6 +1300,123 @@ static void utf8_fold_strips_accents_to_ascii(void **state)
 	expect_mapped(utf8_fold, "a\xFF" "b", "a\xFF" "b");
 }
 
+/* The hand-made folds apply to what a decomposition yields too: U+01FC
+ * (Ǽ) is Æ with an acute and folds to "AE" as Æ does, not to "Æ", which a
+ * second fold would change. */
+static void utf8_fold_folds_what_decomposition_yields(void **state)
+{
+	UNUSED(state);
+	expect_mapped(utf8_fold, "\xC7\xBC", "AE");		/* Ǽ */
+	expect_mapped(utf8_fold, "\xC7\xBD" "lfric", "aelfric");	/* ǽ */
+	expect_mapped(utf8_fold, "\xC7\xA2", "AE");		/* Ǣ */
+	expect_mapped(utf8_fold, "\xC7\xBE" "rsted", "Orsted");	/* Ǿ */
+	expect_mapped(utf8_fold, "a\xEF\xB9\x98" "b", "a-b");	/* ﹘ */
+}
+
+/* Folding a folded string changes nothing, for every code point, alone
+ * and between ASCII letters. */
+static void utf8_fold_twice_equals_fold_once(void **state)
+{
+	struct buf in = BUF_INIT, once = BUF_INIT, twice = BUF_INIT;
+	int failures = 0;
+
+	UNUSED(state);
+	for (int32_t cp = 1; cp <= 0x10FFFF; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		buf_reset(&in);
+		buf_reset(&once);
+		buf_reset(&twice);
+		buf_addch(&in, 'x');
+		utf8_encode(cp, &in);
+		buf_addch(&in, 'y');
+		utf8_fold(in.data, in.len, &once);
+		utf8_fold(once.data, once.len, &twice);
+		if (once.len != twice.len ||
+		    memcmp(once.data, twice.data, once.len) != 0) {
+			if (failures++ < 10)
+				print_error("U+%04X folds to '%s', then '%s'\n",
+					    (unsigned)cp, once.data, twice.data);
+		}
+	}
+	assert_int_equal(buf_error(&once), 0);
+	buf_release(&in);
+	buf_release(&once);
+	buf_release(&twice);
+	assert_int_equal(failures, 0);
+}
+
+/* Word starts for the title-case reference below (as utf8.h says). */
+static bool ref_starts_word(char prev)
+{
+	return prev == 0 || prev == ' ' || prev == '-' || prev == '\'' ||
+	       prev == '.';
+}
+
+/*
+ * ASCII runs are mapped a word (eight bytes) at a time, then a shorter
+ * tail: every run length, with one non-ASCII letter (É, U+00C9) at every
+ * position or none, gives what mapping letter by letter gives.
+ */
+static void utf8_mappings_agree_for_every_run_length(void **state)
+{
+	static const char letters[] = "Ab c'De-fG.hI jKl-Mn'oP qR";
+	struct buf got = BUF_INIT;
+
+	UNUSED(state);
+	for (size_t len = 0; len <= 24; len++) {
+		for (size_t at = 0; at <= len + 1; at++) {
+			char in[32], lo[32], up[32], ti[32], fo[32];
+			size_t n = 0, m = 0;
+			char prev = 0;
+
+			for (size_t i = 0; i <= len; i++) {
+				if (i == at) {	/* É, two bytes */
+					memcpy(in + n, "\xC3\x89", 2);
+					memcpy(lo + n, "\xC3\xA9", 2);
+					memcpy(up + n, "\xC3\x89", 2);
+					memcpy(ti + n, ref_starts_word(prev) ?
+					       "\xC3\x89" : "\xC3\xA9", 2);
+					fo[m++] = 'E';
+					n += 2;
+					prev = 'E';
+				}
+				if (i == len)
+					break;
+				char c = letters[i % (sizeof(letters) - 1)];
+				bool is_up = c >= 'A' && c <= 'Z';
+				bool is_lo = c >= 'a' && c <= 'z';
+				char l = is_up ? (char)(c + 32) : c;
+				char u = is_lo ? (char)(c - 32) : c;
+
+				in[n] = c;
+				lo[n] = l;
+				up[n] = u;
+				ti[n] = ref_starts_word(prev) ? u : l;
+				fo[m++] = c;
+				prev = c;
+				n++;
+			}
+			buf_reset(&got);
+			utf8_lower(in, n, &got);
+			assert_buf_is(&got, lo, n);
+			buf_reset(&got);
+			utf8_upper(in, n, &got);
+			assert_buf_is(&got, up, n);
+			buf_reset(&got);
+			utf8_title(in, n, &got);
+			assert_buf_is(&got, ti, n);
+			buf_reset(&got);
+			utf8_fold(in, n, &got);
+			assert_buf_is(&got, fo, m);
+			buf_reset(&got);
+			assert_int_equal(utf8_sanitize(in, n, &got), 0);
+			assert_buf_is(&got, in, n);
+		}
+	}
+	buf_release(&got);
+}
+
 static void utf8_width_counts_wide_and_zero_width_characters(void **state)
 {
 	UNUSED(state);
@@ -1248,15 +1472,56 @@ static void utf8_prefix_for_width_never_splits_a_code_point(void **state)
 
 /* --- sha256 ------------------------------------------------------------ */
 
+/* Whatever sha256_init picks on this CPU (SHA-NI where present), and the
+ * portable code; every vector below is checked on both. */
+static void (*const sha256_starts[])(struct sha256 *s) = {
+	sha256_init, sha256_init_portable
+};
+
 static void expect_sha256(const void *data, size_t len, const char *want)
 {
-	struct sha256 s;
-	char hex[65];
+	for (size_t i = 0; i < ARRAY_SIZE(sha256_starts); i++) {
+		struct sha256 s;
+		char hex[65];
 
-	sha256_init(&s);
-	sha256_update(&s, data, len);
-	sha256_final_hex(&s, hex);
-	assert_string_equal(hex, want);
+		sha256_starts[i](&s);
+		sha256_update(&s, data, len);
+		sha256_final_hex(&s, hex);
+		assert_string_equal(hex, want);
+	}
+}
+
+/* xorshift64 from a fixed seed: a failing case is the same on every run. */
+static uint64_t test_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Feeds p[0..len) in chunks of random size, empty ones included: half of
+ * them at most two blocks, to stop at every offset within a block, half
+ * up to the whole rest, to pass long runs of blocks in one update. */
+static void sha256_in_chunks(void (*start)(struct sha256 *s),
+			     const unsigned char *p, size_t len, uint64_t *rng,
+			     unsigned char out[32])
+{
+	struct sha256 s;
+
+	start(&s);
+	while (len) {
+		uint64_t r = test_random(rng);
+		size_t most = r & 1 ? 130 : len;
+		size_t n = (size_t)((r >> 1) % (most + 1));
+
+		if (n > len)
+			n = len;
+		sha256_update(&s, p, n);
+		p += n;
+		len -= n;
+	}
+	sha256_final(&s, out);
 }
 
 static void sha256_matches_the_fips_180_4_vectors(void **state)
@@ -1291,12 +1556,14 @@ static void sha256_of_one_million_a(void **state)
 	assert_non_null(a);
 	memset(a, 'a', 1000000);
 	expect_sha256(a, 1000000, want);
-	/* the same in 1000 updates of 1000 bytes */
-	sha256_init(&s);
-	for (int i = 0; i < 1000; i++)
-		sha256_update(&s, a + 1000 * i, 1000);
-	sha256_final_hex(&s, hex);
-	assert_string_equal(hex, want);
+	/* the same in 1000 updates of 1000 bytes, on both paths */
+	for (size_t k = 0; k < ARRAY_SIZE(sha256_starts); k++) {
+		sha256_starts[k](&s);
+		for (int i = 0; i < 1000; i++)
+			sha256_update(&s, a + 1000 * i, 1000);
+		sha256_final_hex(&s, hex);
+		assert_string_equal(hex, want);
+	}
 	xfree(a);
 }
 
@@ -1360,6 +1627,41 @@ static void sha256_pads_correctly_around_the_block_boundary(void **state)
 	memset(a, 'a', sizeof(a));
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		expect_sha256(a, cases[i].len, cases[i].hex);
+}
+
+static void sha256_accelerated_and_portable_paths_agree(void **state)
+{
+	enum { MAX_LEN = 5000, ROUNDS = 400 };
+	unsigned char *msg = xmalloc(MAX_LEN);
+	unsigned char one[32], fast[32], slow[32];
+	uint64_t rng = 0x9e3779b97f4a7c15u;
+	struct sha256 a, b;
+
+	UNUSED(state);
+	assert_non_null(msg);
+	/* sha256_init really does pick another block function on SHA-NI */
+	sha256_init(&a);
+	sha256_init_portable(&b);
+	assert_int_equal(a.blocks != b.blocks, sha256_accelerated());
+	if (!sha256_accelerated())
+		print_message("sha256: no SHA-NI here, portable path only\n");
+
+	for (size_t r = 0; r < ROUNDS; r++) {
+		/* every length up to two blocks, then random ones */
+		size_t len = r <= 128 ? r :
+			(size_t)(test_random(&rng) % (MAX_LEN + 1));
+
+		for (size_t i = 0; i < len; i++)
+			msg[i] = (unsigned char)(test_random(&rng) >> 56);
+		sha256_init_portable(&b);
+		sha256_update(&b, msg, len);
+		sha256_final(&b, one);
+		sha256_in_chunks(sha256_init, msg, len, &rng, fast);
+		sha256_in_chunks(sha256_init_portable, msg, len, &rng, slow);
+		assert_memory_equal(fast, one, 32);
+		assert_memory_equal(slow, one, 32);
+	}
+	xfree(msg);
 }
 
 /* --- textdist ---------------------------------------------------------- */
@@ -1772,6 +2074,9 @@ int main(void)
 		cmocka_unit_test(buf_grows_across_many_appends),
 		cmocka_unit_test(buf_stops_at_its_maximum_and_stays_failed),
 		cmocka_unit_test(buf_refuses_an_append_that_crosses_the_maximum_whole),
+		cmocka_unit_test(buf_inline_appends_stop_exactly_at_every_maximum),
+		cmocka_unit_test(buf_addspace_hands_out_room_to_fill),
+		FAULT_TEST(buf_addspace_reports_nomem),
 		cmocka_unit_test(buf_with_the_largest_maximum_still_grows),
 		cmocka_unit_test(buf_addf_formats_and_appends),
 		cmocka_unit_test(buf_trim_removes_ascii_whitespace_at_both_ends),
@@ -1798,6 +2103,7 @@ int main(void)
 		cmocka_unit_test(xreallocarray_refuses_overflow_and_keeps_the_old_block),
 		cmocka_unit_test(xmalloc_of_zero_and_xstrndup_behave),
 		FAULT_TEST(alloc_fail_after_fails_the_nth_and_every_later_one),
+		cmocka_unit_test(alloc_count_is_exact_across_threads),
 		/* diag */
 		cmocka_unit_test(diag_first_error_wins),
 		cmocka_unit_test(diag_format_prints_file_line_and_column),
@@ -1821,6 +2127,9 @@ int main(void)
 		cmocka_unit_test(utf8_lower_and_upper_map_every_letter),
 		cmocka_unit_test(utf8_title_capitalises_each_word),
 		cmocka_unit_test(utf8_fold_strips_accents_to_ascii),
+		cmocka_unit_test(utf8_fold_folds_what_decomposition_yields),
+		cmocka_unit_test(utf8_fold_twice_equals_fold_once),
+		cmocka_unit_test(utf8_mappings_agree_for_every_run_length),
 		cmocka_unit_test(utf8_width_counts_wide_and_zero_width_characters),
 		cmocka_unit_test(utf8_prefix_for_width_stops_before_a_wide_character),
 		cmocka_unit_test(utf8_prefix_for_width_never_splits_a_code_point),
@@ -1829,6 +2138,7 @@ int main(void)
 		cmocka_unit_test(sha256_of_one_million_a),
 		cmocka_unit_test(sha256_incremental_updates_match_one_update),
 		cmocka_unit_test(sha256_pads_correctly_around_the_block_boundary),
+		cmocka_unit_test(sha256_accelerated_and_portable_paths_agree),
 		/* textdist */
 		cmocka_unit_test(levenshtein_counts_edits),
 		cmocka_unit_test(levenshtein_stops_at_the_cap),
