@@ -2,15 +2,19 @@
  * profile.c - one pass over a source, bounded summaries per target.  See
  * profile.h.
  *
- * Per record: the updated-at field is parsed once (the age of every value
- * in the record, unless an evidence date is newer), the record's country is
- * taken from the attribute of type country (to judge postcodes), then
- * every attribute, declared field and undeclared column is added to its
- * summaries.
+ * Records arrive in batches (from this thread's reader, or from the reading
+ * thread through a batch queue to workers).  Per record: the updated-at
+ * field is parsed once (the age of every value in the record, unless an
+ * evidence date is newer), the record is mapped, and the record's country
+ * is taken from the attribute of type country (to judge postcodes).  Then
+ * each declared field's values, the attributes mapped from it, and the
+ * undeclared columns are added to their summaries a column at a time.
+ * Workers' partial profiles are merged at the end, and two things counted
+ * once for several targets are handed out: the values a field and its
+ * attribute share, and the records' ages.
  */
 #include "profile/profile.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <strings.h>
@@ -276,7 +280,6 @@ static int vs_merge(struct value_stats *dst, const struct value_stats *src)
 			dst->tx[j] = dst->tx[j - 1];
 			dst->tx[j - 1] = t;
 		}
-	dst->stale += src->stale;
 	samples_merge(&dst->stale_keys, &src->stale_keys);
 	dst->trust_sum += src->trust_sum;
 	dst->trust_n += src->trust_n;

@@ -73,7 +73,6 @@ struct value_stats {
 	struct day_hist ages_not;
 	bool has_decay;
 	int64_t decay_days;
-	uint64_t stale;
 	struct samples stale_keys;
 	bool has_trust;
 	double trust_sum;
