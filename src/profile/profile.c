@@ -173,7 +173,7 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 	f->shape_len = shapes->len - f->shape_off;
 	shape = shapes->data + f->shape_off;
 	if (prev && prev->shape_len == f->shape_len &&
-	    !memcmp(shapes->data + prev->shape_off, shape, f->shape_len))
+	    sketch_bytes_equal(shapes->data + prev->shape_off, shape, f->shape_len))
 		f->shape_hash = prev->shape_hash;
 	else
 		f->shape_hash = sketch_hash(shape, f->shape_len);
@@ -195,6 +195,11 @@ static void vs_minmax(struct value_stats *v, const char *s, size_t len,
 	size_t cut = len > SKETCH_VALUE_MAX ? SKETCH_VALUE_MAX : len;
 	bool isnum = v->numeric_order;
 
+	/* most text lies strictly between the first bytes of the two */
+	if (v->has_minmax && !isnum && cut && v->min_len && v->max_len &&
+	    (unsigned char)s[0] > (unsigned char)v->min[0] &&
+	    (unsigned char)s[0] < (unsigned char)v->max[0])
+		return;
 	if (!v->has_minmax ||
 	    (isnum ? num < v->min_num : text_cmp(s, cut, v->min, v->min_len) < 0)) {
 		memcpy(v->min, s, cut);
@@ -590,7 +595,7 @@ static int add_field(struct profiler *pf, struct columns *c, size_t f)
 			      &pf->shapes, prev);
 		prev = &c->facts[row];
 		c->same[row] = av && c->val_len[row * nm + a] == len &&
-			       !memcmp(av, val, len);
+			       sketch_bytes_equal(av, val, len);
 		if (vs_add(c->same[row] ? both : v, val, len, &c->facts[row],
 			   &pf->shapes))
 			return ST_ERR_NOMEM;
@@ -627,7 +632,7 @@ static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
 		if (pf->ctx[i].shares && c->same[row])
 			facts = NULL;
 		else if (raw && c->raw_len[row * nf + field] == len &&
-			 !memcmp(raw, val, len))
+			 sketch_bytes_equal(raw, val, len))
 			facts = &c->facts[row];
 		else
 			facts_compute(&own, val, len, v->numeric_order, &pf->shapes,

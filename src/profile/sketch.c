@@ -692,7 +692,7 @@ static bool entry_is(const struct topk_entry *e, uint64_t hash,
 		     const char *key, size_t len, bool truncated)
 {
 	return e->hash == hash && e->len == len && e->truncated == truncated &&
-	       (len == 0 || memcmp(e->value, key, len) == 0);
+	       (len == 0 || sketch_bytes_equal(e->value, key, len));
 }
 
 static void entry_fill(struct topk_entry *e, const char *key, size_t len,

@@ -48,6 +48,25 @@
  */
 uint64_t sketch_hash(const void *data, size_t len);
 
+/* Are n bytes at a and b the same?  Inline, a word at a time: the values
+ * compared here are short, and a call to memcmp costs more than them. */
+static inline bool sketch_bytes_equal(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	uint64_t x, y;
+
+	for (; n >= 8; n -= 8, p += 8, q += 8) {
+		memcpy(&x, p, 8);
+		memcpy(&y, q, 8);
+		if (x != y)
+			return false;
+	}
+	while (n--)
+		if (*p++ != *q++)
+			return false;
+	return true;
+}
+
 /* --- shapes ------------------------------------------------------------ */
 
 /* Characters of shape kept; longer values end in U+2026 '…'. */
