@@ -460,9 +460,9 @@ static const struct evidence *evidence_for(const struct trust_rule *t,
 /* Is the record's age counted in sp->record_ages? */
 static bool shared_age(const struct profiler *pf, int64_t updated)
 {
-	int64_t age = pf->o->as_of_days - updated;
-
-	return updated != INT64_MIN && age >= 0 && age < SKETCH_MAX_DAYS;
+	/* updated is a parsed date (years 1-9999) or INT64_MIN */
+	return updated != INT64_MIN && pf->o->as_of_days - updated >= 0 &&
+	       pf->o->as_of_days - updated < SKETCH_MAX_DAYS;
 }
 
 static int age_value(struct profiler *pf, size_t i, const struct record *rec,
