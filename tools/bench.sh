@@ -99,7 +99,7 @@ scan_one=(bash -c 'rm -f "$1" "$1"-*; exec "$2" scan --data "$3" --db "$1" --sou
   --as-of 2026-10-31 --threads "$5" --timings' scan "$db" "$steward" "$world")
 
 printf '\nbench: scanning each source with %d threads (median of %d runs)\n' "$threads" "$runs"
-printf '%-10s %9s %9s %9s %9s %8s  %s\n' source "time s" "MB/s" "peak MB" "sha256 %" "comp s" "ratio (comparator)"
+printf '%-10s %9s %9s %9s %11s %8s  %s\n' source "time s" "MB/s" "peak MB" "sha %t/%cpu" "comp s" "ratio (comparator)"
 for src in crm marketing support billing; do
   case $src in
     crm|marketing) file=$world/$src.csv; comp=(node "$duck/duckdb-summarize.mjs" "$file" "$threads");;
@@ -107,11 +107,11 @@ for src in crm marketing support billing; do
     billing) file=$world/billing.sqlite; comp=(sqlite3 "$file" "SELECT * FROM accounts");;
   esac
   share=$("${scan_one[@]}" "$src" "$threads" 2>&1 >/dev/null |
-    sed -nE 's/.*\(([0-9.]+)% of the source.*/\1/p')
+    sed -nE 's/.*\(([0-9.]+)% of the source.s time, ([0-9.]+)% of its CPU.*/\1\/\2/p')
   cmd=("${scan_one[@]}" "$src" "$threads")
   read -r t ct rss <<< "$(pair cmd comp)"
   size=$(stat -c %s "$file")
-  printf '%-10s %9s %9.0f %9.1f %9s %8s  %.2fx (%s)\n' "$src" "$t" \
+  printf '%-10s %9s %9.0f %9.1f %11s %8s  %.2fx (%s)\n' "$src" "$t" \
     "$(echo "$size / 1000000 / $t" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
     "$share" "$ct" "$(echo "$t / $ct" | bc -l)" "${comp[0]}${comp[1]:+ ${comp[1]##*/}}"
 done

@@ -50,10 +50,13 @@ static void show_progress(void *arg, const struct scan_progress *p)
 				(unsigned long long)p->rows, p->seconds);
 		if (po->timings)
 			fprintf(stderr, "timings: %s: %llu records, %.3f s, "
-				"SHA-256 %.3f s of CPU (%.1f%% of the source's "
-				"time)\n", p->source, (unsigned long long)p->rows,
-				p->seconds, p->hash_seconds, p->seconds > 0 ?
-				100.0 * p->hash_seconds / p->seconds : 0.0);
+				"%.3f s of CPU; SHA-256 %.3f s of CPU (%.1f%% of "
+				"the source's time, %.1f%% of its CPU)\n", p->source,
+				(unsigned long long)p->rows, p->seconds,
+				p->cpu_seconds, p->hash_seconds, p->seconds > 0 ?
+				100.0 * p->hash_seconds / p->seconds : 0.0,
+				p->cpu_seconds > 0 ?
+				100.0 * p->hash_seconds / p->cpu_seconds : 0.0);
 		po->last = 0;
 		return;
 	}
@@ -140,8 +143,8 @@ static void scan_usage(FILE *f)
 		   "source is profiled by --threads workers (default: one\nper "
 		   "processor) while this thread reads it.  --source scans only the "
 		   "named\nsources (repeat it for several); each is compared with its "
-		   "own last scan.\n--timings prints, per source, its time and the "
-		   "CPU time of its SHA-256\nfingerprint to stderr.\n");
+		   "own last scan.\n--timings prints, per source, its time, its CPU "
+		   "time and that of its\nSHA-256 fingerprint to stderr.\n");
 }
 
 static void summary(const struct scan_result *r, const char *db)

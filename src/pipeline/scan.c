@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -375,6 +376,17 @@ struct progress_ctx {
 	struct timespec start;
 };
 
+/* CPU time of the whole process, every thread, user and system. */
+static double process_cpu(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static double since(const struct timespec *t0)
 {
 	struct timespec t;
@@ -388,7 +400,7 @@ static void on_progress(void *arg, const struct source *s, uint64_t rows,
 {
 	struct progress_ctx *pc = arg;
 	struct scan_progress p = { s->id, pc->index, pc->count, rows, done, total,
-				   since(&pc->start), false, 0 };
+				   since(&pc->start), false, 0, 0 };
 
 	pc->o->progress(pc->o->progress_arg, &p);
 }
@@ -399,6 +411,7 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 	struct progress_ctx pc = { o, 0, p->n_sources, { 0, 0 } };
 	struct profile_opts po = { o->as_of_days, o->threads,
 				   o->progress ? on_progress : NULL, &pc };
+	double cpu0;
 	int rc = 0;
 
 	pc.count = 0;
@@ -410,6 +423,7 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 		if (!selected(o, s))
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &pc.start);
+		cpu0 = process_cpu();
 		rc = load_prior(st, s->id, &sc[i].prior, d);
 		if (rc)
 			break;
@@ -420,7 +434,8 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 			struct scan_progress pr = { s->id, pc.index, pc.count,
 						    sc[i].sp.rows, 0, 0,
 						    since(&pc.start), true,
-						    sc[i].fp.cpu_seconds };
+						    sc[i].fp.cpu_seconds,
+						    process_cpu() - cpu0 };
 
 			o->progress(o->progress_arg, &pr);
 		}

@@ -22,6 +22,7 @@ struct scan_progress {
 	double seconds;			/* since this source started */
 	bool done;			/* the source is finished */
 	double hash_seconds;		/* when done: CPU time of its SHA-256 */
+	double cpu_seconds;		/* when done: CPU time of all threads */
 };
 
 struct scan_options {

@@ -15,7 +15,7 @@ done
 
 # one source, then another: each run holds only its sources
 scan --source crm --timings 2> "$TMPDIR/timings" > /dev/null
-grep -Eq '^timings: crm: 3076 records, [0-9.]+ s, SHA-256 [0-9.]+ s of CPU \([0-9.]+% of the source.s time\)$' "$TMPDIR/timings"
+grep -Eq '^timings: crm: 3076 records, [0-9.]+ s, [0-9.]+ s of CPU; SHA-256 [0-9.]+ s of CPU \([0-9.]+% of the source.s time, [0-9.]+% of its CPU\)$' "$TMPDIR/timings"
 [ "$(wc -l < "$TMPDIR/timings")" = 1 ]
 scan --source billing --source support > /dev/null
 [ "$(sqlite3 "$db" "SELECT group_concat(source, ',') FROM inputs WHERE run_id = 1")" = crm ]
