@@ -319,7 +319,6 @@ struct columns {
 	const char **why;
 	struct facts *facts;		/* n: the current field's values */
 	bool *same;			/* n: the sharing attribute's value is the field's */
-	struct arena values;		/* the mapped values */
 };
 
 static int columns_init(struct columns *c, const struct source *s, size_t ne)
@@ -328,7 +327,6 @@ static int columns_init(struct columns *c, const struct source *s, size_t ne)
 	size_t nm = s->n_mappings ? s->n_mappings : 1;
 
 	memset(c, 0, sizeof(*c));
-	arena_init(&c->values, 256 * 1024);
 	c->number = xcalloc(BATCH_ROWS, sizeof(*c->number));
 	c->key = xcalloc(BATCH_ROWS, sizeof(*c->key));
 	c->updated = xcalloc(BATCH_ROWS, sizeof(*c->updated));
@@ -364,7 +362,6 @@ static void columns_release(struct columns *c)
 	xfree(c->why);
 	xfree(c->facts);
 	xfree(c->same);
-	arena_release(&c->values);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -555,17 +552,15 @@ static int add_record(struct profiler *pf, struct columns *c, size_t row)
 	if (shared_age(pf, updated) &&
 	    day_hist_add(&sp->record_ages, pf->o->as_of_days - updated))
 		return ST_ERR_NOMEM;
-	if (mapper_map(&pf->mapper, &rec))
+	/* the values live in the mapper's arena until the next batch */
+	if (mapper_map_keep(&pf->mapper, &rec))
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < nm; i++) {
 		size_t at = row * nm + i;
 
 		c->why[at] = rec.why[i];
 		c->val_len[at] = rec.value_len[i];
-		c->val[at] = rec.value[i] ? arena_strndup(&c->values, rec.value[i],
-							  rec.value_len[i]) : NULL;
-		if (rec.value[i] && !c->val[at])
-			return ST_ERR_NOMEM;
+		c->val[at] = rec.value[i];
 	}
 	c->country[row] = cm != SIZE_MAX && !c->why[row * nm + cm] ?
 			  c->val[row * nm + cm] : NULL;
@@ -610,6 +605,8 @@ static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
 {
 	struct value_stats *v = &pf->sp->attrs[i];
 	size_t nf = pf->s->n_fields, nm = pf->s->n_mappings;
+	struct facts last;
+	bool has_last = false;
 
 	for (size_t row = 0; row < c->n; row++) {
 		const char *val = c->val[row * nm + i];
@@ -634,9 +631,12 @@ static int add_attribute(struct profiler *pf, struct columns *c, size_t i,
 		else if (raw && c->raw_len[row * nf + field] == len &&
 			 sketch_bytes_equal(raw, val, len))
 			facts = &c->facts[row];
-		else
+		else {
 			facts_compute(&own, val, len, v->numeric_order, &pf->shapes,
-				      NULL);
+				      has_last ? &last : NULL);
+			last = own;
+			has_last = true;
+		}
 		if (facts && vs_add(v, val, len, facts, &pf->shapes))
 			return ST_ERR_NOMEM;
 		rec = row_record(pf, c, row);
@@ -682,7 +682,7 @@ static int add_batch(struct profiler *pf, const struct batch *b)
 		if (columns_init(c, s, ne))
 			return ST_ERR_NOMEM;
 	}
-	arena_reset(&c->values);
+	mapper_reset(&pf->mapper);
 	c->n = b->n;
 	for (size_t row = 0; row < b->n; row++) {
 		const char **raw = &c->raw[row * nf];

@@ -108,11 +108,33 @@ static bool is_ascii_alpha(unsigned char c)
 }
 
 /* C0 controls but tab, DEL, and C1 controls (UTF-8 C2 80 - C2 9F). */
+#define BYTES_1 0x0101010101010101ULL
+#define BYTES_80 0x8080808080808080ULL
+
+/* Could the 8 bytes of w hold a control character: a byte below 0x20
+ * (tab too, which the byte loop then lets pass), DEL, or 0xC2 (the lead
+ * byte of the C1 controls)?  Bytes of 0x80 and above are never "below". */
+static bool word_suspect(uint64_t w)
+{
+	uint64_t del = w ^ (0x7F * BYTES_1), c2 = w ^ (0xC2 * BYTES_1);
+
+	return (((w - 0x20 * BYTES_1) & ~w) | ((del - BYTES_1) & ~del) |
+		((c2 - BYTES_1) & ~c2)) & BYTES_80;
+}
+
 static bool has_control(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
+	/* nearly every value is clean: eight bytes at a time, and the word
+	 * that looks suspect (or the tail) byte by byte */
+	for (uint64_t w; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (word_suspect(w))
+			break;
+	}
+	for (; i < len; i++) {
 		unsigned char c = p[i];
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f)

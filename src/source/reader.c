@@ -142,12 +142,22 @@ static void map_one(struct mapper *m, size_t i, const struct record *rec,
 	m->value_len[i] = m->value[i] ? m->v.len : 0;
 }
 
+void mapper_reset(struct mapper *m)
+{
+	arena_reset(&m->scratch);
+}
+
 int mapper_map(struct mapper *m, struct record *rec)
+{
+	mapper_reset(m);
+	return mapper_map_keep(m, rec);
+}
+
+int mapper_map_keep(struct mapper *m, struct record *rec)
 {
 	const struct source *s = m->src;
 	struct transform_ctx ctx = { rec->raw, rec->raw_len, s->n_fields };
 
-	arena_reset(&m->scratch);
 	for (size_t i = 0; i < s->n_mappings; i++)
 		map_one(m, i, rec, &ctx);
 	rec->value = m->value;

@@ -130,5 +130,10 @@ void mapper_release(struct mapper *m);
 /* Set rec->value, value_len and why from rec->raw and raw_len; they stay
  * valid until the next call.  ST_ERR_NOMEM. */
 int mapper_map(struct mapper *m, struct record *rec) MUST_CHECK;
+/* The same, but the values stay valid until mapper_reset() (the arrays
+ * rec->value etc. still change with the next call): for a caller that maps
+ * a batch of records and then reads their values. */
+int mapper_map_keep(struct mapper *m, struct record *rec) MUST_CHECK;
+void mapper_reset(struct mapper *m);
 
 #endif

@@ -687,6 +687,45 @@ static void text_and_identifier_refuse_only_control_characters(void **state)
 	EXPECT(ATTR_IDENTIFIER, NULL, cases);
 }
 
+/* Control characters are found at every offset of a long value (the
+ * check reads eight bytes at a time), and tab, NBSP and other non-ASCII
+ * bytes at every offset are not mistaken for them. */
+static void control_characters_are_found_at_every_offset(void **state)
+{
+	static const struct {
+		const char *bytes;
+		enum validity_reason want;
+	} inserts[] = {
+		{ "\x01", VR_CONTROL }, { "\x1f", VR_CONTROL }, { "\n", VR_CONTROL },
+		{ "\x7f", VR_CONTROL }, { "\xc2\x85", VR_CONTROL },
+		{ "\xc2\x9f", VR_CONTROL }, { "\t", VR_OK }, { "\xc2\xa0", VR_OK },
+		{ "\xc3\xa9", VR_OK }, { " ", VR_OK }, { "~", VR_OK },
+	};
+	struct attribute a = attr_of(ATTR_TEXT, NULL);
+	struct buf scratch = BUF_INIT;
+	struct validator *v = NULL;
+	int bad = 0;
+
+	UNUSED(state);
+	assert_int_equal(validator_new(&a, &v), ST_OK);
+	for (size_t k = 0; k < ARRAY_SIZE(inserts); k++) {
+		for (size_t at = 0; at <= 24; at++) {
+			char value[64];
+			size_t n = strlen(inserts[k].bytes);
+
+			memset(value, 'x', 24);
+			memcpy(value + at, inserts[k].bytes, n);
+			memset(value + at + n, 'y', 24 - at);
+			value[24 + n] = '\0';
+			bad += expect_one(v, value, 24 + n, NULL, inserts[k].want,
+					  &scratch);
+		}
+	}
+	validator_free(v);
+	buf_release(&scratch);
+	assert_int_equal(bad, 0);
+}
+
 static void control_characters_come_before_every_type_rule(void **state)
 {
 	static const struct vcase email[] = {
@@ -938,6 +977,7 @@ int main(void)
 		cmocka_unit_test(number_rejects_other_shapes_and_infinity),
 		cmocka_unit_test(number_overflow_agrees_with_strtod_at_the_edge),
 		cmocka_unit_test(text_and_identifier_refuse_only_control_characters),
+		cmocka_unit_test(control_characters_are_found_at_every_offset),
 		cmocka_unit_test(control_characters_come_before_every_type_rule),
 		cmocka_unit_test(pattern_must_match_the_device_id_uuid),
 		cmocka_unit_test(pattern_is_checked_after_the_type_rule),
