@@ -526,12 +526,9 @@ static int add_record(struct profiler *pf, struct columns *c, size_t row)
 	int64_t updated = INT64_MIN;
 
 	sp->rows++;
-	if (rec.key[0]) {
-		if (distinct_add_hash(&sp->keys, sketch_hash(rec.key, strlen(rec.key))))
-			return ST_ERR_NOMEM;
-	} else {
+	/* keys are counted with the key field's values (add_field) */
+	if (!rec.key[0])
 		samples_add(&sp->missing_keys, rec.key, rec.number);
-	}
 	if (s->updated_index != SIZE_MAX && rec.raw[s->updated_index]) {
 		updated = parse_days(rec.raw[s->updated_index],
 				     rec.raw_len[s->updated_index],
@@ -591,6 +588,10 @@ static int add_field(struct profiler *pf, struct columns *c, size_t f)
 		prev = &c->facts[row];
 		c->same[row] = av && c->val_len[row * nm + a] == len &&
 			       sketch_bytes_equal(av, val, len);
+		/* the record key, by the hash its field's value already has */
+		if (f == pf->s->key_index &&
+		    distinct_add_hash(&pf->sp->keys, c->facts[row].hash))
+			return ST_ERR_NOMEM;
 		if (vs_add(c->same[row] ? both : v, val, len, &c->facts[row],
 			   &pf->shapes))
 			return ST_ERR_NOMEM;
