@@ -95,7 +95,8 @@ $(BUILD)/fuzz/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libsteward.a
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libsteward.a $(LIBS) $(LDFLAGS)
 
-unit: $(UNIT_BIN)
+# test_profile profiles the sample sources, billing.sqlite among them
+unit: $(UNIT_BIN) samples
 	@bash tests/run-unit.sh $(UNIT_BIN)
 
 e2e: $(BUILD)/steward $(GEN_BIN) samples
