@@ -205,12 +205,43 @@ static void failure_is_the_same(void **state)
 	policy_free(p);
 }
 
+/* Memory running out anywhere, on any thread, ends the profile cleanly:
+ * ST_ERR_NOMEM (or success, when the failure hit nothing that matters),
+ * never a crash, a hang or a leak (the sanitizer build checks leaks). */
+static void out_of_memory_on_any_thread_ends_cleanly(void **state)
+{
+	struct policy *p = load("samples");
+	long total;
+
+	(void)state;
+	for (unsigned t = 1; t <= 3; t += 2) {
+		struct profile_opts o = { 20400, t, NULL, NULL };
+		struct source_profile sp;
+
+		alloc_fail_after(-1);
+		assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
+		total = alloc_count();
+		profile_release(&sp);
+		for (long n = 0; n < total; n += total / 40 + 1) {
+			int rc;
+
+			alloc_fail_after(n);
+			rc = profile_source(p, &p->sources[0], &o, &sp);
+			alloc_fail_after(-1);
+			assert_true(rc == 0 || rc == ST_ERR_NOMEM);
+			profile_release(&sp);
+		}
+	}
+	policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(threads_match_one_pass),
 		cmocka_unit_test(threads_match_one_pass_next_month),
 		cmocka_unit_test(failure_is_the_same),
+		cmocka_unit_test(out_of_memory_on_any_thread_ends_cleanly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
