@@ -12,11 +12,7 @@
 #include <unistd.h>
 
 #include "pipeline/scan.h"
-#include "profile/profile.h"
 #include "util/datetime.h"
-
-/* --source given at most this many times */
-#define LIMIT_SCAN_SOURCES 64
 
 struct progress_opts {
 	bool tty;		/* draw progress on stderr */
@@ -99,9 +95,9 @@ static int parse_threads(const char *s, unsigned *out)
 	char *end;
 	long n = strtol(s, &end, 10);
 
-	if (end == s || *end || n < 1 || n > PROFILE_MAX_THREADS) {
+	if (end == s || *end || n < 1 || n > LIMIT_THREADS) {
 		cli_error("scan: --threads takes a number from 1 to %d, not '%s'",
-			  PROFILE_MAX_THREADS, s);
+			  LIMIT_THREADS, s);
 		return -1;
 	}
 	*out = (unsigned)n;

@@ -153,7 +153,6 @@ static int prior_row(void *arg, const struct profile_row *r)
 	t->distinct = r->distinct;
 	t->numeric_share = r->numeric_share;
 	json_pairs(r->top_values, take_first, t->top1);
-	json_pairs(r->shapes, take_first, t->shape1);
 	json_pairs(r->shapes, take_shape, t);
 	t->has_kmv = r->sketch && !kmv_deserialise(&t->kmv, r->sketch, r->sketch_len);
 	return 0;
@@ -408,13 +407,12 @@ static void on_progress(void *arg, const struct source *s, uint64_t rows,
 static int profile_all(const struct policy *p, const struct scan_options *o,
 		       struct store *st, struct scanned *sc, struct diag *d)
 {
-	struct progress_ctx pc = { o, 0, p->n_sources, { 0, 0 } };
+	struct progress_ctx pc = { o, 0, 0, { 0, 0 } };
 	struct profile_opts po = { o->as_of_days, o->threads,
 				   o->progress ? on_progress : NULL, &pc };
 	double cpu0;
 	int rc = 0;
 
-	pc.count = 0;
 	for (size_t i = 0; i < p->n_sources; i++)
 		pc.count += selected(o, &p->sources[i]);
 	for (size_t i = 0; i < p->n_sources && !rc; i++) {

@@ -21,7 +21,6 @@ struct prior_target {
 	int64_t rows, present, empty, distinct;
 	double numeric_share;
 	char top1[SKETCH_VALUE_MAX + 1];	/* most frequent value */
-	char shape1[SKETCH_VALUE_MAX + 1];	/* most frequent shape */
 	/* the most frequent shapes and their counts, as recorded */
 	char shapes[PROFILE_SHAPES_K][SKETCH_VALUE_MAX + 1];
 	uint64_t shape_counts[PROFILE_SHAPES_K];

@@ -1008,7 +1008,7 @@ static unsigned thread_count(const struct profile_opts *o)
 
 	if (n < 1)
 		n = 1;
-	return n > PROFILE_MAX_THREADS ? PROFILE_MAX_THREADS : (unsigned)n;
+	return n > LIMIT_THREADS ? LIMIT_THREADS : (unsigned)n;
 }
 
 /* Read on this thread, copy raw records into batches for the workers. */
@@ -1083,7 +1083,8 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 		rc = ws[i].rc;
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = profile_merge(pf->sp, &ws[i].sp);
-		pf->sp->rstats.transform_failures += ws[i].pf.mapper.transform_failures;
+		/* counted where the reading thread's mapper counts them */
+		pf->mapper.transform_failures += ws[i].pf.mapper.transform_failures;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!ws[i].ready)
@@ -1142,11 +1143,8 @@ int profile_source(const struct policy *p, const struct source *s,
 		if (!rc)
 			rc = add_shared(&pf);
 		if (!rc) {
-			uint64_t failures = sp->rstats.transform_failures;
-
 			sp->rstats = *reader_stats(r);
-			sp->rstats.transform_failures = threads > 1 ? failures :
-						pf.mapper.transform_failures;
+			sp->rstats.transform_failures = pf.mapper.transform_failures;
 		}
 		report(&pf, r, sp->rows);
 	}

@@ -111,13 +111,11 @@ struct source_profile {
 	struct samples bad_updated;
 };
 
-/* Most threads profiling one source. */
-#define PROFILE_MAX_THREADS 16
 
 struct profile_opts {
 	int64_t as_of_days;	/* days since 1970-01-01 */
 	/* worker threads: 0 = one per online processor (at most
-	 * PROFILE_MAX_THREADS), 1 = profile on the calling thread */
+	 * LIMIT_THREADS), 1 = profile on the calling thread */
 	unsigned threads;
 	/* progress, called every few thousand records; may be NULL */
 	void (*progress)(void *arg, const struct source *s, uint64_t rows,

@@ -620,8 +620,10 @@ int store_runs(struct store *s, int (*fn)(void *, const struct run_info *),
 	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the runs");
 }
 
-static int single_int(struct store *s, const char *sql, int64_t bind,
-		      int64_t *out, struct diag *d)
+/* The one integer a query returns (0 when none or NULL), with ?1 bound to
+ * text when text is not NULL, else to bind. */
+static int single_int(struct store *s, const char *sql, const char *text,
+		      int64_t bind, int64_t *out, struct diag *d)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -629,7 +631,10 @@ static int single_int(struct store *s, const char *sql, int64_t bind,
 	*out = 0;
 	if (prepare(s, sql, &st, d))
 		return ST_ERR;
-	sqlite3_bind_int64(st, 1, bind);
+	if (text)
+		bind_text(st, 1, text);
+	else
+		sqlite3_bind_int64(st, 1, bind);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*out = sqlite3_column_int64(st, 0);
@@ -640,32 +645,23 @@ static int single_int(struct store *s, const char *sql, int64_t bind,
 
 int store_latest_run(struct store *s, int64_t *id, struct diag *d)
 {
-	return single_int(s, "SELECT max(id) FROM runs WHERE ?1 = ?1", 0, id, d);
+	return single_int(s, "SELECT max(id) FROM runs WHERE ?1 = ?1", NULL, 0,
+			  id, d);
 }
 
 int store_latest_run_of(struct store *s, const char *source, int64_t *id,
 			struct diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	*id = 0;
-	if (prepare(s, "SELECT max(run_id) FROM inputs WHERE source = ?1", &st, d))
-		return ST_ERR;
-	bind_text(st, 1, source);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	       db_fail(s, d, "cannot read");
+	return single_int(s, "SELECT max(run_id) FROM inputs WHERE source = ?1",
+			  source, 0, id, d);
 }
 
 int store_previous_run(struct store *s, int64_t id, int64_t *prev, struct diag *d)
 {
 	if (id <= 0)
 		return store_latest_run(s, prev, d);
-	return single_int(s, "SELECT max(id) FROM runs WHERE id < ?1", id, prev, d);
+	return single_int(s, "SELECT max(id) FROM runs WHERE id < ?1", NULL, id,
+			  prev, d);
 }
 
 int store_get_run(struct store *s, int64_t id, struct run_info *out, struct diag *d)

@@ -49,6 +49,14 @@
 #define LIMIT_TRANSFORMS 16
 #define LIMIT_TRANSFORM_ARGS 32
 
+/* Worker threads profiling one source (`scan --threads`): more gain
+ * nothing on the machines steward runs on, and each holds its own partial
+ * profile. */
+#define LIMIT_THREADS 16
+
+/* Times `scan --source` may be given: sources named on one command line. */
+#define LIMIT_SCAN_SOURCES 64
+
 /* Largest buffer a struct buf grows to unless told otherwise (bytes). */
 #define LIMIT_BUF_DEFAULT_MAX (64u << 20)
 
