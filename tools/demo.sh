@@ -27,6 +27,15 @@ say "steward scan: October (samples/), then November (samples/next-month/)"
 "$steward" scan --policies policies --data samples/next-month --db reports/demo.db --as-of 2026-11-30 || true
 say "steward show: the November run, with the renamed CRM column and the stalled support feed"
 "$steward" show --db reports/demo.db
+say "steward identities: who is who (the first lines), and how right it is against the generator's truth"
+"$steward" identities --db reports/demo.db | sed -n 1,6p
+"$steward" eval --db reports/demo.db --truth samples/next-month/truth/identities.csv
+say "steward entity: one person's records side by side"
+"$steward" entity --db reports/demo.db --policies policies --data samples/next-month \
+  "$("$steward" identities --db reports/demo.db | sed -n 2p | cut -d, -f3)"
+say "steward why: why a CRM record and a marketing contact are one person"
+pair=$("$steward" identities --db reports/demo.db | awk -F, 'NR > 1 && !done { if ($3 == e && $1 != s) { print s ":" k, $1 ":" $2; done = 1 } e = $3; s = $1; k = $2 }')
+"$steward" why --db reports/demo.db --policies policies --data samples/next-month $pair
 say "steward audit verify"
 "$steward" audit verify --db reports/demo.db
 say "done: the handbook is in reports/handbook.md, the history in reports/demo.db"

@@ -43,6 +43,20 @@ int cmd_show(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_identities(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_entity(int argc, char **argv);
+int cmd_why(int argc, char **argv);
+
+struct store;
+struct run_info;
+/* Open an existing history (never create one), printing why not;
+ * EXIT_OK or EXIT_USAGE. */
+int cli_open_history(const char *cmd, const char *db, struct store **s);
+/* The run numbered run_text, or the latest when it is NULL; EXIT_OK or
+ * EXIT_USAGE after printing why. */
+int cli_pick_run(struct store *s, const char *db, const char *run_text,
+		 const char *cmd, struct run_info *run);
 
 /* The history database when --db is not given. */
 #define DEFAULT_DB "reports/steward.db"

@@ -163,7 +163,7 @@ static int hist_parse(const struct hist_cmd *cmd, int argc, char **argv,
 /* ---- opening the history and finding the run ---------------------------- */
 
 /* Opens an existing history; a read-only command must not create one. */
-static int hist_open(const char *cmd, const char *db, struct store **s)
+int cli_open_history(const char *cmd, const char *db, struct store **s)
 {
 	struct stat st;
 	struct diag d;
@@ -209,21 +209,20 @@ static int parse_run(const char *cmd, const char *s, int64_t *id)
 	return 0;
 }
 
-/* The run the options name, or the latest. */
-static int hist_run(struct store *s, const struct hist_opts *o,
-		    const char *cmd, struct run_info *run)
+int cli_pick_run(struct store *s, const char *db, const char *run_text,
+		 const char *cmd, struct run_info *run)
 {
 	int64_t id = 0;
 	struct diag d;
 
 	diag_clear(&d);
-	if (o->run && parse_run(cmd, o->run, &id))
+	if (run_text && parse_run(cmd, run_text, &id))
 		return EXIT_USAGE;
-	if (!o->run && store_latest_run(s, &id, &d))
+	if (!run_text && store_latest_run(s, &id, &d))
 		goto fail;
 	if (!id) {
 		cli_error("the history %s has no runs yet: run 'steward scan' "
-			  "first", o->db);
+			  "first", db);
 		return EXIT_USAGE;
 	}
 	if (store_get_run(s, id, run, &d))
@@ -232,6 +231,13 @@ static int hist_run(struct store *s, const struct hist_opts *o,
 fail:
 	cli_print_diag(&d);
 	return EXIT_USAGE;
+}
+
+/* The run the options name, or the latest. */
+static int hist_run(struct store *s, const struct hist_opts *o,
+		    const char *cmd, struct run_info *run)
+{
+	return cli_pick_run(s, o->db, o->run, cmd, run);
 }
 
 /* A failed query: the store's diagnostic, or out of memory. */
@@ -370,7 +376,7 @@ int cmd_runs(int argc, char **argv)
 	int rc;
 
 	if (hist_parse(&runs_cmd, argc, argv, &o, &rc) ||
-	    (rc = hist_open("runs", o.db, &s)))
+	    (rc = cli_open_history("runs", o.db, &s)))
 		return rc;
 	diag_clear(&d);
 	w.s = s;
@@ -548,7 +554,7 @@ int cmd_show(int argc, char **argv)
 		return rc;
 	if (o.nargs)
 		o.run = o.args[0];
-	if ((rc = hist_open("show", o.db, &s)))
+	if ((rc = cli_open_history("show", o.db, &s)))
 		return rc;
 	diag_clear(&d);
 	rc = hist_run(s, &o, "show", &run);
@@ -609,6 +615,9 @@ static int check_source(struct store *s, const char *cmd, int64_t run,
 	diag_clear(&d);
 	arena_init(&sn.text, 4096);
 	rc = store_inputs(s, run, note_source, &sn, &d);
+	/* identity resolution's findings are filed under "identity" */
+	if (!rc && !strcmp(source, "identity") && !strcmp(cmd, "findings"))
+		sn.found = true;
 	if (rc)
 		rc = hist_fail(cmd, &d);
 	else if (!sn.found) {
@@ -889,7 +898,7 @@ int cmd_profile(int argc, char **argv)
 	int rc;
 
 	if (hist_parse(&profile_cmd, argc, argv, &o, &rc) ||
-	    (rc = hist_open("profile", o.db, &s)))
+	    (rc = cli_open_history("profile", o.db, &s)))
 		return rc;
 	rc = hist_run(s, &o, "profile", &run);
 	if (!rc)
@@ -1040,7 +1049,7 @@ int cmd_findings(int argc, char **argv)
 		return rc;
 	if (o.dimension && check_dimension(o.dimension))
 		return EXIT_USAGE;
-	if ((rc = hist_open("findings", o.db, &s)))
+	if ((rc = cli_open_history("findings", o.db, &s)))
 		return rc;
 	rc = hist_run(s, &o, "findings", &run);
 	if (!rc && o.source)
@@ -1062,7 +1071,7 @@ static int audit_verify(const struct hist_opts *o)
 	int64_t id = 0;
 	int rc;
 
-	if ((rc = hist_open("audit verify", o->db, &s)))
+	if ((rc = cli_open_history("audit verify", o->db, &s)))
 		return rc;
 	diag_clear(&d);
 	if (store_verify(s, &v, &d) ||

@@ -231,13 +231,13 @@ static void render_table(const struct out_table *t, struct buf *out,
  * (starting with = + - @, or a tab or carriage return that some strip
  * first) gets a leading apostrophe, as OWASP advises; numbers we wrote
  * ourselves are left alone. */
-static void csv_cell(struct buf *out, const struct out_col *c, const char *s)
+void out_csv_cell(struct buf *out, const char *s, bool number)
 {
 	bool formula, quote;
 
 	if (!s)
 		return;
-	formula = c->type != OUT_NUM && s[0] && strchr("=+-@\t\r", s[0]);
+	formula = !number && s[0] && strchr("=+-@\t\r", s[0]);
 	quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		buf_addch(out, '"');
@@ -259,14 +259,14 @@ static void render_csv(const struct out_table *t, struct buf *out)
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			buf_addch(out, ',');
-		csv_cell(out, &t->cols[c], t->cols[c].key);
+		out_csv_cell(out, t->cols[c].key, false);
 	}
 	buf_addch(out, '\n');
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
 				buf_addch(out, ',');
-			csv_cell(out, &t->cols[c], cell_at(t, r, c));
+			out_csv_cell(out, cell_at(t, r, c), t->cols[c].type == OUT_NUM);
 		}
 		buf_addch(out, '\n');
 	}

@@ -68,6 +68,11 @@ size_t out_table_rows(const struct out_table *t);
  * ST_ERR when `out` reached its maximum. */
 int out_table_render(const struct out_table *t, struct buf *out);
 
+/* One CSV cell as the tables write it: quoted when it must be, and a
+ * text cell that a spreadsheet would run as a formula (= + - @ first)
+ * defused with a leading apostrophe.  NULL writes nothing. */
+void out_csv_cell(struct buf *out, const char *s, bool number);
+
 /* Whether s is one complete, valid JSON value (RFC 8259). */
 bool out_json_valid(const char *s);
 /* Call fn for each member of an object whose values are numbers

@@ -129,7 +129,8 @@ static void scan_usage(FILE *f)
 {
 	fprintf(f, "usage: steward scan [--policies DIR] [--data DIR] [--db FILE] "
 		   "[--as-of YYYY-MM-DD]\n"
-		   "                    [--source ID]... [--threads N] [--timings]\n\n"
+		   "                    [--source ID]... [--threads N] [--timings]"
+		   " [--no-identity]\n\n"
 		   "Read every source once, profile it against the policies, compare "
 		   "it with the\nprevious run, and record the run (profiles, metrics, "
 		   "findings, input\nfingerprints) in the history database (default "
@@ -140,7 +141,10 @@ static void scan_usage(FILE *f)
 		   "processor) while this thread reads it.  --source scans only the "
 		   "named\nsources (repeat it for several); each is compared with its "
 		   "own last scan.\n--timings prints, per source, its time, its CPU "
-		   "time and that of its\nSHA-256 fingerprint to stderr.\n");
+		   "time and that of its\nSHA-256 fingerprint to stderr.\n"
+		   "A scan of every source also resolves identities (who is the "
+		   "same person\nacross the sources) when the policies have identity "
+		   "rules or comparisons;\n--no-identity leaves that out.\n");
 }
 
 static void summary(const struct scan_result *r, const char *db)
@@ -151,6 +155,13 @@ static void summary(const struct scan_result *r, const char *db)
 	       (unsigned long long)r->findings, r->findings == 1 ? "" : "s",
 	       (unsigned long long)r->high,
 	       r->failed ? "; some sources could not be read" : "");
+	if (r->identified)
+		printf("identities: %llu records are %llu people (%llu links, %llu "
+		       "pairs for review) in %.1f s\n",
+		       (unsigned long long)r->id_records,
+		       (unsigned long long)r->id_entities,
+		       (unsigned long long)r->id_links,
+		       (unsigned long long)r->id_reviews, r->id_seconds);
 	printf("see: steward show %lld --db %s\n", (long long)r->run_id, db);
 }
 
@@ -164,12 +175,13 @@ int cmd_scan(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "source", required_argument, NULL, 's' },
 		{ "timings", no_argument, NULL, 'T' },
+		{ "no-identity", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_policy_opts po = { "policies", NULL };
 	struct scan_options so = { DEFAULT_DB, 0, STEWARD_VERSION, 0, NULL, 0,
-				   NULL, NULL };
+				   NULL, NULL, false };
 	const char *only[LIMIT_SCAN_SOURCES];
 	struct progress_opts pro = { false, false, 0 };
 	struct scan_result res;
@@ -186,6 +198,7 @@ int cmd_scan(int argc, char **argv)
 		case 'a': if (parse_as_of(optarg, &so.as_of_days)) return EXIT_USAGE; break;
 		case 't': if (parse_threads(optarg, &so.threads)) return EXIT_USAGE; break;
 		case 'T': pro.timings = true; break;
+		case 'I': so.no_identity = true; break;
 		case 's':
 			if (so.n_only == LIMIT_SCAN_SOURCES) {
 				cli_error("scan: --source at most %d times", LIMIT_SCAN_SOURCES);

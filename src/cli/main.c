@@ -23,6 +23,10 @@ static const struct command commands[] = {
 	{ "profile", cmd_profile, "a source's profile in a run" },
 	{ "findings", cmd_findings, "a run's findings" },
 	{ "audit", cmd_audit, "audit verify: check the history's hash chain" },
+	{ "identities", cmd_identities, "who is who: each record's person (entity id)" },
+	{ "eval", cmd_eval, "measure a run's identities against a labelled truth" },
+	{ "entity", cmd_entity, "one person's records side by side" },
+	{ "why", cmd_why, "why two records are, or are not, the same person" },
 };
 
 static void usage(FILE *f)

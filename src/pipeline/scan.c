@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pipeline/identify.h"
 #include "profile/findings.h"
 #include "store/store.h"
 #include "util/datetime.h"
@@ -443,8 +444,9 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 }
 
 static int record(const struct policy *p, const struct scan_options *o,
-		  struct store *st, struct scanned *sc, struct scan_result *res,
-		  struct diag *d)
+		  struct store *st, struct scanned *sc,
+		  const struct identified *id, const bool *read,
+		  struct scan_result *res, struct diag *d)
 {
 	struct writer w = { st, res, d, BUF_INIT };
 	struct run_info run;
@@ -469,6 +471,11 @@ static int record(const struct policy *p, const struct scan_options *o,
 		res->failed += sc[i].sp.failed;
 		res->sources++;
 	}
+	if (!rc && id->r) {
+		struct findings_sink sink = { write_metric, write_finding, &w };
+
+		rc = identify_write(id, p, read, st, &sink, d);
+	}
 	buf_release(&w.json);
 	if (rc) {
 		store_run_abort(st);
@@ -486,19 +493,42 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 	     struct scan_result *res, struct diag *d)
 {
 	struct scanned *sc = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*sc));
+	bool *read = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*read));
+	struct identified id;
 	struct store *st = NULL;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (!sc)
+	memset(&id, 0, sizeof(id));
+	if (!sc || !read) {
+		xfree(sc);
+		xfree(read);
 		return ST_ERR_NOMEM;
+	}
 	rc = store_open(o->db_path, &st, d);
 	if (!rc)
 		rc = store_lock(st, d);
 	if (!rc)
 		rc = profile_all(p, o, st, sc, d);
+	for (size_t i = 0; i < p->n_sources; i++)
+		read[i] = selected(o, &p->sources[i]) && !sc[i].sp.failed;
+	if (!rc && identify_wanted(p) && !o->n_only && !o->no_identity) {
+		rc = identify_run(p, read, st, &id, d);
+		if (!rc) {
+			const struct resolver_stats *rs = resolver_stats(id.r);
+
+			res->identified = true;
+			res->id_records = rs->records;
+			res->id_entities = rs->entities;
+			res->id_links = rs->links;
+			res->id_reviews = rs->reviews;
+			res->id_seconds = id.seconds;
+		}
+	}
 	if (!rc)
-		rc = record(p, o, st, sc, res, d);
+		rc = record(p, o, st, sc, &id, read, res, d);
+	identify_release(&id);
+	xfree(read);
 	for (size_t i = 0; i < p->n_sources; i++) {
 		profile_release(&sc[i].sp);
 		xfree(sc[i].prior.targets);

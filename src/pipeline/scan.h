@@ -35,6 +35,9 @@ struct scan_options {
 	size_t n_only;
 	void (*progress)(void *arg, const struct scan_progress *p);
 	void *progress_arg;
+	/* leave identity resolution out (it runs only on a scan of every
+	 * source, when the policy has identity rules or comparisons) */
+	bool no_identity;
 };
 
 struct scan_result {
@@ -43,6 +46,10 @@ struct scan_result {
 	uint64_t rows;
 	uint64_t findings, high;	/* findings; of them high or critical */
 	bool gate_failed;
+	/* identity resolution, when it ran */
+	bool identified;
+	uint64_t id_records, id_entities, id_links, id_reviews;
+	double id_seconds;
 };
 
 /* Returns 0 (the run is recorded; failed sources are in it), or ST_ERR

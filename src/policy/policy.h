@@ -172,6 +172,18 @@ struct block_key {
 	size_t n_terms;
 };
 
+/* How a mail domain delivers: which parts of the local part it ignores,
+ * so that identity matching ignores them too. */
+struct mailbox_rule {
+	struct policy_loc loc;
+	const char *domain_text, *ignores_text;	/* as written */
+	const char **domains;	/* lower case; resolved by the check */
+	size_t n_domains;
+	bool any_domain;	/* "*" */
+	bool dots;		/* j.smith is jsmith */
+	bool plus_tags;		/* jsmith+news is jsmith */
+};
+
 struct identity {
 	bool declared;
 	struct policy_loc loc;
@@ -185,6 +197,8 @@ struct identity {
 	size_t n_comparisons;
 	struct block_key *blocks;
 	size_t n_blocks;
+	struct mailbox_rule *mailboxes;
+	size_t n_mailboxes;
 };
 
 enum trust_curve { CURVE_LINEAR, CURVE_EXPONENTIAL, CURVE_FAST_THEN_SLOW,

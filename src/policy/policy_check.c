@@ -555,6 +555,13 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 		policy_error(L, policy_attr_name_loc(L, c->loc, "levels"),
 			     "compare on '%s': %s takes no levels", c->attribute_id,
 			     name);
+	if (c->n_levels > LIMIT_IDENTITY_THRESHOLDS) {
+		policy_error(L, policy_attr_loc(L, c->loc, "levels", 0),
+			     "compare on '%s' has %zu levels; at most %d thresholds "
+			     "make sense (merge the closest)", c->attribute_id,
+			     c->n_levels, LIMIT_IDENTITY_THRESHOLDS);
+		return;
+	}
 	for (size_t i = 0; i < c->n_levels; i++) {
 		double v = c->levels[i];
 		bool bad = similarity ? !(v > 0 && v < 1) : !(v >= 0);
@@ -656,6 +663,69 @@ static bool parse_block_term(struct policy_loader *L, struct block_key *k,
 	return true;
 }
 
+/* domain: "*" or mail domains separated by spaces; ignores: "dots",
+ * "plus-tags" or both. */
+static void check_mailbox(struct policy_loader *L, struct mailbox_rule *m)
+{
+	const char *s = m->domain_text, *w;
+	size_t words = 0;
+
+	for (const char *q = s; *q; q++)
+		words += *q != ' ' && (q == s || q[-1] == ' ');
+	m->domains = arena_array(&L->p->arena, words ? words : 1, sizeof(*m->domains));
+	if (!m->domains) {
+		L->nomem = 1;
+		return;
+	}
+	for (; *s; s += strcspn(s, " ")) {
+		size_t len, at;
+		char *d;
+
+		while (*s == ' ')
+			s++;
+		if (!(len = strcspn(s, " ")))
+			break;
+		at = (size_t)(s - m->domain_text);
+		if (len == 1 && *s == '*') {
+			m->any_domain = true;
+			continue;
+		}
+		if (memchr(s, '@', len) || !memchr(s, '.', len) || s[0] == '.' ||
+		    s[len - 1] == '.') {
+			policy_error(L, policy_attr_loc(L, m->loc, "domain", at),
+				     "mailbox domain '%.*s' is not a mail domain "
+				     "(gmail.com), nor * for every domain", (int)len, s);
+			return;
+		}
+		if (!(d = arena_strndup(&L->p->arena, s, len))) {
+			L->nomem = 1;
+			return;
+		}
+		for (char *c = d; *c; c++)
+			*c = (char)((*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' : *c);
+		m->domains[m->n_domains++] = d;
+	}
+	for (w = m->ignores_text; *w; w += strcspn(w, " ")) {
+		size_t len;
+
+		while (*w == ' ')
+			w++;
+		if (!(len = strcspn(w, " ")))
+			break;
+		if (len == 4 && !memcmp(w, "dots", 4))
+			m->dots = true;
+		else if (len == 9 && !memcmp(w, "plus-tags", 9))
+			m->plus_tags = true;
+		else {
+			policy_error(L, policy_attr_loc(L, m->loc, "ignores",
+							(size_t)(w - m->ignores_text)),
+				     "a mailbox ignores 'dots', 'plus-tags' or both, "
+				     "not '%.*s'", (int)len, w);
+			return;
+		}
+	}
+}
+
 static void check_block(struct policy_loader *L, struct block_key *k)
 {
 	const char *s = k->text;
@@ -739,12 +809,19 @@ static void check_identity(struct policy_loader *L)
 					     "compared once, with several levels",
 					     c->attribute_id, id->comparisons[j].loc.line);
 	}
+	if (id->n_comparisons > LIMIT_IDENTITY_COMPARISONS)
+		policy_error(L, id->comparisons[LIMIT_IDENTITY_COMPARISONS].loc,
+			     "%zu comparisons; the model takes at most %d (compare "
+			     "fewer attributes, the ones that tell people apart)",
+			     id->n_comparisons, LIMIT_IDENTITY_COMPARISONS);
 	if (id->n_comparisons && !id->n_blocks)
 		policy_error(L, id->loc, "the probabilistic model has comparisons but "
 			     "no blocking keys; add <block on=\"...\"/> so that not "
 			     "every pair of records is compared");
 	for (size_t i = 0; i < id->n_blocks; i++)
 		check_block(L, &id->blocks[i]);
+	for (size_t i = 0; i < id->n_mailboxes; i++)
+		check_mailbox(L, &id->mailboxes[i]);
 }
 
 /* ---- trust, survivorship, reconcile, compliance ------------------------ */

@@ -304,6 +304,18 @@ static void explain_identity(const struct policy *p, struct buf *out)
 		}
 		buf_addch(out, '\n');
 	}
+	for (size_t i = 0; i < id->n_mailboxes; i++) {
+		const struct mailbox_rule *m = &id->mailboxes[i];
+
+		buf_addstr(out, "Email addresses ");
+		if (m->any_domain)
+			buf_addstr(out, "at every domain");
+		else
+			buf_addf(out, "at %s", m->domain_text);
+		buf_addf(out, " are matched ignoring %s in the part before the @.\n\n",
+			 m->dots && m->plus_tags ? "dots and +tags" :
+			 m->dots ? "dots" : "+tags");
+	}
 	buf_addf(out, "Two records are linked as one person when the match "
 		 "probability is at least %g; pairs from %g up are kept for a "
 		 "person to review.\n\n", id->link, id->review);

@@ -561,6 +561,17 @@ static void build_block(struct build *b, struct identity *id, xmlNode *n)
 	k->text = attr(b, n, "on");
 }
 
+static void build_mailbox(struct build *b, struct identity *id, xmlNode *n)
+{
+	struct mailbox_rule *m = PUSH(b, id->mailboxes, id->n_mailboxes);
+
+	if (!m)
+		return;
+	m->loc = node_loc(b->t, n);
+	m->domain_text = attr(b, n, "domain");
+	m->ignores_text = attr(b, n, "ignores");
+}
+
 static void build_identity(struct build *b, xmlNode *n)
 {
 	struct identity *id = &b->p->identity;
@@ -586,6 +597,8 @@ static void build_identity(struct build *b, xmlNode *n)
 			build_compare(b, id, c);
 		else if (is(c, "block"))
 			build_block(b, id, c);
+		else if (is(c, "mailbox"))
+			build_mailbox(b, id, c);
 	}
 }
 

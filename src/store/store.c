@@ -8,7 +8,7 @@
  * (ordered by primary key, every value tagged with its type), so verifying
  * is the same computation repeated later.
  */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +18,6 @@
 #include <unistd.h>
 
 #include "util/sha256.h"
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	int lock_fd;
-	bool in_run;
-	int64_t run_id;		/* the run being written */
-};
 
 static const char *const migrations[] = {
 	/* schema 1 */
@@ -60,15 +52,34 @@ static const char *const migrations[] = {
 	" severity TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER,"
 	" message TEXT NOT NULL, samples TEXT, PRIMARY KEY(run_id, seq));"
 	"CREATE INDEX findings_by_source ON findings(run_id, source);",
+	/* schema 2: identity resolution */
+	"CREATE TABLE entities("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), entity TEXT NOT NULL,"
+	" records INTEGER NOT NULL, sources INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, entity));"
+	"CREATE TABLE entity_members("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), entity TEXT NOT NULL,"
+	" seq INTEGER NOT NULL, source TEXT NOT NULL, record_key TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, entity, seq)) WITHOUT ROWID;"
+	"CREATE TABLE identity_links("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL,"
+	" source_a TEXT NOT NULL, key_a TEXT NOT NULL,"
+	" source_b TEXT NOT NULL, key_b TEXT NOT NULL, status TEXT NOT NULL,"
+	" probability REAL NOT NULL, rule TEXT, evidence TEXT,"
+	" PRIMARY KEY(run_id, seq));"
+	"CREATE TABLE identity_model("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), attribute TEXT NOT NULL,"
+	" level INTEGER NOT NULL, label TEXT NOT NULL, m REAL, u REAL,"
+	" PRIMARY KEY(run_id, attribute, level));",
 };
 
-static int db_fail(struct store *s, struct diag *d, const char *what)
+int store_db_fail(struct store *s, struct diag *d, const char *what)
 {
 	return diag_set(d, (struct diag_pos){ s->path, 0, 0 }, "history database: "
 			"%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-static int exec(struct store *s, const char *sql, struct diag *d)
+int store_exec(struct store *s, const char *sql, struct diag *d)
 {
 	char *err = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
@@ -93,7 +104,7 @@ static int user_version(struct store *s, int *v, struct diag *d)
 		sqlite3_finalize(st);
 	}
 	if (rc != SQLITE_ROW)
-		return db_fail(s, d, "cannot read the schema version (is it a "
+		return store_db_fail(s, d, "cannot read the schema version (is it a "
 			       "steward history database?)");
 	return 0;
 }
@@ -114,13 +125,13 @@ static int migrate(struct store *s, struct diag *d)
 		char bump[64];
 
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d;", v + 1);
-		if (exec(s, "BEGIN IMMEDIATE", d))
+		if (store_exec(s, "BEGIN IMMEDIATE", d))
 			return ST_ERR;
-		if (exec(s, migrations[v], d) || exec(s, bump, d)) {
-			exec(s, "ROLLBACK", NULL);
+		if (store_exec(s, migrations[v], d) || store_exec(s, bump, d)) {
+			store_exec(s, "ROLLBACK", NULL);
 			return ST_ERR;
 		}
-		if (exec(s, "COMMIT", d))
+		if (store_exec(s, "COMMIT", d))
 			return ST_ERR;
 	}
 	return 0;
@@ -168,14 +179,14 @@ int store_open(const char *path, struct store **out, struct diag *d)
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		db_fail(s, d, "cannot open");
+		store_db_fail(s, d, "cannot open");
 		store_close(s);
 		return ST_ERR;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	/* the version first: a file that is not a history, or one from a
 	 * newer steward, is refused before anything is written to it */
-	if (migrate(s, d) || exec(s, "PRAGMA journal_mode=WAL; PRAGMA "
+	if (migrate(s, d) || store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA "
 				  "synchronous=FULL; PRAGMA foreign_keys=ON;", d)) {
 		store_close(s);
 		return ST_ERR;
@@ -256,15 +267,15 @@ int store_lock(struct store *s, struct diag *d)
 #define FINDING_COLUMNS "seq, source, target, dimension, severity, rule, " \
 	"count, message, samples"
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
 		   struct diag *d)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-		return db_fail(s, d, "cannot prepare a statement");
+		return store_db_fail(s, d, "cannot prepare a statement");
 	return 0;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -272,13 +283,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-static int step_done(struct store *s, sqlite3_stmt *st, struct diag *d)
+int store_step_done(struct store *s, sqlite3_stmt *st, struct diag *d)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(s, d, "cannot write");
+		return store_db_fail(s, d, "cannot write");
 	return 0;
 }
 
@@ -288,20 +299,20 @@ int store_run_begin(struct store *s, struct run_info *run, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (exec(s, "BEGIN IMMEDIATE", d))
+	if (store_exec(s, "BEGIN IMMEDIATE", d))
 		return ST_ERR;
 	s->in_run = true;
-	if (prepare(s, "INSERT INTO runs(started_at, as_of, policy_digest, "
+	if (store_prepare(s, "INSERT INTO runs(started_at, as_of, policy_digest, "
 		    "policy_dir, data_dir, tool_version, status) "
 		    "VALUES(?,?,?,?,?,?,'running')", &st, d))
 		goto fail;
-	bind_text(st, 1, run->started_at);
-	bind_text(st, 2, run->as_of);
-	bind_text(st, 3, run->policy_digest);
-	bind_text(st, 4, run->policy_dir);
-	bind_text(st, 5, run->data_dir);
-	bind_text(st, 6, run->tool_version);
-	if (step_done(s, st, d))
+	store_bind_text(st, 1, run->started_at);
+	store_bind_text(st, 2, run->as_of);
+	store_bind_text(st, 3, run->policy_digest);
+	store_bind_text(st, 4, run->policy_dir);
+	store_bind_text(st, 5, run->data_dir);
+	store_bind_text(st, 6, run->tool_version);
+	if (store_step_done(s, st, d))
 		goto fail;
 	run->id = s->run_id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -313,7 +324,7 @@ fail:
 void store_run_abort(struct store *s)
 {
 	if (s->in_run)
-		exec(s, "ROLLBACK", NULL);
+		store_exec(s, "ROLLBACK", NULL);
 	s->in_run = false;
 }
 
@@ -321,48 +332,48 @@ int store_add_input(struct store *s, const struct input_row *r, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (prepare(s, "INSERT INTO inputs(run_id, " INPUT_COLUMNS ") "
+	if (store_prepare(s, "INSERT INTO inputs(run_id, " INPUT_COLUMNS ") "
 		    "VALUES(?9,?1,?2,?3,?4,?5,?6,?7,?8)", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 9, s->run_id);
-	bind_text(st, 1, r->source);
-	bind_text(st, 2, r->path);
+	store_bind_text(st, 1, r->source);
+	store_bind_text(st, 2, r->path);
 	sqlite3_bind_int64(st, 3, r->size);
-	bind_text(st, 4, r->mtime);
-	bind_text(st, 5, r->sha256);
+	store_bind_text(st, 4, r->mtime);
+	store_bind_text(st, 5, r->sha256);
 	sqlite3_bind_int64(st, 6, r->rows);
-	bind_text(st, 7, r->status);
-	bind_text(st, 8, r->error);
-	return step_done(s, st, d);
+	store_bind_text(st, 7, r->status);
+	store_bind_text(st, 8, r->error);
+	return store_step_done(s, st, d);
 }
 
 int store_add_profile(struct store *s, const struct profile_row *r, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (prepare(s, "INSERT INTO profiles(run_id, " PROFILE_COLUMNS ") "
+	if (store_prepare(s, "INSERT INTO profiles(run_id, " PROFILE_COLUMNS ") "
 		    "VALUES(?26,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
 		    "?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25)", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 26, s->run_id);
-	bind_text(st, 1, r->source);
-	bind_text(st, 2, r->kind);
-	bind_text(st, 3, r->name);
+	store_bind_text(st, 1, r->source);
+	store_bind_text(st, 2, r->kind);
+	store_bind_text(st, 3, r->name);
 	sqlite3_bind_int64(st, 4, r->rows);
 	sqlite3_bind_int64(st, 5, r->present);
 	sqlite3_bind_int64(st, 6, r->empty);
 	sqlite3_bind_int64(st, 7, r->distinct);
 	sqlite3_bind_int(st, 8, r->distinct_exact);
 	sqlite3_bind_double(st, 9, r->distinct_error);
-	bind_text(st, 10, r->min);
-	bind_text(st, 11, r->max);
+	store_bind_text(st, 10, r->min);
+	store_bind_text(st, 11, r->max);
 	sqlite3_bind_int64(st, 12, r->len_min);
 	sqlite3_bind_int64(st, 13, r->len_max);
 	sqlite3_bind_double(st, 14, r->len_mean);
 	sqlite3_bind_int64(st, 15, r->invalid);
-	bind_text(st, 16, r->reasons);
-	bind_text(st, 17, r->top_values);
-	bind_text(st, 18, r->shapes);
+	store_bind_text(st, 16, r->reasons);
+	store_bind_text(st, 17, r->top_values);
+	store_bind_text(st, 18, r->shapes);
 	sqlite3_bind_double(st, 19, r->numeric_share);
 	sqlite3_bind_int64(st, 20, r->age_median);
 	sqlite3_bind_int64(st, 21, r->age_p90);
@@ -374,48 +385,48 @@ int store_add_profile(struct store *s, const struct profile_row *r, struct diag 
 				  SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 25);
-	return step_done(s, st, d);
+	return store_step_done(s, st, d);
 }
 
 int store_add_metric(struct store *s, const struct metric_row *r, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (prepare(s, "INSERT OR REPLACE INTO metrics(run_id, " METRIC_COLUMNS
+	if (store_prepare(s, "INSERT OR REPLACE INTO metrics(run_id, " METRIC_COLUMNS
 		    ") VALUES(?6,?1,?2,?3,?4,?5)", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 6, s->run_id);
-	bind_text(st, 1, r->source);
-	bind_text(st, 2, r->target);
-	bind_text(st, 3, r->dimension);
-	bind_text(st, 4, r->metric);
+	store_bind_text(st, 1, r->source);
+	store_bind_text(st, 2, r->target);
+	store_bind_text(st, 3, r->dimension);
+	store_bind_text(st, 4, r->metric);
 	sqlite3_bind_double(st, 5, r->value);
-	return step_done(s, st, d);
+	return store_step_done(s, st, d);
 }
 
 int store_add_finding(struct store *s, const struct finding_row *r, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (prepare(s, "INSERT INTO findings(run_id, " FINDING_COLUMNS ") "
+	if (store_prepare(s, "INSERT INTO findings(run_id, " FINDING_COLUMNS ") "
 		    "VALUES(?9,(SELECT count(*) + 1 FROM findings WHERE run_id = ?9),"
 		    "?1,?2,?3,?4,?5,?6,?7,?8)", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 9, s->run_id);
-	bind_text(st, 1, r->source);
-	bind_text(st, 2, r->target);
-	bind_text(st, 3, r->dimension);
-	bind_text(st, 4, r->severity);
-	bind_text(st, 5, r->rule);
+	store_bind_text(st, 1, r->source);
+	store_bind_text(st, 2, r->target);
+	store_bind_text(st, 3, r->dimension);
+	store_bind_text(st, 4, r->severity);
+	store_bind_text(st, 5, r->rule);
 	sqlite3_bind_int64(st, 6, r->count);
-	bind_text(st, 7, r->message);
-	bind_text(st, 8, r->samples);
-	return step_done(s, st, d);
+	store_bind_text(st, 7, r->message);
+	store_bind_text(st, 8, r->samples);
+	return store_step_done(s, st, d);
 }
 
 /* ---- hashing ------------------------------------------------------------- */
 
-static void hash_u64(struct sha256 *h, uint64_t v)
+void store_hash_u64(struct sha256 *h, uint64_t v)
 {
 	unsigned char b[8];
 
@@ -425,7 +436,7 @@ static void hash_u64(struct sha256 *h, uint64_t v)
 }
 
 /* Every value with its type and length, so no two rows hash alike. */
-static void hash_row(struct sha256 *h, sqlite3_stmt *st)
+void store_hash_row(struct sha256 *h, sqlite3_stmt *st)
 {
 	int n = sqlite3_column_count(st);
 
@@ -438,12 +449,12 @@ static void hash_row(struct sha256 *h, sqlite3_stmt *st)
 		sha256_update(h, &tag, 1);
 		switch (type) {
 		case SQLITE_INTEGER:
-			hash_u64(h, (uint64_t)sqlite3_column_int64(st, i));
+			store_hash_u64(h, (uint64_t)sqlite3_column_int64(st, i));
 			break;
 		case SQLITE_FLOAT:
 			dv = sqlite3_column_double(st, i);
 			memcpy(&bits, &dv, 8);
-			hash_u64(h, bits);
+			store_hash_u64(h, bits);
 			break;
 		case SQLITE_TEXT:
 		case SQLITE_BLOB: {
@@ -452,7 +463,7 @@ static void hash_row(struct sha256 *h, sqlite3_stmt *st)
 				sqlite3_column_blob(st, i);
 			int len = sqlite3_column_bytes(st, i);
 
-			hash_u64(h, (uint64_t)len);
+			store_hash_u64(h, (uint64_t)len);
 			if (len)
 				sha256_update(h, p, (size_t)len);
 			break;
@@ -476,7 +487,19 @@ static const char *const content_queries[] = {
 	"ORDER BY source, target, metric",
 	"SELECT run_id, " FINDING_COLUMNS " FROM findings WHERE run_id = ?1 "
 	"ORDER BY seq",
+	/* schema 2: hashed only when the run has rows in them, so that the
+	 * runs recorded before (which have none) keep their hashes */
+	"SELECT run_id, " ENTITY_COLUMNS " FROM entities WHERE run_id = ?1 "
+	"ORDER BY entity",
+	"SELECT run_id, " MEMBER_COLUMNS " FROM entity_members WHERE run_id = ?1 "
+	"ORDER BY entity, seq",
+	"SELECT run_id, " LINK_COLUMNS " FROM identity_links WHERE run_id = ?1 "
+	"ORDER BY seq",
+	"SELECT run_id, " MODEL_COLUMNS " FROM identity_model WHERE run_id = ?1 "
+	"ORDER BY attribute, level",
 };
+/* The first of content_queries whose tables a run may leave empty. */
+#define CONTENT_OPTIONAL 5
 
 static int content_hash(struct store *s, int64_t run, char hex[65],
 			struct diag *d)
@@ -488,15 +511,17 @@ static int content_hash(struct store *s, int64_t run, char hex[65],
 		sqlite3_stmt *st;
 		int rc;
 
-		if (prepare(s, content_queries[q], &st, d))
+		if (store_prepare(s, content_queries[q], &st, d))
 			return ST_ERR;
 		sqlite3_bind_int64(st, 1, run);
-		hash_u64(&h, q);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			hash_row(&h, st);
+		rc = sqlite3_step(st);
+		if (q < CONTENT_OPTIONAL || rc == SQLITE_ROW)
+			store_hash_u64(&h, q);
+		for (; rc == SQLITE_ROW; rc = sqlite3_step(st))
+			store_hash_row(&h, st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return db_fail(s, d, "cannot read a run to hash it");
+			return store_db_fail(s, d, "cannot read a run to hash it");
 	}
 	sha256_final_hex(&h, hex);
 	return 0;
@@ -522,7 +547,7 @@ static int prev_chain(struct store *s, int64_t run, char out[65], struct diag *d
 	int rc;
 
 	memcpy(out, zero_hash, 65);
-	if (prepare(s, "SELECT chain_hash FROM runs WHERE id < ?1 AND chain_hash "
+	if (store_prepare(s, "SELECT chain_hash FROM runs WHERE id < ?1 AND chain_hash "
 		    "IS NOT NULL ORDER BY id DESC LIMIT 1", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
@@ -531,32 +556,32 @@ static int prev_chain(struct store *s, int64_t run, char out[65], struct diag *d
 		memcpy(out, sqlite3_column_text(st, 0), 64);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	       db_fail(s, d, "cannot read the previous run");
+	       store_db_fail(s, d, "cannot read the previous run");
 }
 
 int store_run_commit(struct store *s, struct run_info *run, struct diag *d)
 {
 	sqlite3_stmt *st;
 
-	if (prepare(s, "UPDATE runs SET finished_at = ?, status = ?, gate_failed = ? "
+	if (store_prepare(s, "UPDATE runs SET finished_at = ?, status = ?, gate_failed = ? "
 		    "WHERE id = ?", &st, d))
 		goto fail;
-	bind_text(st, 1, run->finished_at);
-	bind_text(st, 2, run->status);
+	store_bind_text(st, 1, run->finished_at);
+	store_bind_text(st, 2, run->status);
 	sqlite3_bind_int(st, 3, run->gate_failed);
 	sqlite3_bind_int64(st, 4, run->id);
-	if (step_done(s, st, d) || prev_chain(s, run->id, run->prev_hash, d) ||
+	if (store_step_done(s, st, d) || prev_chain(s, run->id, run->prev_hash, d) ||
 	    content_hash(s, run->id, run->content_hash, d))
 		goto fail;
 	chain_of(run->prev_hash, run->content_hash, run->chain_hash);
-	if (prepare(s, "UPDATE runs SET content_hash = ?, prev_hash = ?, "
+	if (store_prepare(s, "UPDATE runs SET content_hash = ?, prev_hash = ?, "
 		    "chain_hash = ? WHERE id = ?", &st, d))
 		goto fail;
-	bind_text(st, 1, run->content_hash);
-	bind_text(st, 2, run->prev_hash);
-	bind_text(st, 3, run->chain_hash);
+	store_bind_text(st, 1, run->content_hash);
+	store_bind_text(st, 2, run->prev_hash);
+	store_bind_text(st, 3, run->chain_hash);
 	sqlite3_bind_int64(st, 4, run->id);
-	if (step_done(s, st, d) || exec(s, "COMMIT", d))
+	if (store_step_done(s, st, d) || store_exec(s, "COMMIT", d))
 		goto fail;
 	s->in_run = false;
 	return 0;
@@ -606,7 +631,7 @@ int store_runs(struct store *s, int (*fn)(void *, const struct run_info *),
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (prepare(s, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", &st, d))
+	if (store_prepare(s, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", &st, d))
 		return ST_ERR;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct run_info r;
@@ -617,7 +642,7 @@ int store_runs(struct store *s, int (*fn)(void *, const struct run_info *),
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the runs");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the runs");
 }
 
 /* The one integer a query returns (0 when none or NULL), with ?1 bound to
@@ -629,10 +654,10 @@ static int single_int(struct store *s, const char *sql, const char *text,
 	int rc;
 
 	*out = 0;
-	if (prepare(s, sql, &st, d))
+	if (store_prepare(s, sql, &st, d))
 		return ST_ERR;
 	if (text)
-		bind_text(st, 1, text);
+		store_bind_text(st, 1, text);
 	else
 		sqlite3_bind_int64(st, 1, bind);
 	rc = sqlite3_step(st);
@@ -640,7 +665,7 @@ static int single_int(struct store *s, const char *sql, const char *text,
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-	       db_fail(s, d, "cannot read");
+	       store_db_fail(s, d, "cannot read");
 }
 
 int store_latest_run(struct store *s, int64_t *id, struct diag *d)
@@ -669,7 +694,7 @@ int store_get_run(struct store *s, int64_t id, struct run_info *out, struct diag
 	sqlite3_stmt *st;
 	int rc;
 
-	if (prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1", &st, d))
+	if (store_prepare(s, "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -682,7 +707,7 @@ int store_get_run(struct store *s, int64_t id, struct run_info *out, struct diag
 		return diag_set(d, (struct diag_pos){ s->path, 0, 0 }, "there is no "
 				"run %lld in this history; see 'steward runs'",
 				(long long)id);
-	return db_fail(s, d, "cannot read the run");
+	return store_db_fail(s, d, "cannot read the run");
 }
 
 int store_inputs(struct store *s, int64_t run,
@@ -692,7 +717,7 @@ int store_inputs(struct store *s, int64_t run,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (prepare(s, "SELECT source, path, size, mtime, sha256, rows, status, "
+	if (store_prepare(s, "SELECT source, path, size, mtime, sha256, rows, status, "
 		    "error FROM inputs WHERE run_id = ?1 ORDER BY source", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
@@ -708,7 +733,7 @@ int store_inputs(struct store *s, int64_t run,
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the inputs");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the inputs");
 }
 
 static void read_profile(sqlite3_stmt *st, struct profile_row *r)
@@ -748,7 +773,7 @@ int store_profiles(struct store *s, int64_t run, const char *source,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (prepare(s, "SELECT source, kind, name, rows, present, empty, "
+	if (store_prepare(s, "SELECT source, kind, name, rows, present, empty, "
 		    "distinct_count, distinct_exact, distinct_error, min, max, "
 		    "len_min, len_max, len_mean, invalid, reasons, top_values, "
 		    "shapes, numeric_share, age_median, age_p90, age_max, stale, "
@@ -758,8 +783,8 @@ int store_profiles(struct store *s, int64_t run, const char *source,
 		    "WHEN 'field' THEN 1 ELSE 2 END, rowid", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
-	bind_text(st, 2, source);
-	bind_text(st, 3, kind);
+	store_bind_text(st, 2, source);
+	store_bind_text(st, 3, kind);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct profile_row r;
 
@@ -769,7 +794,7 @@ int store_profiles(struct store *s, int64_t run, const char *source,
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the profiles");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the profiles");
 }
 
 int store_metrics(struct store *s, int64_t run,
@@ -779,7 +804,7 @@ int store_metrics(struct store *s, int64_t run,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (prepare(s, "SELECT source, target, dimension, metric, value FROM "
+	if (store_prepare(s, "SELECT source, target, dimension, metric, value FROM "
 		    "metrics WHERE run_id = ?1 ORDER BY source, target, metric",
 		    &st, d))
 		return ST_ERR;
@@ -794,7 +819,7 @@ int store_metrics(struct store *s, int64_t run,
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the metrics");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the metrics");
 }
 
 int store_findings(struct store *s, int64_t run, const char *source,
@@ -805,7 +830,7 @@ int store_findings(struct store *s, int64_t run, const char *source,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (prepare(s, "SELECT seq, source, target, dimension, severity, rule, "
+	if (store_prepare(s, "SELECT seq, source, target, dimension, severity, rule, "
 		    "count, message, samples FROM findings WHERE run_id = ?1 "
 		    "AND (?2 IS NULL OR source = ?2) AND (?3 IS NULL OR "
 		    "dimension = ?3) ORDER BY CASE severity WHEN 'critical' THEN 0 "
@@ -813,8 +838,8 @@ int store_findings(struct store *s, int64_t run, const char *source,
 		    "count DESC, seq", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
-	bind_text(st, 2, source);
-	bind_text(st, 3, dimension);
+	store_bind_text(st, 2, source);
+	store_bind_text(st, 3, dimension);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct finding_row r = {
 			sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
@@ -827,7 +852,7 @@ int store_findings(struct store *s, int64_t run, const char *source,
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the findings");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the findings");
 }
 
 int store_volume_history(struct store *s, int64_t run, const char *source,
@@ -837,17 +862,17 @@ int store_volume_history(struct store *s, int64_t run, const char *source,
 	int rc;
 
 	*count = 0;
-	if (prepare(s, "SELECT rows FROM (SELECT run_id, rows FROM inputs WHERE "
+	if (store_prepare(s, "SELECT rows FROM (SELECT run_id, rows FROM inputs WHERE "
 		    "source = ?2 AND status = 'ok' AND (?1 <= 0 OR run_id < ?1) "
 		    "ORDER BY run_id DESC LIMIT ?3) ORDER BY run_id", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
-	bind_text(st, 2, source);
+	store_bind_text(st, 2, source);
 	sqlite3_bind_int64(st, 3, (int64_t)n);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < n)
 		rows[(*count)++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the history");
+	return rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the history");
 }
 
 /* ---- verification -------------------------------------------------------- */
@@ -888,7 +913,7 @@ int store_verify(struct store *s, struct verify_result *out, struct diag *d)
 
 	memset(out, 0, sizeof(*out));
 	memcpy(prev, zero_hash, 65);
-	if (prepare(s, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", &st, d))
+	if (store_prepare(s, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", &st, d))
 		return ST_ERR;
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct run_info r;
@@ -903,5 +928,5 @@ int store_verify(struct store *s, struct verify_result *out, struct diag *d)
 	sqlite3_finalize(st);
 	if (bad < 0)
 		return ST_ERR;
-	return bad || rc == SQLITE_DONE ? 0 : db_fail(s, d, "cannot read the runs");
+	return bad || rc == SQLITE_DONE ? 0 : store_db_fail(s, d, "cannot read the runs");
 }

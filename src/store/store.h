@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -144,5 +144,77 @@ struct verify_result {
 };
 /* Recompute every finished run's hashes in order. */
 int store_verify(struct store *s, struct verify_result *out, struct diag *d);
+
+/* ---- identity resolution (schema 2; docs/identity.md) ---------------------- */
+
+/* A person: a stable id ("E0000042") and how many records and sources. */
+struct entity_row {
+	const char *entity;
+	int64_t records, sources;
+};
+
+/* One record and its entity; seq orders a run's records. */
+struct member_row {
+	int64_t seq;
+	const char *source, *record_key, *entity;
+};
+
+/* A pair the model or a rule joined (status "linked"), kept for review
+ * ("review"), or that the chain guard refused ("refused"); evidence is a
+ * JSON array of each comparison's level and weight. */
+struct link_row {
+	int64_t seq;
+	const char *source_a, *key_a, *source_b, *key_b, *status;
+	double probability;
+	const char *rule;		/* the rule's id, or NULL */
+	const char *evidence;		/* JSON, or NULL for a rule */
+};
+
+/* The model's parameters: per comparison (attribute) and level. */
+struct model_row {
+	const char *attribute;
+	int64_t level;
+	const char *label;		/* "exact", ">= 0.92", "<= 2", "else" */
+	double m, u;
+};
+
+/* Within a run (between store_run_begin and commit); each reuses one
+ * statement for all its rows. */
+int store_add_entities(struct store *s, const struct entity_row *rows, size_t n,
+		       struct diag *d);
+int store_add_members(struct store *s, const struct member_row *rows, size_t n,
+		      struct diag *d);
+int store_add_links(struct store *s, const struct link_row *rows, size_t n,
+		    struct diag *d);
+/* The same, row by row: row(arg, i, out) fills link i (its strings need
+ * live only until the next call), or returns non-zero to stop (that value
+ * is returned).  For millions of links whose evidence is made on the fly. */
+int store_add_links_from(struct store *s, size_t n,
+			 int (*row)(void *arg, size_t i, struct link_row *out),
+			 void *arg, struct diag *d);
+int store_add_model(struct store *s, const struct model_row *rows, size_t n,
+		    struct diag *d);
+
+/* Readers.  source and key may be NULL for all; entity NULL for all. */
+int store_members(struct store *s, int64_t run, const char *entity,
+		  int (*fn)(void *, const struct member_row *), void *arg,
+		  struct diag *d);
+/* Record (source, key)'s entity into out (empty when the run has none). */
+int store_member_entity(struct store *s, int64_t run, const char *source,
+			const char *key, char *out, size_t size, struct diag *d);
+/* Links with (source, key) at either end, or all when source is NULL. */
+int store_links(struct store *s, int64_t run, const char *source,
+		const char *key, int (*fn)(void *, const struct link_row *),
+		void *arg, struct diag *d);
+int store_model(struct store *s, int64_t run,
+		int (*fn)(void *, const struct model_row *), void *arg,
+		struct diag *d);
+/* The largest entity number any run has given ("E0000042" is 42), 0 when
+ * none: new people get numbers above it, so an id is never reused. */
+int store_max_entity(struct store *s, int64_t *out, struct diag *d);
+/* The latest run with identity results, 0 when none. */
+int store_latest_identity_run(struct store *s, int64_t *out, struct diag *d);
+/* Does the run have identity results? */
+int store_has_identities(struct store *s, int64_t run, bool *out, struct diag *d);
 
 #endif

@@ -57,6 +57,22 @@
 /* Times `scan --source` may be given: sources named on one command line. */
 #define LIMIT_SCAN_SOURCES 64
 
+/* Identity resolution.  A block of records sharing a blocking key is
+ * compared pair by pair, so its cost is quadratic: blocks larger than this
+ * (unless the policy's max-block says otherwise) are reported and not
+ * compared.  A value of an email, phone or identifier attribute held by
+ * more records than this is a placeholder (noemail@example.com,
+ * 0000000000), set aside from matching.  Random pairs drawn to estimate
+ * the model's u probabilities; records at most (ids are 32-bit). */
+#define LIMIT_IDENTITY_BLOCK 1000
+/* Comparisons in the model, and thresholds per comparison: a pair's
+ * levels pack into one 64-bit pattern (at most 16 digits of base 9), and
+ * more would say nothing more about who is who. */
+#define LIMIT_IDENTITY_COMPARISONS 16
+#define LIMIT_IDENTITY_THRESHOLDS 6
+#define LIMIT_IDENTITY_U_PAIRS 1000000
+#define LIMIT_IDENTITY_RECORDS 0xFFFFFFF0u
+
 /* Largest buffer a struct buf grows to unless told otherwise (bytes). */
 #define LIMIT_BUF_DEFAULT_MAX (64u << 20)
 

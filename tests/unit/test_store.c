@@ -512,6 +512,84 @@ static int64_t verify_after(struct fx *fx, const char *sql, char *why,
 	return v.bad_run;
 }
 
+/* A run with identities: two people, three records, a link, a model. */
+static int64_t write_identity_run(struct fx *fx, const char *as_of)
+{
+	static const struct entity_row e[] = { { "E0000001", 2, 2 }, { "E0000002", 1, 1 } };
+	static const struct member_row m[] = { { 0, "crm", "C1", "E0000001" },
+					       { 2, "billing", "B1", "E0000001" },
+					       { 1, "crm", "C2", "E0000002" } };
+	static const struct link_row l[] = { { 0, "crm", "C1", "billing", "B1",
+		"linked", 0.99, NULL, "[{\"attribute\":\"email\",\"level\":\"exact\",\"weight\":9.5}]" } };
+	static const struct model_row mo[] = { { "email", 0, "exact", 0.9, 0.001 },
+					       { "email", 1, "else", 0.1, 0.999 } };
+	struct run_info run;
+	int64_t max;
+	bool has;
+	char ent[32];
+
+	run_init(&run, as_of);
+	if (store_run_begin(fx->s, &run, &fx->d) || add_rows(fx->s, 3, false, &fx->d) ||
+	    store_add_entities(fx->s, e, 2, &fx->d) ||
+	    store_add_members(fx->s, m, 3, &fx->d) ||
+	    store_add_links(fx->s, l, 1, &fx->d) ||
+	    store_add_model(fx->s, mo, 2, &fx->d))
+		fail_msg("writing a run: %s", fx->d.msg);
+	snprintf(run.finished_at, sizeof(run.finished_at), "%sT01:05:00Z", as_of);
+	snprintf(run.status, sizeof(run.status), "ok");
+	if (store_run_commit(fx->s, &run, &fx->d))
+		fail_msg("store_run_commit: %s", fx->d.msg);
+	assert_int_equal(store_has_identities(fx->s, run.id, &has, &fx->d), 0);
+	assert_true(has);
+	assert_int_equal(store_max_entity(fx->s, &max, &fx->d), 0);
+	assert_int_equal(max, 2);
+	assert_int_equal(store_member_entity(fx->s, run.id, "billing", "B1", ent,
+					     sizeof(ent), &fx->d), 0);
+	assert_string_equal(ent, "E0000001");
+	assert_int_equal(store_member_entity(fx->s, run.id, "billing", "B9", ent,
+					     sizeof(ent), &fx->d), 0);
+	assert_string_equal(ent, "");
+	return run.id;
+}
+
+/* A history written before identity resolution (schema 1) is migrated,
+ * its runs still verify, and the runs after it keep their identities in
+ * the chain. */
+static void schema_1_history_is_migrated_and_still_verifies(void **state)
+{
+	struct fx *fx = *state;
+	struct verify_result v;
+	int64_t latest;
+	char ver[16], why[256];
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	/* as steward 0.1 of issue 3 left it: no identity tables, version 1 */
+	raw_exec(fx->path, "DROP TABLE entities; DROP TABLE entity_members; "
+		 "DROP TABLE identity_links; DROP TABLE identity_model; "
+		 "PRAGMA user_version = 1");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), 2);
+	assert_int_equal(raw_count(fx->path, "runs"), 1);
+	assert_int_equal(raw_count(fx->path, "entity_members"), 0);
+	fx_open(fx);
+	assert_int_equal(store_latest_identity_run(fx->s, &latest, &fx->d), 0);
+	assert_int_equal(latest, 0);
+	assert_int_equal(write_identity_run(fx, "2026-10-31"), 2);
+	assert_int_equal(store_latest_identity_run(fx->s, &latest, &fx->d), 0);
+	assert_int_equal(latest, 2);
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
+	/* the identity rows are in the run's hash */
+	assert_int_equal(verify_after(fx, "UPDATE identity_links SET probability = 0.5",
+				      why, sizeof(why)), 2);
+}
+
 static void hash_chain_verifies(void **state)
 {
 	struct fx *fx = *state;
@@ -783,6 +861,7 @@ int main(void)
 		T(aborted_run_leaves_no_rows),
 		T(closing_in_a_run_abandons_it),
 		T(killed_writer_leaves_history_unchanged),
+		T(schema_1_history_is_migrated_and_still_verifies),
 		T(hash_chain_verifies),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),

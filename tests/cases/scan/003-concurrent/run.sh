@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 set -euo pipefail
 : "${GENWORLD:?}"
-"$GENWORLD" --out "$TMPDIR/w" --people 150000
+"$GENWORLD" --out "$TMPDIR/w" --people 40000
 db=$TMPDIR/h.db
 "$STEWARD" scan --policies "$ROOT/policies" --data "$TMPDIR/w" --db "$db" --as-of 2026-10-31 > "$TMPDIR/first" 2>&1 &
 first=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 set -euo pipefail
 : "${GENWORLD:?}"
-"$GENWORLD" --out "$TMPDIR/w" --people 150000
+"$GENWORLD" --out "$TMPDIR/w" --people 40000
 db=$TMPDIR/h.db
 scan() { "$STEWARD" scan --policies "$ROOT/policies" --data "$TMPDIR/w" --db "$db" --as-of 2026-10-31; }
 scan > /dev/null
@@ -12,8 +12,9 @@ for i in $(seq 1 10); do
   "$STEWARD" scan --policies "$ROOT/policies" --data "$TMPDIR/w" --db "$db" \
     --as-of 2026-10-31 > /dev/null 2>&1 &
   pid=$!
-  # a random moment between 0 and ~2.5 s
-  sleep "0.$(( RANDOM % 10 ))$(( RANDOM % 10 ))"; sleep $(( RANDOM % 3 ))
+  # a random moment between 0 and ~5 s: profiling, identity resolution,
+  # writing the run and committing it are all hit
+  sleep "0.$(( RANDOM % 10 ))$(( RANDOM % 10 ))"; sleep $(( RANDOM % 5 ))
   kill -9 $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
   now=$(sqlite3 "$db" 'SELECT count(*) FROM runs')

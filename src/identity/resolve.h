@@ -1,0 +1,139 @@
+/*
+ * resolve.h - which records, across every source, are one person.
+ *
+ * The resolver is fed the mapped records of each source, one at a time,
+ * and keeps of each only a compact match record: its source, its key, and
+ * for every attribute that identity uses (in a rule, a comparison or a
+ * blocking key) the id of its value in a per-attribute table of distinct
+ * values.  Values are normalised for matching first (identity_normalise():
+ * Unicode folded and stripped of marks, names without titles and
+ * suffixes), so the table of an attribute is also its term frequencies.
+ *
+ * resolver_run() then
+ *   1. sets aside placeholder values (one value held by more records than
+ *      the largest block, such as noemail@example.com): they are reported
+ *      and take part in no rule, block or comparison;
+ *   2. joins the records that a deterministic rule says are one person;
+ *   3. forms candidate pairs from the blocking keys (the union of the
+ *      blocks; each pair compared once; oversized blocks reported, never
+ *      dropped silently);
+ *   4. fits the Fellegi-Sunter model (identity/model.h): u from random
+ *      pairs, m and the share of matches by EM over the candidates, unless
+ *      the policy fixes them;
+ *   5. scores every candidate pair, links those at or above the link
+ *      threshold and keeps those from the review threshold for review;
+ *   6. clusters the links into entities, refusing merges that most of the
+ *      model's own comparisons say join different people
+ *      (identity/cluster.c).
+ * Memory is a few words per record and per attribute value, plus the
+ * candidate pairs (12 bytes each); never the raw rows.
+ */
+#ifndef STEWARD_RESOLVE_H
+#define STEWARD_RESOLVE_H
+
+#include "identity/model.h"
+#include "source/reader.h"
+
+/* A record's value for matching: folded, marks stripped, white space
+ * collapsed; for person names also without titles, suffixes and
+ * punctuation, and "LAST, First" turned round for full names.  Empty when
+ * nothing is left. */
+void identity_normalise(enum attribute_type type, const char *s, size_t len,
+			struct buf *out);
+
+struct resolver;
+
+struct resolver_opts {
+	uint64_t seed;		/* for the random pairs that estimate u */
+	size_t max_block;	/* 0: the policy's, else LIMIT_IDENTITY_BLOCK */
+};
+
+int resolver_new(const struct policy *p, struct resolver **out) MUST_CHECK;
+void resolver_free(struct resolver *r);
+
+/* Read a nickname table: CSV with the header name,nickname and one pair
+ * per line (robert,bob).  A nickname may stand for several names (sam:
+ * samantha, samuel); two names agree when their first words stand for one
+ * name.  A missing file is no table (0); a malformed one is ST_ERR with d
+ * at its line. */
+#define RESOLVER_NICKNAMES "reference/nicknames.csv"
+int resolver_load_nicknames(struct resolver *r, const char *path,
+			    struct diag *d) MUST_CHECK;
+
+/* Add one record of source s (an index into p->sources) with its mapped
+ * values.  A value whose transform failed counts as missing. */
+int resolver_add(struct resolver *r, size_t s, const struct record *rec)
+	MUST_CHECK;
+
+int resolver_run(struct resolver *r, const struct resolver_opts *o) MUST_CHECK;
+
+/* --- explaining one pair, with a model from the history ----------------- */
+
+/* Instead of resolver_run(): set aside placeholders (at max_block, or the
+ * policy's or default largest block when 0) so that pairs can be scored
+ * with a model set by resolver_set_level() and resolver_set_prior(). */
+int resolver_prepare(struct resolver *r, size_t max_block) MUST_CHECK;
+/* m and u of a comparison's level (by attribute id); false when the
+ * policy has no such comparison or level. */
+bool resolver_set_level(struct resolver *r, const char *attribute, size_t level,
+			double m, double u);
+void resolver_set_prior(struct resolver *r, double prior);
+/* The first record of source s with this key, or SIZE_MAX. */
+size_t resolver_find(const struct resolver *r, size_t s, const char *key);
+/* The first rule that joins records a and b, or -1. */
+int resolver_rule_between(const struct resolver *r, size_t a, size_t b);
+/* Record i's normalised value for comparison c, or NULL when it has none
+ * (or only a placeholder). */
+const char *resolver_value(const struct resolver *r, size_t i, size_t c);
+/* The share of records with a value that hold record i's value of
+ * comparison c (its term frequency), 0 when it has none. */
+double resolver_frequency(const struct resolver *r, size_t i, size_t c);
+
+/* --- results ------------------------------------------------------------- */
+
+size_t resolver_records(const struct resolver *r);
+/* Record i: its source index and key. */
+size_t resolver_source(const struct resolver *r, size_t i);
+const char *resolver_key(const struct resolver *r, size_t i);
+/* The entity of record i: 0 .. resolver_entities() - 1, numbered in the
+ * order of each entity's first record. */
+size_t resolver_entity(const struct resolver *r, size_t i);
+size_t resolver_entities(const struct resolver *r);
+
+/* Why two records are (or are not) linked. */
+struct link {
+	uint32_t a, b;		/* record indexes, a < b */
+	double probability;	/* of the model; 1 for a rule */
+	int rule;		/* the rule that joined them, or -1 */
+	bool linked;		/* at or above the link threshold (or a rule) */
+};
+size_t resolver_links(const struct resolver *r, const struct link **out);
+
+struct resolver_stats {
+	uint64_t records, candidates, compared, rule_pairs;
+	uint64_t links, reviews, entities, refused_merges;
+	uint64_t oversized_blocks, oversized_records;
+	uint64_t placeholders;	/* distinct values set aside */
+	uint64_t no_evidence;	/* records with no identity value at all */
+};
+const struct resolver_stats *resolver_stats(const struct resolver *r);
+
+/* Placeholder k (0 .. stats->placeholders - 1): the attribute, the value
+ * and how many records hold it. */
+void resolver_placeholder(const struct resolver *r, size_t k,
+			  const char **attribute, const char **value,
+			  uint64_t *count);
+/* Blocking key b's oversized groups and the records in them. */
+void resolver_oversized(const struct resolver *r, size_t b, uint64_t *groups,
+			uint64_t *records);
+/* The largest block compared. */
+size_t resolver_max_block(const struct resolver *r);
+const struct model *resolver_model(const struct resolver *r);
+
+/* Score one pair of records with the fitted model: levels per comparison
+ * (-1 missing) into levels (resolver_model()->n entries), weights in
+ * bits into w (the same), and the probability.  For `steward why`. */
+double resolver_score(const struct resolver *r, size_t a, size_t b,
+		      int *levels, double *w);
+
+#endif

@@ -1,0 +1,678 @@
+/*
+ * identify.c - the identity stage of a scan (see identify.h).
+ */
+#include "pipeline/identify.h"
+
+#include <time.h>
+
+#include "util/json.h"
+
+int identify_nicknames(const struct policy *p, struct resolver *r,
+		       struct diag *d)
+{
+	struct buf path = BUF_INIT;
+	int rc;
+
+	buf_addf(&path, "%s/%s", p->dir, RESOLVER_NICKNAMES);
+	rc = buf_error(&path) ? ST_ERR_NOMEM :
+	     resolver_load_nicknames(r, path.data, d);
+	buf_release(&path);
+	return rc;
+}
+
+bool identify_wanted(const struct policy *p)
+{
+	return p->identity.declared &&
+	       (p->identity.n_rules || p->identity.n_comparisons);
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static int feed(const struct policy *p, const bool *read, struct resolver *r)
+{
+	for (size_t s = 0; s < p->n_sources; s++) {
+		struct reader *rd;
+		const struct record *rec;
+		struct diag d;
+		int rc;
+
+		if (!read[s])
+			continue;
+		diag_clear(&d);
+		/* it was read moments ago; if it cannot be now, its records
+		 * are left out and the profile already says what failed */
+		if (reader_open(&p->sources[s], &rd, &d))
+			continue;
+		while ((rc = reader_next(rd, &rec, &d)) == 1)
+			if ((rc = resolver_add(r, s, rec)) != 0)
+				break;
+		reader_free(rd);
+		if (rc == ST_ERR_NOMEM)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- stable ids ---------------------------------------------------------- */
+
+struct record_index {
+	const struct policy *p;
+	const struct resolver *r;
+	uint32_t *slots;	/* record + 1; 0 empty */
+	size_t mask;
+	int64_t *prev;		/* per record: its previous entity number, or 0 */
+};
+
+static uint64_t record_hash(size_t source, const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ source;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 0x100000001b3ull;
+	return h ^ h >> 29;
+}
+
+static int index_build(struct record_index *ix)
+{
+	size_t n = resolver_records(ix->r), cap = 16;
+
+	while (cap < n * 2)
+		cap *= 2;
+	ix->slots = xcalloc(cap, sizeof(*ix->slots));
+	ix->prev = xcalloc(n ? n : 1, sizeof(*ix->prev));
+	if (!ix->slots || !ix->prev)
+		return ST_ERR_NOMEM;
+	ix->mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = record_hash(resolver_source(ix->r, i),
+				       resolver_key(ix->r, i)) & ix->mask;
+
+		while (ix->slots[j])
+			j = (j + 1) & ix->mask;
+		ix->slots[j] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static size_t source_index(const struct policy *p, const char *id)
+{
+	for (size_t s = 0; s < p->n_sources; s++)
+		if (!strcmp(p->sources[s].id, id))
+			return s;
+	return SIZE_MAX;
+}
+
+/* A previous member: note its entity number on the records with its key
+ * (every one of them, when a key repeats). */
+static int note_previous(void *arg, const struct member_row *m)
+{
+	struct record_index *ix = arg;
+	size_t s = source_index(ix->p, m->source);
+	int64_t num = m->entity && m->entity[0] == 'E' ? strtoll(m->entity + 1, NULL, 10) : 0;
+
+	if (s == SIZE_MAX || num <= 0)
+		return 0;
+	for (size_t j = record_hash(s, m->record_key) & ix->mask; ix->slots[j];
+	     j = (j + 1) & ix->mask) {
+		size_t i = ix->slots[j] - 1;
+
+		if (resolver_source(ix->r, i) == s &&
+		    !strcmp(resolver_key(ix->r, i), m->record_key) && !ix->prev[i])
+			ix->prev[i] = num;
+	}
+	return 0;
+}
+
+struct claim {
+	size_t entity, overlap;
+	int64_t num;
+};
+
+/* By number, then the largest overlap (then the first entity) first: the
+ * first claim on each number wins it. */
+static int claim_cmp(const void *x, const void *y)
+{
+	const struct claim *a = x, *b = y;
+
+	if (a->num != b->num)
+		return a->num < b->num ? -1 : 1;
+	if (a->overlap != b->overlap)
+		return a->overlap > b->overlap ? -1 : 1;
+	return (a->entity > b->entity) - (a->entity < b->entity);
+}
+
+static int i64_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Each entity's most common previous number (ties to the smaller), as
+ * claims in claim_cmp's order.  by[] lists the records entity by entity
+ * (start[e] .. start[e + 1]). */
+static size_t make_claims(const struct record_index *ix, const size_t *by,
+			  const size_t *start, size_t ne, struct claim *claims,
+			  int64_t *scratch)
+{
+	size_t nc = 0;
+
+	for (size_t e = 0; e < ne; e++) {
+		size_t n = 0, best = 0;
+		int64_t best_num = 0;
+
+		for (size_t k = start[e]; k < start[e + 1]; k++)
+			if (ix->prev[by[k]])
+				scratch[n++] = ix->prev[by[k]];
+		qsort(scratch, n, sizeof(*scratch), i64_cmp);
+		for (size_t k = 0; k < n;) {
+			size_t run = 1;
+
+			while (k + run < n && scratch[k + run] == scratch[k])
+				run++;
+			if (run > best) {
+				best = run;
+				best_num = scratch[k];
+			}
+			k += run;
+		}
+		if (best)
+			claims[nc++] = (struct claim){ e, best, best_num };
+	}
+	qsort(claims, nc, sizeof(*claims), claim_cmp);
+	return nc;
+}
+
+/* The records entity by entity: by[start[e] .. start[e + 1]). */
+static int group_records(const struct resolver *r, size_t **by, size_t **start)
+{
+	size_t n = resolver_records(r), ne = resolver_entities(r);
+	size_t *fill;
+
+	*by = xcalloc(n ? n : 1, sizeof(**by));
+	*start = xcalloc(ne + 1, sizeof(**start));
+	fill = xcalloc(ne + 1, sizeof(*fill));
+	if (!*by || !*start || !fill) {
+		xfree(fill);
+		return ST_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*start)[resolver_entity(r, i) + 1]++;
+	for (size_t e = 0; e < ne; e++)
+		(*start)[e + 1] += (*start)[e];
+	for (size_t i = 0; i < n; i++) {
+		size_t e = resolver_entity(r, i);
+
+		(*by)[(*start)[e] + fill[e]++] = i;
+	}
+	xfree(fill);
+	return 0;
+}
+
+static int assign_ids(const struct policy *p, struct identified *id,
+		      struct store *st, struct diag *d)
+{
+	const struct resolver *r = id->r;
+	size_t n = resolver_records(r), ne = resolver_entities(r), nc;
+	struct record_index ix = { p, r, NULL, 0, NULL };
+	struct claim *claims = NULL;
+	int64_t prev_run = 0, next, *nums = NULL, *scratch = NULL;
+	int rc = ST_ERR_NOMEM;
+
+	if (store_latest_identity_run(st, &prev_run, d) ||
+	    store_max_entity(st, &next, d))
+		return ST_ERR;
+	if (index_build(&ix))
+		goto out;
+	if (prev_run && (rc = store_members(st, prev_run, NULL, note_previous,
+					    &ix, d)) != 0)
+		goto out;
+	rc = ST_ERR_NOMEM;
+	claims = xcalloc(ne ? ne : 1, sizeof(*claims));
+	scratch = xcalloc(n ? n : 1, sizeof(*scratch));
+	nums = id->num;
+	if (!claims || !scratch)
+		goto out;
+	nc = make_claims(&ix, id->by, id->start, ne, claims, scratch);
+	for (size_t k = 0; k < nc; k++) {
+		if (k && claims[k].num == claims[k - 1].num)
+			continue;	/* a larger overlap has it */
+		nums[claims[k].entity] = claims[k].num;
+		id->carried++;
+	}
+	for (size_t e = 0; e < ne; e++) {
+		if (!nums[e])
+			nums[e] = ++next;
+		snprintf(id->ids[e], sizeof(id->ids[e]), "E%07lld", (long long)nums[e]);
+	}
+	rc = 0;
+out:
+	xfree(ix.slots);
+	xfree(ix.prev);
+	xfree(claims);
+	xfree(scratch);
+	return rc;
+}
+
+/* Records and distinct sources per entity. */
+static int count_entities(const struct policy *p, struct identified *id)
+{
+	const struct resolver *r = id->r;
+	size_t *mark = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*mark));
+
+	if (!mark)
+		return ST_ERR_NOMEM;
+	for (size_t e = 0; e < resolver_entities(r); e++) {
+		size_t sources = 0;
+
+		id->entity_records[e] = id->start[e + 1] - id->start[e];
+		for (size_t k = id->start[e]; k < id->start[e + 1]; k++) {
+			size_t s = resolver_source(r, id->by[k]);
+
+			/* mark[s] holds the entity + 1 that last saw s */
+			if (mark[s] != e + 1) {
+				mark[s] = e + 1;
+				sources++;
+			}
+		}
+		id->entity_sources[e] = sources;
+	}
+	xfree(mark);
+	return 0;
+}
+
+int identify_run(const struct policy *p, const bool *read, struct store *st,
+		 struct identified *out, struct diag *d)
+{
+	struct resolver_opts o = { 0x5EED, 0 };
+	struct timespec t0, t1;
+	size_t ne;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = resolver_new(p, &out->r)) != 0 ||
+	    (rc = identify_nicknames(p, out->r, d)) != 0)
+		return rc;
+	if ((rc = feed(p, read, out->r)) != 0 || (rc = resolver_run(out->r, &o)) != 0)
+		return rc == ST_ERR ? ST_ERR_NOMEM : rc;
+	ne = resolver_entities(out->r);
+	out->ids = xcalloc(ne ? ne : 1, sizeof(*out->ids));
+	out->num = xcalloc(ne ? ne : 1, sizeof(*out->num));
+	out->entity_records = xcalloc(ne ? ne : 1, sizeof(size_t));
+	out->entity_sources = xcalloc(ne ? ne : 1, sizeof(size_t));
+	if (!out->ids || !out->num || !out->entity_records || !out->entity_sources)
+		return ST_ERR_NOMEM;
+	if (group_records(out->r, &out->by, &out->start))
+		return ST_ERR_NOMEM;
+	if ((rc = assign_ids(p, out, st, d)) != 0)
+		return rc;
+	if (count_entities(p, out))
+		return ST_ERR_NOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return 0;
+}
+
+void identify_release(struct identified *id)
+{
+	resolver_free(id->r);
+	xfree(id->ids);
+	xfree(id->num);
+	xfree(id->entity_records);
+	xfree(id->entity_sources);
+	xfree(id->by);
+	xfree(id->start);
+	memset(id, 0, sizeof(*id));
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int write_model(const struct identified *id, struct store *st,
+		       struct diag *d)
+{
+	const struct model *m = resolver_model(id->r);
+	struct model_row *rows = xcalloc(m->n * MODEL_MAX_LEVELS + 1, sizeof(*rows));
+	char (*labels)[32] = xcalloc(m->n * MODEL_MAX_LEVELS + 1, sizeof(*labels));
+	size_t n = 0;
+	int rc = ST_ERR_NOMEM;
+
+	if (rows && labels) {
+		for (size_t i = 0; i < m->n; i++) {
+			const struct model_cmp *mc = &m->cmp[i];
+
+			for (size_t l = 0; l < mc->n_levels; l++, n++) {
+				model_level_label(mc, l, labels[n], sizeof(labels[n]));
+				rows[n] = (struct model_row){ mc->c->attribute_id,
+					(int64_t)l, labels[n], mc->m[l], mc->u[l] };
+			}
+		}
+		rc = store_add_model(st, rows, n, d);
+	}
+	xfree(rows);
+	xfree(labels);
+	return rc;
+}
+
+struct numbered {
+	int64_t num;
+	size_t entity;
+};
+
+static int by_num(const void *x, const void *y)
+{
+	const struct numbered *a = x, *b = y;
+
+	return (a->num > b->num) - (a->num < b->num);
+}
+
+/* Entities in the order of their ids, each with its records in record
+ * order: the order of the history's key, so that writing appends. */
+static int write_members(const struct identified *id, const struct policy *p,
+			 struct store *st, struct diag *d)
+{
+	const struct resolver *r = id->r;
+	size_t n = resolver_records(r), ne = resolver_entities(r), k = 0;
+	struct member_row *m = xcalloc(n ? n : 1, sizeof(*m));
+	struct entity_row *e = xcalloc(ne ? ne : 1, sizeof(*e));
+	struct numbered *order = xcalloc(ne ? ne : 1, sizeof(*order));
+	int rc = ST_ERR_NOMEM;
+
+	if (m && e && order) {
+		for (size_t x = 0; x < ne; x++)
+			order[x] = (struct numbered){ id->num[x], x };
+		qsort(order, ne, sizeof(*order), by_num);
+		for (size_t x = 0; x < ne; x++) {
+			size_t en = order[x].entity;
+
+			e[x] = (struct entity_row){ id->ids[en],
+				(int64_t)id->entity_records[en],
+				(int64_t)id->entity_sources[en] };
+			for (size_t j = id->start[en]; j < id->start[en + 1]; j++) {
+				size_t i = id->by[j];
+
+				m[k++] = (struct member_row){ (int64_t)i,
+					p->sources[resolver_source(r, i)].id,
+					resolver_key(r, i), id->ids[en] };
+			}
+		}
+		rc = store_add_entities(st, e, ne, d);
+		if (!rc)
+			rc = store_add_members(st, m, n, d);
+	}
+	xfree(m);
+	xfree(e);
+	xfree(order);
+	return rc;
+}
+
+/* Each comparison's level and weight, as JSON. */
+static void evidence_json(const struct resolver *r, const struct link *l,
+			  struct buf *out)
+{
+	const struct model *m = resolver_model(r);
+	int levels[64];
+	double w[64];
+	char label[32];
+
+	buf_reset(out);
+	if (m->n > 64)
+		return;
+	(void)resolver_score(r, l->a, l->b, levels, w);
+	buf_addch(out, '[');
+	for (size_t i = 0; i < m->n; i++) {
+		if (i)
+			buf_addch(out, ',');
+		buf_addstr(out, "{\"attribute\":");
+		json_cstring(out, m->cmp[i].c->attribute_id);
+		if (levels[i] < 0)
+			snprintf(label, sizeof(label), "missing");
+		else
+			model_level_label(&m->cmp[i], (size_t)levels[i], label, sizeof(label));
+		buf_addstr(out, ",\"level\":");
+		json_cstring(out, label);
+		buf_addf(out, ",\"weight\":%.4f}", w[i]);
+	}
+	buf_addch(out, ']');
+}
+
+struct link_writer {
+	const struct identified *id;
+	const struct policy *p;
+	const struct link *links;
+	struct buf ev;
+};
+
+/* Link i as a row, its evidence made in the writer's one buffer. */
+static int link_row_of(void *arg, size_t i, struct link_row *out)
+{
+	struct link_writer *w = arg;
+	const struct resolver *r = w->id->r;
+	const struct link *l = &w->links[i];
+	bool model = l->rule < 0;
+
+	if (model) {
+		evidence_json(r, l, &w->ev);
+		if (buf_error(&w->ev))
+			return ST_ERR_NOMEM;
+	}
+	*out = (struct link_row){ (int64_t)i,
+		w->p->sources[resolver_source(r, l->a)].id, resolver_key(r, l->a),
+		w->p->sources[resolver_source(r, l->b)].id, resolver_key(r, l->b),
+		l->linked ? "linked" : l->probability >= w->p->identity.link ?
+		"refused" : "review", l->probability,
+		model ? NULL : w->p->identity.rules[l->rule].id,
+		model ? w->ev.data : NULL };
+	return 0;
+}
+
+static int write_links(const struct identified *id, const struct policy *p,
+		       struct store *st, struct diag *d)
+{
+	struct link_writer w = { id, p, NULL, BUF_INIT };
+	size_t n = resolver_links(id->r, &w.links);
+	int rc = store_add_links_from(st, n, link_row_of, &w, d);
+
+	buf_release(&w.ev);
+	return rc;
+}
+
+static int metric(const struct findings_sink *sink, const char *name, double v)
+{
+	return sink->metric(sink->arg, "identity", "", DIM_UNIQUENESS, name, v);
+}
+
+static int write_metrics(const struct identified *id,
+			 const struct findings_sink *sink)
+{
+	const struct resolver_stats *s = resolver_stats(id->r);
+	const struct model *m = resolver_model(id->r);
+
+	return metric(sink, "records", (double)s->records) ||
+	       metric(sink, "entities", (double)s->entities) ||
+	       metric(sink, "rule_pairs", (double)s->rule_pairs) ||
+	       metric(sink, "candidate_pairs", (double)s->candidates) ||
+	       metric(sink, "links", (double)s->links) ||
+	       metric(sink, "reviews", (double)s->reviews) ||
+	       metric(sink, "refused_merges", (double)s->refused_merges) ||
+	       metric(sink, "oversized_blocks", (double)s->oversized_blocks) ||
+	       metric(sink, "placeholders", (double)s->placeholders) ||
+	       metric(sink, "no_evidence", (double)s->no_evidence) ||
+	       metric(sink, "match_share", m->lambda) ||
+	       metric(sink, "prior", m->prior) ||
+	       metric(sink, "em_iterations", (double)m->iterations) ||
+	       metric(sink, "ids_carried", (double)id->carried);
+}
+
+static void sample_add(struct samples *s, const char *key, uint64_t number)
+{
+	s->count++;
+	if (s->n < PROFILE_SAMPLES) {
+		snprintf(s->keys[s->n], PROFILE_KEY_MAX, "%s", key);
+		s->numbers[s->n++] = number;
+	}
+}
+
+/* Records of source s that share their entity with an earlier record of
+ * s: duplicates within the source. */
+static int duplicates_finding(const struct identified *id, const struct policy *p,
+			      size_t s, const struct findings_sink *sink)
+{
+	const struct resolver *r = id->r;
+	struct finding f = { p->sources[s].id, NULL, DIM_UNIQUENESS, SEV_MEDIUM,
+			     "identity.duplicates", 0, "", NULL, NULL };
+	struct samples dup;
+	uint64_t people = 0;
+
+	memset(&dup, 0, sizeof(dup));
+	for (size_t e = 0; e < resolver_entities(r); e++) {
+		size_t seen = 0;
+
+		for (size_t k = id->start[e]; k < id->start[e + 1]; k++) {
+			size_t i = id->by[k];
+
+			if (resolver_source(r, i) != s)
+				continue;
+			if (seen++)
+				sample_add(&dup, resolver_key(r, i), i);
+		}
+		people += seen > 1;
+	}
+	if (!dup.count)
+		return 0;
+	f.count = dup.count;
+	f.samples = &dup;
+	snprintf(f.message, sizeof(f.message), "%llu record%s of '%s' duplicate%s "
+		 "another record of the same person in '%s' (%llu %s with more "
+		 "than one record); merge them",
+		 (unsigned long long)dup.count, dup.count == 1 ? "" : "s",
+		 p->sources[s].id, dup.count == 1 ? "s" : "", p->sources[s].id,
+		 (unsigned long long)people, people == 1 ? "person" : "people");
+	return sink->finding(sink->arg, &f);
+}
+
+/* People with records in source s but none in the CRM, and CRM records
+ * that match nothing elsewhere. */
+static int coverage_findings(const struct identified *id, const struct policy *p,
+			     size_t crm, const bool *read,
+			     const struct findings_sink *sink)
+{
+	const struct resolver *r = id->r;
+
+	for (size_t s = 0; s < p->n_sources; s++) {
+		struct finding f = { p->sources[crm].id, NULL, DIM_COMPLETENESS,
+				     SEV_HIGH, "identity.missing-from-crm", 0, "",
+				     NULL, NULL };
+		struct samples miss;
+		bool alone = s == crm;
+
+		if (!read[s])
+			continue;
+		memset(&miss, 0, sizeof(miss));
+		for (size_t e = 0; e < resolver_entities(r); e++) {
+			bool in_s = false, in_crm = false, elsewhere = false;
+			size_t first = SIZE_MAX;
+
+			for (size_t k = id->start[e]; k < id->start[e + 1]; k++) {
+				size_t src = resolver_source(r, id->by[k]);
+
+				if (src == s && first == SIZE_MAX)
+					first = id->by[k];
+				in_s |= src == s;
+				in_crm |= src == crm;
+				elsewhere |= src != crm;
+			}
+			if (alone ? in_crm && !elsewhere : in_s && !in_crm)
+				sample_add(&miss, resolver_key(r, first), first);
+		}
+		if (!miss.count)
+			continue;
+		f.count = miss.count;
+		f.samples = &miss;
+		if (alone) {
+			f.dim = DIM_INTEGRITY;
+			f.sev = SEV_LOW;
+			f.rule = "identity.crm-unmatched";
+			snprintf(f.message, sizeof(f.message), "%llu %s in '%s' match%s "
+				 "no record in any other source", (unsigned long long)miss.count,
+				 miss.count == 1 ? "person" : "people", p->sources[s].id,
+				 miss.count == 1 ? "es" : "");
+		} else
+			snprintf(f.message, sizeof(f.message), "%llu %s in '%s' %s no "
+				 "record in the CRM ('%s'); samples are '%s' keys",
+				 (unsigned long long)miss.count,
+				 miss.count == 1 ? "person" : "people", p->sources[s].id,
+				 miss.count == 1 ? "has" : "have", p->sources[crm].id,
+				 p->sources[s].id);
+		if (sink->finding(sink->arg, &f))
+			return ST_ERR;
+	}
+	return 0;
+}
+
+static int process_findings(const struct identified *id, const struct policy *p,
+			    const struct findings_sink *sink)
+{
+	const struct resolver *r = id->r;
+	const struct resolver_stats *st = resolver_stats(r);
+
+	for (size_t k = 0; k < st->placeholders; k++) {
+		struct finding f = { "identity", NULL, DIM_VALIDITY, SEV_MEDIUM,
+				     "identity.placeholder", 0, "", NULL, NULL };
+		const char *attr, *value;
+		uint64_t count;
+
+		resolver_placeholder(r, k, &attr, &value, &count);
+		f.target = attr;
+		f.count = count;
+		snprintf(f.message, sizeof(f.message), "%s '%.80s' is held by %llu "
+			 "records, more than one person can have (at most %zu): a "
+			 "placeholder, set aside from matching; replace it with the "
+			 "real value or leave it empty", attr, value,
+			 (unsigned long long)count, resolver_max_block(r));
+		if (sink->finding(sink->arg, &f))
+			return ST_ERR;
+	}
+	for (size_t b = 0; b < p->identity.n_blocks; b++) {
+		struct finding f = { "identity", NULL, DIM_UNIQUENESS, SEV_LOW,
+				     "identity.oversized-block", 0, "", NULL, NULL };
+		uint64_t groups, records;
+
+		resolver_oversized(r, b, &groups, &records);
+		if (!groups)
+			continue;
+		f.count = records;
+		snprintf(f.message, sizeof(f.message), "blocking key '%s': %llu "
+			 "group%s of more than %zu records (%llu records) were not "
+			 "compared pair by pair; their duplicates are found only "
+			 "through the other keys; add a term to the key to split them",
+			 p->identity.blocks[b].text, (unsigned long long)groups,
+			 groups == 1 ? "" : "s", resolver_max_block(r),
+			 (unsigned long long)records);
+		if (sink->finding(sink->arg, &f))
+			return ST_ERR;
+	}
+	return 0;
+}
+
+int identify_write(const struct identified *id, const struct policy *p,
+		   const bool *read, struct store *st,
+		   const struct findings_sink *sink, struct diag *d)
+{
+	const struct source *crm = policy_crm(p);
+	int rc;
+
+	if ((rc = write_members(id, p, st, d)) || (rc = write_links(id, p, st, d)) ||
+	    (rc = write_model(id, st, d)))
+		return rc;
+	if (write_metrics(id, sink) || process_findings(id, p, sink))
+		return ST_ERR;
+	for (size_t s = 0; s < p->n_sources; s++)
+		if (read[s] && duplicates_finding(id, p, s, sink))
+			return ST_ERR;
+	if (crm && read[crm - p->sources] &&
+	    coverage_findings(id, p, (size_t)(crm - p->sources), read, sink))
+		return ST_ERR;
+	return 0;
+}

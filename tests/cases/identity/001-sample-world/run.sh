@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+set -euo pipefail
+db=$TMPDIR/h.db
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" \
+  --as-of 2026-10-31 | tee "$TMPDIR/scan1"
+grep -Eq "^identities: 9890 records are [0-9]+ people" "$TMPDIR/scan1"
+
+# accuracy against the truth
+"$STEWARD" eval --db "$db" --truth "$ROOT/samples/truth/identities.csv" --format csv \
+  | tee "$TMPDIR/eval"
+f1=$(tail -1 "$TMPDIR/eval" | cut -d, -f4)
+awk -v f="$f1" 'BEGIN { exit !(f >= 0.98) }' || { echo "F1 $f1 < 0.98"; exit 1; }
+"$STEWARD" eval --db "$db" --truth "$ROOT/samples/truth/identities.csv" | grep -q "exactly right"
+
+# identities: the exact header, one line per record, JSON too
+"$STEWARD" identities --db "$db" > "$TMPDIR/ids.csv"
+[ "$(head -1 "$TMPDIR/ids.csv")" = "source,record_key,entity_id" ]
+[ "$(wc -l < "$TMPDIR/ids.csv")" = 9891 ]
+grep -q "^crm,C0000001,E[0-9]\{7\}$" "$TMPDIR/ids.csv"
+"$STEWARD" identities --db "$db" --format json > "$TMPDIR/ids.json"
+head -c 1 "$TMPDIR/ids.json" | grep -q '\['
+[ "$(grep -c '"entity_id":"E' "$TMPDIR/ids.json")" = 9890 ]
+
+# why: a pair a rule joined, and a pair the model linked
+pair=$(sqlite3 -separator ' ' "$db" "SELECT source_a || ':' || key_a, source_b || ':' || key_b \
+  FROM identity_links WHERE run_id = 1 AND rule IS NOT NULL LIMIT 1")
+"$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" $pair | tee "$TMPDIR/why1"
+grep -q "the same person (E" "$TMPDIR/why1"
+grep -q "^Rule 'same-" "$TMPDIR/why1"
+pair=$(sqlite3 -separator ' ' "$db" "SELECT source_a || ':' || key_a, source_b || ':' || key_b \
+  FROM identity_links WHERE run_id = 1 AND rule IS NULL AND status = 'linked' LIMIT 1")
+"$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" $pair | tee "$TMPDIR/why2"
+grep -q "the pair was linked there" "$TMPDIR/why2"
+grep -Eq "^  prior +[-][0-9]" "$TMPDIR/why2"
+grep -Eq "^  total .*probability 0\.9[5-9]|^  total .*probability 1\.0" "$TMPDIR/why2"
+! "$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" crm:NOPE crm:C0000001 2> "$TMPDIR/err"
+grep -q "no record with key 'NOPE' in source 'crm'" "$TMPDIR/err"
+
+# entity: every record of one person, side by side
+ent=$(grep "^crm,C0000001," "$TMPDIR/ids.csv" | cut -d, -f3)
+"$STEWARD" entity --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" "$ent" \
+  | tee "$TMPDIR/entity"
+head -1 "$TMPDIR/entity" | grep -q "crm:C0000001"
+grep -q "^email " "$TMPDIR/entity"
+for rec in $(grep ",$ent\$" "$TMPDIR/ids.csv" | cut -d, -f1,2 | tr , :); do
+  head -1 "$TMPDIR/entity" | grep -q "$rec"
+done
+
+# month 2 keeps the ids of month 1's people
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
+  --as-of 2026-11-30 > /dev/null
+"$STEWARD" identities --db "$db" > "$TMPDIR/ids2.csv"
+kept=$(join -t, <(sed 1d "$TMPDIR/ids.csv" | awk -F, '{print $1":"$2","$3}' | sort) \
+               <(sed 1d "$TMPDIR/ids2.csv" | awk -F, '{print $1":"$2","$3}' | sort) \
+       | awk -F, '$2 == $3' | wc -l)
+echo "records keeping their entity id: $kept of 9890"
+[ "$kept" -ge 9700 ]
+[ "$(sqlite3 "$db" "SELECT value > 2900 FROM metrics WHERE run_id = 2 AND source = 'identity' AND metric = 'ids_carried'")" = 1 ]
+# an id is never given to two people of one run
+[ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT entity FROM entities WHERE run_id = 2 GROUP BY entity HAVING count(*) > 1)")" = 0 ]
+
+# the chain covers identities
+"$STEWARD" audit verify --db "$db"
+sqlite3 "$db" "UPDATE entity_members SET entity = 'E9999999' WHERE run_id = 1 AND seq = 0"
+if "$STEWARD" audit verify --db "$db" > "$TMPDIR/verify" 2>&1; then
+  echo "a tampered member went unnoticed"; exit 1
+fi
+grep -q "run 1" "$TMPDIR/verify"

@@ -1,0 +1,448 @@
+/*
+ * test_resolve.c - identity resolution on records built by hand: the
+ * normalisation for matching, the policy's mailbox rules, deterministic
+ * rules, placeholders set aside, records with nothing to match on,
+ * oversized blocks, the chain guard, nicknames and names within names,
+ * and the same result from run to run.  The accuracy on real benchmark
+ * data is measured end to end (tests/cases/identity, docs/identity.md).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "identity/resolve.h"
+
+/* ---- fixture ---------------------------------------------------------- */
+
+struct fixture {
+	char dir[64];
+	struct policy *p;
+	struct resolver *r;
+};
+
+#define ATTRS \
+	"<owner id=\"o\" name=\"O\" contact=\"c\"/>\n" \
+	"<attribute id=\"given\" type=\"person-name\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<attribute id=\"family\" type=\"person-name\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<attribute id=\"email\" type=\"email\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<attribute id=\"phone\" type=\"phone\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<attribute id=\"country\" type=\"country\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<source id=\"s\" kind=\"csv\" owner=\"o\"><location path=\"s.csv\"/>" \
+	"<key field=\"id\"/><field name=\"id\"/>" \
+	"<field name=\"given\" attribute=\"given\"/>" \
+	"<field name=\"family\" attribute=\"family\"/>" \
+	"<field name=\"email\" attribute=\"email\"/>" \
+	"<field name=\"phone\" attribute=\"phone\"/>" \
+	"<field name=\"country\" attribute=\"country\"/></source>\n"
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void fx_open(struct fixture *fx, const char *identity)
+{
+	struct diag_list errors;
+	struct buf text = BUF_INIT;
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/steward-resolve-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	buf_addstr(&text, "<?xml version=\"1.0\"?>\n<steward>\n" ATTRS);
+	buf_addstr(&text, identity);
+	buf_addstr(&text, "</steward>\n");
+	write_file(fx->dir, "p.xml", text.data);
+	buf_release(&text);
+	diag_list_init(&errors);
+	if (policy_load(fx->dir, NULL, &fx->p, &errors))
+		fail_msg("policy: %lu:%lu: %s", errors.items[0].line,
+			 errors.items[0].col, errors.items[0].msg);
+	diag_list_release(&errors);
+	assert_int_equal(resolver_new(fx->p, &fx->r), 0);
+}
+
+static void fx_close(struct fixture *fx)
+{
+	char cmd[128];
+
+	resolver_free(fx->r);
+	policy_free(fx->p);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A record with the five mapped values (NULL: empty). */
+static void add(struct fixture *fx, const char *key, const char *given,
+		const char *family, const char *email, const char *phone,
+		const char *country)
+{
+	const char *value[5] = { given, family, email, phone, country };
+	const char *why[5] = { NULL };
+	size_t len[5];
+	struct record rec = { 1, 1, key, NULL, NULL, value, len, why };
+
+	for (int i = 0; i < 5; i++)
+		len[i] = value[i] ? strlen(value[i]) : 0;
+	assert_int_equal(resolver_add(fx->r, 0, &rec), 0);
+}
+
+static void run(struct fixture *fx, size_t max_block)
+{
+	struct resolver_opts o = { 1, max_block };
+
+	assert_int_equal(resolver_run(fx->r, &o), 0);
+}
+
+static bool same(const struct fixture *fx, size_t a, size_t b)
+{
+	return resolver_entity(fx->r, a) == resolver_entity(fx->r, b);
+}
+
+static bool score_below(const struct fixture *fx, size_t a, size_t b, double p)
+{
+	int levels[64];
+	double w[64];
+
+	return resolver_score(fx->r, a, b, levels, w) < p;
+}
+
+/* ---- normalisation ----------------------------------------------------- */
+
+static void check_norm(enum attribute_type t, const char *in, const char *want)
+{
+	struct buf out = BUF_INIT;
+
+	identity_normalise(t, in, strlen(in), &out);
+	assert_string_equal(out.data, want);
+	buf_release(&out);
+}
+
+static void values_are_normalised_for_matching(void **state)
+{
+	(void)state;
+	check_norm(ATTR_PERSON_NAME, "Dr. John  Smith Jr.", "john smith");
+	check_norm(ATTR_PERSON_NAME, "SMITH, John", "john smith");
+	check_norm(ATTR_PERSON_NAME, "Zoë Müller-Łukasz", "zoe muller-lukasz");
+	check_norm(ATTR_PERSON_NAME, "O'Brien", "o brien");
+	check_norm(ATTR_PERSON_NAME, "Mr", "mr");	/* a title alone stays */
+	check_norm(ATTR_PERSON_NAME, " .,", "");
+	check_norm(ATTR_EMAIL, " John.Smith@Example.COM ", "john.smith@example.com");
+	check_norm(ATTR_POSTCODE, "sw1a 1aa", "sw1a1aa");
+	check_norm(ATTR_PHONE, "+44 20 7946 0123", "+442079460123");
+	check_norm(ATTR_TEXT, "  Main   Street ", "main street");
+}
+
+/* ---- rules, mailboxes ---------------------------------------------------- */
+
+#define RULE_EMAIL \
+	"<rule id=\"same-email\"><equal attribute=\"email\"/></rule>\n"
+
+static void a_rule_joins_records_that_agree(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	size_t n;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">" RULE_EMAIL
+		     "</identity>\n");
+	add(&fx, "1", "Ann", "Lee", "ann@example.com", NULL, NULL);
+	add(&fx, "2", "Anne", "Li", "ANN@example.com", NULL, NULL);
+	add(&fx, "3", "Ann", "Lee", "ann.lee@example.com", NULL, NULL);
+	add(&fx, "4", "Bo", "Ek", NULL, NULL, NULL);
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));
+	assert_false(same(&fx, 0, 2));
+	assert_int_equal(resolver_entities(fx.r), 3);
+	assert_int_equal(resolver_stats(fx.r)->rule_pairs, 1);
+	assert_int_equal(resolver_stats(fx.r)->no_evidence, 1);	/* Bo: no email */
+	n = resolver_links(fx.r, &links);
+	assert_int_equal(n, 1);
+	assert_int_equal(links[0].rule, 0);
+	assert_true(links[0].linked);
+	assert_int_equal(resolver_rule_between(fx.r, 0, 1), 0);
+	assert_int_equal(resolver_rule_between(fx.r, 0, 2), -1);
+	fx_close(&fx);
+}
+
+static void mailbox_rules_say_what_a_domain_ignores(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">" RULE_EMAIL
+		     "<mailbox domain=\"*\" ignores=\"plus-tags\"/>"
+		     "<mailbox domain=\"gmail.com googlemail.com\" ignores=\"dots plus-tags\"/>"
+		     "</identity>\n");
+	add(&fx, "1", NULL, NULL, "j.smith+news@gmail.com", NULL, NULL);
+	add(&fx, "2", NULL, NULL, "jsmith@gmail.com", NULL, NULL);
+	add(&fx, "3", NULL, NULL, "a+shop@example.org", NULL, NULL);
+	add(&fx, "4", NULL, NULL, "a@example.org", NULL, NULL);
+	add(&fx, "5", NULL, NULL, "a.b@example.org", NULL, NULL);
+	add(&fx, "6", NULL, NULL, "ab@example.org", NULL, NULL);
+	add(&fx, "7", NULL, NULL, "+x@example.org", NULL, NULL);
+	add(&fx, "8", NULL, NULL, "x@example.org", NULL, NULL);
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));	/* dots and tag at gmail */
+	assert_true(same(&fx, 2, 3));	/* a tag anywhere */
+	assert_false(same(&fx, 4, 5));	/* dots count elsewhere */
+	assert_false(same(&fx, 6, 7));	/* "+x" is all local part */
+	fx_close(&fx);
+}
+
+static void placeholders_are_set_aside_and_reported(void **state)
+{
+	struct fixture fx;
+	const char *attr, *value;
+	uint64_t count;
+	char key[16], name[16];
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">" RULE_EMAIL
+		     "<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"email\" method=\"exact\" m=\"0.9 0.1\" u=\"0.0001 0.9999\"/>"
+		     "<block on=\"email\"/></identity>\n");
+	for (int i = 0; i < 30; i++) {
+		snprintf(key, sizeof(key), "%d", i);
+		snprintf(name, sizeof(name), "n%d", i);
+		add(&fx, key, name, NULL, "noemail@example.com", NULL, NULL);
+	}
+	add(&fx, "a", "Ann", NULL, "ann@example.com", NULL, NULL);
+	add(&fx, "b", "Ann", NULL, "ann@example.com", NULL, NULL);
+	run(&fx, 10);
+	assert_int_equal(resolver_stats(fx.r)->placeholders, 1);
+	resolver_placeholder(fx.r, 0, &attr, &value, &count);
+	assert_string_equal(attr, "email");
+	assert_string_equal(value, "noemail@example.com");
+	assert_int_equal(count, 30);
+	assert_int_equal(resolver_entities(fx.r), 31);	/* 30 people and Ann */
+	assert_true(same(&fx, 30, 31));
+	assert_null(resolver_value(fx.r, 0, 1));	/* a placeholder is no value */
+	fx_close(&fx);
+}
+
+static void records_with_nothing_to_match_on_stay_alone(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">" RULE_EMAIL
+		     "<compare attribute=\"given\" method=\"exact\"/>"
+		     "<block on=\"given\"/></identity>\n");
+	add(&fx, "1", NULL, NULL, NULL, NULL, NULL);
+	add(&fx, "2", NULL, NULL, NULL, NULL, NULL);
+	add(&fx, "3", "  ", NULL, NULL, NULL, NULL);	/* nothing once normalised */
+	run(&fx, 0);
+	assert_int_equal(resolver_stats(fx.r)->no_evidence, 3);
+	assert_int_equal(resolver_entities(fx.r), 3);
+	assert_int_equal(resolver_stats(fx.r)->candidates, 0);
+	fx_close(&fx);
+}
+
+static void oversized_blocks_are_counted_and_not_compared(void **state)
+{
+	struct fixture fx;
+	char key[16];
+	uint64_t groups, records;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">"
+		     "<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"family\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<block on=\"country\"/><block on=\"family\"/></identity>\n");
+	for (int i = 0; i < 20; i++) {
+		snprintf(key, sizeof(key), "%d", i);
+		add(&fx, key, "Ann", i < 2 ? "Lee" : key, NULL, NULL, "GB");
+	}
+	run(&fx, 10);
+	resolver_oversized(fx.r, 0, &groups, &records);
+	assert_int_equal(groups, 1);
+	assert_int_equal(records, 20);
+	assert_int_equal(resolver_stats(fx.r)->oversized_blocks, 1);
+	/* the second key still pairs the two Lees */
+	assert_int_equal(resolver_stats(fx.r)->candidates, 1);
+	fx_close(&fx);
+}
+
+/* ---- the model and the chain guard --------------------------------------- */
+
+#define FIXED_MODEL(prior, rules) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"" prior "\">" rules \
+	"<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>" \
+	"<compare attribute=\"family\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>" \
+	"<compare attribute=\"phone\" method=\"exact\" m=\"0.9 0.1\" u=\"0.0001 0.9999\"/>" \
+	"<block on=\"family\"/><block on=\"phone\"/></identity>\n"
+
+/*
+ * Ann Lee and Bob Lee, each three records joined by a rule (one email
+ * each).  Ann's third record and Bob's first give the same phone: by
+ * family name and phone that pair is a link (given names differ), but
+ * the eight other pairs across the two people score far below review:
+ * the guard refuses to make them one person.
+ */
+static void the_chain_guard_keeps_different_people_apart(void **state)
+{
+	struct fixture fx;
+	int levels[3];
+	double w[3], p;
+
+	(void)state;
+	fx_open(&fx, FIXED_MODEL("0.001", RULE_EMAIL));
+	add(&fx, "a1", "Ann", "Lee", "ann@example.com", "+441111111111", NULL);
+	add(&fx, "a2", "Ann", "Lee", "ann@example.com", "+441111111111", NULL);
+	add(&fx, "a3", "Ann", "Lee", "ann@example.com", "+449999999999", NULL);
+	add(&fx, "b1", "Bob", "Lee", "bob@example.com", "+449999999999", NULL);
+	add(&fx, "b2", "Bob", "Lee", "bob@example.com", "+442222222222", NULL);
+	add(&fx, "b3", "Bob", "Lee", "bob@example.com", "+442222222222", NULL);
+	run(&fx, 0);
+	p = resolver_score(fx.r, 2, 3, levels, w);
+	assert_true(p >= 0.95);		/* the bridge is a link by itself */
+	assert_int_equal(levels[0], 1);
+	assert_int_equal(levels[1], 0);
+	assert_int_equal(levels[2], 0);
+	assert_true(score_below(&fx, 0, 3, 0.5));
+	assert_true(same(&fx, 0, 2));
+	assert_true(same(&fx, 3, 5));
+	assert_false(same(&fx, 2, 3));
+	assert_int_equal(resolver_entities(fx.r), 2);
+	assert_int_equal(resolver_stats(fx.r)->refused_merges, 1);
+	fx_close(&fx);
+}
+
+/* The guard does not split one person whose records agree in parts:
+ * two records without a phone join two with one. */
+static void the_chain_guard_lets_one_person_join(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_open(&fx, FIXED_MODEL("0.01", ""));
+	add(&fx, "a1", "Ann", "Lee", NULL, "+441111111111", NULL);
+	add(&fx, "a2", "Ann", "Lee", NULL, "+441111111111", NULL);
+	add(&fx, "a3", "Ann", "Lee", NULL, NULL, NULL);
+	add(&fx, "a4", "Ann", "Lee", NULL, NULL, NULL);
+	run(&fx, 0);
+	assert_int_equal(resolver_entities(fx.r), 1);
+	assert_int_equal(resolver_stats(fx.r)->refused_merges, 0);
+	fx_close(&fx);
+}
+
+static void runs_are_deterministic(void **state)
+{
+	struct fixture a, b;
+	char key[16], given[16];
+
+	(void)state;
+	fx_open(&a, FIXED_MODEL("0.001", ""));
+	fx_open(&b, FIXED_MODEL("0.001", ""));
+	for (int i = 0; i < 300; i++) {
+		snprintf(key, sizeof(key), "%d", i);
+		snprintf(given, sizeof(given), "g%d", i % 37);
+		add(&a, key, given, i % 5 ? "Lee" : "Ek", NULL, NULL, NULL);
+		add(&b, key, given, i % 5 ? "Lee" : "Ek", NULL, NULL, NULL);
+	}
+	run(&a, 0);
+	run(&b, 0);
+	assert_int_equal(resolver_entities(a.r), resolver_entities(b.r));
+	for (size_t i = 0; i < resolver_records(a.r); i++)
+		assert_int_equal(resolver_entity(a.r, i), resolver_entity(b.r, i));
+	fx_close(&a);
+	fx_close(&b);
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+#define NAME_MODEL \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.001\">" \
+	"<compare attribute=\"given\" method=\"jaro-winkler\" levels=\"0.92 0.8\"" \
+	" m=\"0.7 0.1 0.1 0.1\" u=\"0.01 0.01 0.03 0.95\"/>" \
+	"<compare attribute=\"family\" method=\"jaro-winkler\" levels=\"0.92 0.8\"" \
+	" m=\"0.7 0.1 0.1 0.1\" u=\"0.01 0.01 0.03 0.95\"/>" \
+	"<block on=\"country\"/></identity>\n"
+
+static void nicknames_and_names_within_names_are_close(void **state)
+{
+	struct fixture fx;
+	struct diag d;
+	char path[128];
+	int levels[2];
+	double w[2];
+
+	(void)state;
+	fx_open(&fx, NAME_MODEL);
+	write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\nsamuel,sam\n"
+		   "samantha,sam\n\n");
+	snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
+	diag_clear(&d);
+	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+	add(&fx, "1", "Bob", "Dominguez Rodriguez", NULL, NULL, "ES");
+	add(&fx, "2", "Robert", "Rodriguez", NULL, NULL, "ES");
+	add(&fx, "3", "Samuel", "Smith", NULL, NULL, "ES");
+	add(&fx, "4", "Samantha", "Smith", NULL, NULL, "ES");
+	add(&fx, "5", "Sam", "Smith", NULL, NULL, "ES");
+	run(&fx, 0);
+	(void)resolver_score(fx.r, 0, 1, levels, w);
+	assert_int_equal(levels[0], 1);	/* bob, robert */
+	assert_int_equal(levels[1], 1);	/* rodriguez in dominguez rodriguez */
+	(void)resolver_score(fx.r, 2, 4, levels, w);
+	assert_int_equal(levels[0], 1);	/* samuel, sam */
+	(void)resolver_score(fx.r, 3, 4, levels, w);
+	assert_int_equal(levels[0], 1);	/* samantha, sam */
+	(void)resolver_score(fx.r, 2, 3, levels, w);
+	assert_true(levels[0] > 1);	/* samuel and samantha are not one */
+	fx_close(&fx);
+}
+
+static void a_malformed_nickname_table_names_its_line(void **state)
+{
+	struct fixture fx;
+	struct diag d;
+	char path[128];
+
+	(void)state;
+	fx_open(&fx, NAME_MODEL);
+	snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
+	write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\nwilliam\n");
+	diag_clear(&d);
+	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), ST_ERR);
+	assert_int_equal(d.line, 3);
+	assert_non_null(strstr(d.msg, "a name and one nickname"));
+	write_file(fx.dir, "nick.csv", "first,second\nrobert,bob\n");
+	diag_clear(&d);
+	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), ST_ERR);
+	assert_int_equal(d.line, 1);
+	snprintf(path, sizeof(path), "%s/none.csv", fx.dir);
+	diag_clear(&d);
+	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);	/* no table */
+	fx_close(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(values_are_normalised_for_matching),
+		cmocka_unit_test(a_rule_joins_records_that_agree),
+		cmocka_unit_test(mailbox_rules_say_what_a_domain_ignores),
+		cmocka_unit_test(placeholders_are_set_aside_and_reported),
+		cmocka_unit_test(records_with_nothing_to_match_on_stay_alone),
+		cmocka_unit_test(oversized_blocks_are_counted_and_not_compared),
+		cmocka_unit_test(the_chain_guard_keeps_different_people_apart),
+		cmocka_unit_test(the_chain_guard_lets_one_person_join),
+		cmocka_unit_test(runs_are_deterministic),
+		cmocka_unit_test(nicknames_and_names_within_names_are_close),
+		cmocka_unit_test(a_malformed_nickname_table_names_its_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
