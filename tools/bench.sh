@@ -116,3 +116,38 @@ for src in crm marketing support billing; do
     "$share" "$ct" "$(echo "$t / $ct" | bc -l)" "${comp[0]}${comp[1]:+ ${comp[1]##*/}}"
 done
 rm -rf "$(dirname "$db")"
+
+# ---- identity resolution (issue 4) -------------------------------------------
+# A full scan (profiling, identity resolution, the history written) of worlds
+# of 0.25, 0.5, 1 and 2 million people (BENCH_ID_SIZES), one run each (the
+# largest takes minutes): wall time and peak memory of the whole scan, the
+# identity stage's own time (the scan prints it), candidate pairs compared
+# and how many a second, and the F1 against the world's truth.  Worlds other
+# than the main one are generated into build/bench/world-N on first use.
+id_sizes=${BENCH_ID_SIZES:-250000 500000 1000000 2000000}
+printf '\nbench: identity resolution (a full scan of every source, one run per size)\n'
+printf '%9s %10s %8s %9s %10s %12s %10s %7s\n' people records "scan s" "peak MB" \
+  "identity s" candidates "compared/s" F1
+for n in $id_sizes; do
+  w=build/bench/world-$n
+  if [ ! -f "$w/.done" ]; then
+    rm -rf "$w"; mkdir -p "$w"
+    "$build/steward-genworld" --out "$w" --people "$n"
+    touch "$w/.done"
+  fi
+  hist=$(mktemp -d)
+  f=$(mktemp)
+  /usr/bin/time -o "$f" -f "%e %M" "$steward" scan --data "$w" --db "$hist/h.db" \
+    --as-of 2026-10-31 > "$hist/out" 2>/dev/null || true
+  read -r t m < "$f"
+  rm -f "$f"
+  recs=$(sed -nE 's/^identities: ([0-9]+) records.*/\1/p' "$hist/out")
+  ids=$(sed -nE 's/^identities: .* in ([0-9.]+) s$/\1/p' "$hist/out")
+  cand=$(sqlite3 "$hist/h.db" "SELECT CAST(value AS INTEGER) FROM metrics WHERE \
+    source = 'identity' AND metric = 'candidate_pairs'")
+  f1=$("$steward" eval --db "$hist/h.db" --truth "$w/truth/identities.csv" --format csv |
+    tail -1 | cut -d, -f4)
+  printf '%9s %10s %8s %9.0f %10s %12s %10.0f %7s\n' "$n" "$recs" "$t" \
+    "$(echo "$m / 1024" | bc -l)" "$ids" "$cand" "$(echo "$cand / $ids" | bc -l)" "$f1"
+  rm -rf "$hist"
+done

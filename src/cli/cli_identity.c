@@ -483,6 +483,9 @@ int cmd_why(int argc, char **argv)
 			 !strcmp(pl.status, "linked") ? "linked" :
 			 !strcmp(pl.status, "review") ? "kept for review" :
 			 "refused by the chain guard", pl.probability);
+	else if (ea[0] && !strcmp(ea, eb))
+		buf_addstr(&out, "; other links joined them (this pair is not one "
+			   "of the links that made the person)");
 	else
 		buf_addstr(&out, "; the pair was not a link there");
 	buf_addstr(&out, ".\n\n");

@@ -812,7 +812,7 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 	    xgrow(&r->links, &r->links_cap, r->n_links + 1, sizeof(*r->links)))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
-		(uint32_t)(a < b ? b : a), p, rule, linked };
+		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0 };
 	return 0;
 }
 
@@ -1216,6 +1216,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 			continue;
 		}
 		r->parent[rb] = ra;
+		l->joined = true;
 		t = next[ra];
 		next[ra] = next[rb];
 		next[rb] = t;

@@ -106,6 +106,9 @@ struct link {
 	double probability;	/* of the model; 1 for a rule */
 	int rule;		/* the rule that joined them, or -1 */
 	bool linked;		/* at or above the link threshold (or a rule) */
+	bool joined;		/* it joined two entities into one (the links
+				 * that make up each entity: one fewer than
+				 * its records) */
 };
 size_t resolver_links(const struct resolver *r, const struct link **out);
 

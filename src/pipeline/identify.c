@@ -407,7 +407,9 @@ static int write_members(const struct identified *id, const struct policy *p,
 	return rc;
 }
 
-/* Each comparison's level and weight, as JSON. */
+/* The comparisons that said something, as JSON:
+ * [["given_name","exact",8.3353],["email","else",-4.9864]]; the others
+ * (a value missing) weigh nothing. */
 static void evidence_json(const struct resolver *r, const struct link *l,
 			  struct buf *out)
 {
@@ -415,6 +417,7 @@ static void evidence_json(const struct resolver *r, const struct link *l,
 	int levels[64];
 	double w[64];
 	char label[32];
+	bool first = true;
 
 	buf_reset(out);
 	if (m->n > 64)
@@ -422,17 +425,15 @@ static void evidence_json(const struct resolver *r, const struct link *l,
 	(void)resolver_score(r, l->a, l->b, levels, w);
 	buf_addch(out, '[');
 	for (size_t i = 0; i < m->n; i++) {
-		if (i)
-			buf_addch(out, ',');
-		buf_addstr(out, "{\"attribute\":");
-		json_cstring(out, m->cmp[i].c->attribute_id);
 		if (levels[i] < 0)
-			snprintf(label, sizeof(label), "missing");
-		else
-			model_level_label(&m->cmp[i], (size_t)levels[i], label, sizeof(label));
-		buf_addstr(out, ",\"level\":");
+			continue;
+		model_level_label(&m->cmp[i], (size_t)levels[i], label, sizeof(label));
+		buf_addstr(out, first ? "[" : ",[");
+		json_cstring(out, m->cmp[i].c->attribute_id);
+		buf_addch(out, ',');
 		json_cstring(out, label);
-		buf_addf(out, ",\"weight\":%.4f}", w[i]);
+		buf_addf(out, ",%.4f]", w[i]);
+		first = false;
 	}
 	buf_addch(out, ']');
 }
@@ -441,6 +442,7 @@ struct link_writer {
 	const struct identified *id;
 	const struct policy *p;
 	const struct link *links;
+	size_t *kept;		/* the links written: see write_links() */
 	struct buf ev;
 };
 
@@ -449,7 +451,7 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 {
 	struct link_writer *w = arg;
 	const struct resolver *r = w->id->r;
-	const struct link *l = &w->links[i];
+	const struct link *l = &w->links[w->kept[i]];
 	bool model = l->rule < 0;
 
 	if (model) {
@@ -467,13 +469,28 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 	return 0;
 }
 
+/*
+ * The links that made each entity (one fewer than its records: a rule's or
+ * the model's, strongest first), every pair kept for review, and every
+ * link the chain guard refused.  A link between two records that other
+ * links had already joined adds nothing to why they are one person and is
+ * counted (metric `links`) but not written: on millions of people that is
+ * half the links and half the history.
+ */
 static int write_links(const struct identified *id, const struct policy *p,
 		       struct store *st, struct diag *d)
 {
-	struct link_writer w = { id, p, NULL, BUF_INIT };
-	size_t n = resolver_links(id->r, &w.links);
-	int rc = store_add_links_from(st, n, link_row_of, &w, d);
+	struct link_writer w = { id, p, NULL, NULL, BUF_INIT };
+	size_t n = resolver_links(id->r, &w.links), k = 0;
+	int rc;
 
+	if (!(w.kept = xcalloc(n ? n : 1, sizeof(*w.kept))))
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!w.links[i].linked || w.links[i].joined)
+			w.kept[k++] = i;
+	rc = store_add_links_from(st, k, link_row_of, &w, d);
+	xfree(w.kept);
 	buf_release(&w.ev);
 	return rc;
 }

@@ -557,7 +557,7 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 			     name);
 	if (c->n_levels > LIMIT_IDENTITY_THRESHOLDS) {
 		policy_error(L, policy_attr_loc(L, c->loc, "levels", 0),
-			     "compare on '%s' has %zu levels; at most %d thresholds "
+			     "compare on '%s' has %zu thresholds; at most %d "
 			     "make sense (merge the closest)", c->attribute_id,
 			     c->n_levels, LIMIT_IDENTITY_THRESHOLDS);
 		return;

@@ -126,7 +126,11 @@ static void loads_the_shipped_sample_policies(void **state)
 	assert_int_equal(p->n_attributes, 9);
 	assert_int_equal(p->identity.n_rules, 3);
 	assert_int_equal(p->identity.n_comparisons, 6);
-	assert_int_equal(p->identity.n_blocks, 4);
+	assert_int_equal(p->identity.n_blocks, 3);
+	assert_int_equal(p->identity.n_mailboxes, 1);
+	assert_true(p->identity.mailboxes[0].any_domain);
+	assert_true(p->identity.mailboxes[0].plus_tags);
+	assert_false(p->identity.mailboxes[0].dots);
 	assert_int_equal(p->n_compliance, 5);
 	assert_int_equal(p->n_schedules, 2);
 	crm = policy_crm(p);

@@ -1286,6 +1286,9 @@ static void utf8_fold_strips_accents_to_ascii(void **state)
 	expect_mapped(utf8_fold, "\xC5\x81ukasz", "Lukasz");
 	expect_mapped(utf8_fold, "S\xC3\xB8ren", "Soren");
 	expect_mapped(utf8_fold, "stra\xC3\x9F" "e", "strasse");
+	/* the capital sharp s too, or folding then lower-casing then folding
+	 * again would change a value (found by fuzz_identity) */
+	expect_mapped(utf8_fold, "STRA\xE1\xBA\x9E" "E", "STRASSE");
 	expect_mapped(utf8_fold, "Zo\xC3\xAB", "Zoe");
 	expect_mapped(utf8_fold, "Zoe\xCC\x88", "Zoe");	/* decomposed input */
 	expect_mapped(utf8_fold, "\xC3\x89lodie", "Elodie");
