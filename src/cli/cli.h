@@ -30,6 +30,9 @@ struct policy *cli_load_policy(const struct cli_policy_opts *o, size_t *n_errors
 /* Print a diagnostic (file:line:col: msg) to stderr with the program name. */
 void cli_print_diag(const struct diag *d);
 void cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A failed call: print its diagnostic, or "CMD: out of memory" when it
+ * set none.  Returns EXIT_USAGE. */
+int cli_fail(const char *cmd, const struct diag *d);
 
 /* Print text to stdout; returns EXIT_USAGE if stdout fails. */
 int cli_write(const char *data, size_t len);

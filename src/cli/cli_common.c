@@ -54,3 +54,12 @@ int cli_write(const char *data, size_t len)
 	}
 	return EXIT_OK;
 }
+
+int cli_fail(const char *cmd, const struct diag *d)
+{
+	if (d->set)
+		cli_print_diag(d);
+	else
+		cli_error("%s: out of memory", cmd);
+	return EXIT_USAGE;
+}

@@ -240,15 +240,6 @@ static int hist_run(struct store *s, const struct hist_opts *o,
 	return cli_pick_run(s, o->db, o->run, cmd, run);
 }
 
-/* A failed query: the store's diagnostic, or out of memory. */
-static int hist_fail(const char *cmd, const struct diag *d)
-{
-	if (d->set)
-		cli_print_diag(d);
-	else
-		cli_error("%s: out of memory", cmd);
-	return EXIT_USAGE;
-}
 
 static int hist_print(const char *cmd, const struct out_table *t)
 {
@@ -382,7 +373,7 @@ int cmd_runs(int argc, char **argv)
 	w.s = s;
 	out_table_init(&t, o.format, run_cols, ARRAY_SIZE(run_cols));
 	if (store_runs(s, runs_row, &w, &d))
-		rc = hist_fail("runs", &d);
+		rc = cli_fail("runs", &d);
 	else if (!out_table_rows(&t) && o.format == OUT_TABLE)
 		rc = hist_say("no runs in %s yet: run 'steward scan' first",
 			      o.db);
@@ -559,7 +550,7 @@ int cmd_show(int argc, char **argv)
 	diag_clear(&d);
 	rc = hist_run(s, &o, "show", &run);
 	if (!rc && (show_run(s, &run, &out, &d) || buf_error(&out)))
-		rc = hist_fail("show", &d);
+		rc = cli_fail("show", &d);
 	if (!rc)
 		rc = cli_write(out.data, out.len);
 	buf_release(&out);
@@ -619,7 +610,7 @@ static int check_source(struct store *s, const char *cmd, int64_t run,
 	if (!rc && !strcmp(source, "identity") && !strcmp(cmd, "findings"))
 		sn.found = true;
 	if (rc)
-		rc = hist_fail(cmd, &d);
+		rc = cli_fail(cmd, &d);
 	else if (!sn.found) {
 		unknown_source(cmd, &sn, run);
 		rc = EXIT_USAGE;
@@ -879,7 +870,7 @@ static int profile_print(struct store *s, const struct hist_opts *o,
 			       ARRAY_SIZE(profile_cols));
 	rc = store_profiles(s, run->id, source, NULL, profile_row, &t, &d);
 	if (rc)
-		rc = hist_fail("profile", &d);
+		rc = cli_fail("profile", &d);
 	else if (!out_table_rows(&t) && o->format == OUT_TABLE)
 		rc = hist_say("run %lld has no profile of %s: nothing of it "
 			      "could be read (see 'steward show %lld')",
@@ -1029,7 +1020,7 @@ static int findings_print(struct store *s, const struct hist_opts *o,
 	rc = store_findings(s, run, o->source, o->dimension, finding_row, &t,
 			    &d);
 	if (rc)
-		rc = hist_fail("findings", &d);
+		rc = cli_fail("findings", &d);
 	else if (!out_table_rows(&t) && o->format == OUT_TABLE)
 		rc = no_findings(o, run);
 	else
@@ -1077,7 +1068,7 @@ static int audit_verify(const struct hist_opts *o)
 	if (store_verify(s, &v, &d) ||
 	    (!v.bad_run && (store_latest_run(s, &id, &d) ||
 			    (id && store_get_run(s, id, &last, &d))))) {
-		rc = hist_fail("audit verify", &d);
+		rc = cli_fail("audit verify", &d);
 	} else if (v.bad_run) {
 		rc = hist_say("history chain broken at run %lld: %s",
 			      (long long)v.bad_run, v.why);

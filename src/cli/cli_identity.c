@@ -287,10 +287,7 @@ int cmd_eval(int argc, char **argv)
 	if (evaluator_read_truth(ev, o.truth, &d) ||
 	    store_members(s, run.id, NULL, add_member, ev, &d) ||
 	    evaluator_finish(ev, &res)) {
-		if (d.set)
-			cli_print_diag(&d);
-		else
-			cli_error("eval: out of memory");
+		rc = cli_fail("eval", &d);
 		goto out;
 	}
 	if (!res.matched) {
@@ -349,6 +346,9 @@ static int find_link(void *arg, const struct link_row *l)
 
 	if ((!strcmp(l->source_a, pl->sb) && !strcmp(l->key_a, pl->kb)) ||
 	    (!strcmp(l->source_b, pl->sb) && !strcmp(l->key_b, pl->kb))) {
+		/* a link made them one person: that is what the run did */
+		if (pl->found && !strcmp(pl->status, "linked"))
+			return 0;
 		snprintf(pl->status, sizeof(pl->status), "%s", l->status);
 		pl->probability = l->probability;
 		pl->found = true;
@@ -359,8 +359,7 @@ static int find_link(void *arg, const struct link_row *l)
 static void print_why(struct buf *b, const struct pair_explanation *e,
 		      const struct policy *p, const char *ra, const char *rb)
 {
-	const struct model *m = resolver_model(e->r);
-	double prior_bits = log2(m->prior / (1 - m->prior));
+	double prior_bits = log2(e->prior / (1 - e->prior));
 	size_t wa, wb;
 
 	if (e->rule >= 0) {
@@ -378,6 +377,8 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		}
 	} else
 		buf_addstr(b, "No deterministic rule joins them.\n");
+	if (!e->n)
+		return;
 	buf_addstr(b, "\nThe model weighs each comparison (bits: positive is evidence "
 		   "for one person):\n\n");
 	wa = strlen(ra);
@@ -396,7 +397,7 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		 (int)wa, ra, (int)wb, (int)wb, rb, "level", "bits");
 	buf_addf(b, "  %-14s %-*s  %-*s  %-12s %+8.2f  1 pair of records in %.0f is "
 		 "one person\n", "prior", (int)wa, "", (int)wb, "", "", prior_bits,
-		 1 / m->prior);
+		 1 / e->prior);
 	for (size_t c = 0; c < e->n; c++) {
 		const struct pair_cmp *pc = &e->cmp[c];
 
@@ -445,6 +446,10 @@ int cmd_why(int argc, char **argv)
 	if (split_record(o.args[0], sa, sizeof(sa), &ka) ||
 	    split_record(o.args[1], sb, sizeof(sb), &kb))
 		return EXIT_USAGE;
+	if (!strcmp(o.args[0], o.args[1])) {
+		cli_error("why: give two different records, not %s twice", o.args[0]);
+		return EXIT_USAGE;
+	}
 	if ((rc = id_open("why", &o, &s, &run)))
 		goto out;
 	rc = EXIT_USAGE;
@@ -452,10 +457,7 @@ int cmd_why(int argc, char **argv)
 		goto out;
 	diag_clear(&d);
 	if (explain_pair(p, s, run.id, sa, ka, sb, kb, &e, &d)) {
-		if (d.set)
-			cli_print_diag(&d);
-		else
-			cli_error("why: out of memory");
+		rc = cli_fail("why", &d);
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)
@@ -655,10 +657,7 @@ int cmd_entity(int argc, char **argv)
 	rc = EXIT_USAGE;
 	diag_clear(&d);
 	if (store_members(s, run.id, o.args[0], collect_member, &ms, &d)) {
-		if (d.set)
-			cli_print_diag(&d);
-		else
-			cli_error("entity: out of memory");
+		rc = cli_fail("entity", &d);
 		goto out;
 	}
 	if (!ms.n) {

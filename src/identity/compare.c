@@ -11,8 +11,9 @@
  */
 #include <math.h>
 
-#include "compare.h"
+#include "identity/compare.h"
 #include "util/datetime.h"
+#include "util/number.h"
 #include "util/utf8.h"
 
 /* A value as code points, cut at COMPARE_MAX_CHARS. */
@@ -285,37 +286,11 @@ int64_t compare_date_days(const char *a, size_t alen, const char *b,
 	return x > y ? x - y : y - x;
 }
 
-/* The grammar of compare.h, checked before strtod() sees the value so
- * that hexadecimal, "inf", "nan" and white space are refused. */
-static bool numeric_syntax(const char *s, size_t len)
-{
-	size_t i = 0, digits = 0, exp = 0;
-
-	if (i < len && (s[i] == '+' || s[i] == '-'))
-		i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (!digits)
-		return false;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		if (++i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			exp++;
-		if (!exp)
-			return false;
-	}
-	return i == len;
-}
-
 static bool numeric_value(const char *s, size_t len, double *out)
 {
 	char tmp[64];
 
-	if (len >= sizeof(tmp) || !numeric_syntax(s, len))
+	if (len >= sizeof(tmp) || !number_syntax(s, len, NULL))
 		return false;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';

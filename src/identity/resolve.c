@@ -82,16 +82,13 @@ static int strtab_rehash(struct strtab *t)
 
 static int strtab_grow(struct strtab *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 256;
-	const char **str = xreallocarray(t->str, cap, sizeof(*str));
+	size_t cap = t->cap ? t->cap * 2 : 256, c1 = t->cap, c2 = t->cap;
 
-	if (!str)
+	/* xgrow leaves an array as it was when it fails: nothing leaks */
+	if (xgrow(&t->str, &c1, cap, sizeof(*t->str)) ||
+	    xgrow(&t->len, &c2, cap, sizeof(*t->len)) ||
+	    xgrow(&t->count, &t->cap, cap, sizeof(*t->count)))
 		return ST_ERR_NOMEM;
-	t->str = str;
-	if (!(t->len = xreallocarray(t->len, cap, sizeof(*t->len))) ||
-	    !(t->count = xreallocarray(t->count, cap, sizeof(*t->count))))
-		return ST_ERR_NOMEM;
-	t->cap = cap;
 	return 0;
 }
 
@@ -544,16 +541,14 @@ int resolver_add(struct resolver *r, size_t s, const struct record *rec)
 	if (r->n >= LIMIT_IDENTITY_RECORDS)
 		return ST_ERR;
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4096;
-		uint16_t *src = xreallocarray(r->src, cap, sizeof(*src));
+		size_t cap = r->cap ? r->cap * 2 : 4096, c1 = r->cap, c2 = r->cap * (na ? na : 1);
+		size_t want = cap * (na ? na : 1);
 
-		if (!src)
+		/* xgrow leaves an array as it was when it fails: nothing leaks */
+		if (xgrow(&r->src, &c1, cap, sizeof(*r->src)) ||
+		    xgrow(&r->vals, &c2, want, sizeof(*r->vals)) ||
+		    xgrow(&r->key, &r->cap, cap, sizeof(*r->key)))
 			return ST_ERR_NOMEM;
-		r->src = src;
-		if (!(r->key = xreallocarray(r->key, cap, sizeof(*r->key))) ||
-		    !(r->vals = xreallocarray(r->vals, cap, (na ? na : 1) * sizeof(*r->vals))))
-			return ST_ERR_NOMEM;
-		r->cap = cap;
 	}
 	row = &r->vals[r->n * na];
 	for (size_t a = 0; a < na; a++) {
@@ -812,7 +807,7 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 	    xgrow(&r->links, &r->links_cap, r->n_links + 1, sizeof(*r->links)))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
-		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0 };
+		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false };
 	return 0;
 }
 
@@ -1094,14 +1089,19 @@ static int fit(struct resolver *r, const struct cands *c, uint64_t seed)
 {
 	struct patterns random, cand;
 	uint64_t s = seed ? seed : 0x2545F4914F6CDD1Dull;
-	uint64_t pairs = (uint64_t)r->n * (r->n - 1) / 2;
+	uint64_t pairs = r->n > 1 ? (uint64_t)r->n * (r->n - 1) / 2 : 0;
 	int rc = 0;
 
 	patterns_init(&random);
 	patterns_init(&cand);
-	if (pairs > LIMIT_IDENTITY_U_PAIRS)
-		pairs = LIMIT_IDENTITY_U_PAIRS;
-	for (uint64_t k = 0; r->n > 1 && k < pairs && !rc; k++) {
+	/* every pair when there are few enough, else a random sample */
+	if (pairs <= LIMIT_IDENTITY_U_PAIRS) {
+		for (size_t i = 0; i < r->n && !rc; i++)
+			for (size_t j = i + 1; j < r->n && !rc; j++)
+				rc = patterns_add(&random, pair_pattern(r, i, j), 1);
+	}
+	for (uint64_t k = 0; pairs > LIMIT_IDENTITY_U_PAIRS &&
+	     k < LIMIT_IDENTITY_U_PAIRS && !rc; k++) {
 		size_t i = (size_t)(next_random(&s) % r->n), j;
 
 		do
@@ -1201,10 +1201,8 @@ static int cluster(struct resolver *r, const struct cands *c)
 		struct link *l = &r->links[k];
 		size_t ra, rb, t;
 
-		if (!l->linked) {
-			r->stats.reviews++;
-			continue;
-		}
+		if (!l->linked)
+			continue;	/* reviews: counted below */
 		r->stats.links++;
 		ra = find(r->parent, l->a);
 		rb = find(r->parent, l->b);
@@ -1220,6 +1218,16 @@ static int cluster(struct resolver *r, const struct cands *c)
 		t = next[ra];
 		next[ra] = next[rb];
 		next[rb] = t;
+	}
+	/* a pair for review whose records other links made one person is
+	 * settled: nobody needs to look at it */
+	for (size_t k = first_model; k < r->n_links; k++) {
+		struct link *l = &r->links[k];
+
+		if (l->linked || l->probability >= r->id->link)
+			continue;
+		l->settled = find(r->parent, l->a) == find(r->parent, l->b);
+		r->stats.reviews += !l->settled;
 	}
 	xfree(next);
 	return 0;

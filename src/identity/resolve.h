@@ -18,15 +18,16 @@
  *      blocks; each pair compared once; oversized blocks reported, never
  *      dropped silently);
  *   4. fits the Fellegi-Sunter model (identity/model.h): u from random
- *      pairs, m and the share of matches by EM over the candidates, unless
+ *      pairs (every pair when there are at most LIMIT_IDENTITY_U_PAIRS),
+ *      m from the pairs rules join or by EM over the candidates, unless
  *      the policy fixes them;
  *   5. scores every candidate pair, links those at or above the link
  *      threshold and keeps those from the review threshold for review;
  *   6. clusters the links into entities, refusing merges that most of the
- *      model's own comparisons say join different people
- *      (identity/cluster.c).
+ *      model's own comparisons say join different people (the chain
+ *      guard, in resolve.c).
  * Memory is a few words per record and per attribute value, plus the
- * candidate pairs (12 bytes each); never the raw rows.
+ * candidate pairs (16 bytes each); never the raw rows.
  */
 #ifndef STEWARD_RESOLVE_H
 #define STEWARD_RESOLVE_H
@@ -109,6 +110,8 @@ struct link {
 	bool joined;		/* it joined two entities into one (the links
 				 * that make up each entity: one fewer than
 				 * its records) */
+	bool settled;		/* for review, but other links made the two
+				 * records one person */
 };
 size_t resolver_links(const struct resolver *r, const struct link **out);
 

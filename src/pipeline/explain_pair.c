@@ -63,16 +63,41 @@ int lookup_records(const struct policy *p, const char *const *sources,
 
 struct model_load {
 	struct resolver *r;
-	size_t levels;
+	size_t levels;		/* rows that fit today's comparisons */
+	bool changed;		/* a row that does not */
 };
 
+/* A level of the run's model, if today's policy has the same comparison
+ * and level (by its label: thresholds that moved make another level). */
 static int load_level(void *arg, const struct model_row *row)
 {
 	struct model_load *ml = arg;
+	const struct model *m = resolver_model(ml->r);
+	char label[32];
 
-	ml->levels += resolver_set_level(ml->r, row->attribute, (size_t)row->level,
-					 row->m, row->u);
+	for (size_t c = 0; c < m->n; c++) {
+		if (strcmp(m->cmp[c].c->attribute_id, row->attribute))
+			continue;
+		if (row->level < 0 || (size_t)row->level >= m->cmp[c].n_levels)
+			break;
+		model_level_label(&m->cmp[c], (size_t)row->level, label, sizeof(label));
+		if (strcmp(label, row->label))
+			break;
+		ml->levels += resolver_set_level(ml->r, row->attribute,
+						 (size_t)row->level, row->m, row->u);
+		return 0;
+	}
+	ml->changed = true;
 	return 0;
+}
+
+static size_t model_levels(const struct model *m)
+{
+	size_t n = 0;
+
+	for (size_t c = 0; c < m->n; c++)
+		n += m->cmp[c].n_levels;
+	return n;
 }
 
 struct prior_load {
@@ -87,27 +112,6 @@ static int load_prior(void *arg, const struct metric_row *m)
 	if (!strcmp(m->source, "identity") && !strcmp(m->metric, "prior")) {
 		pl->prior = m->value;
 		pl->found = true;
-	}
-	return 0;
-}
-
-static int feed_all(const struct policy *p, struct resolver *r)
-{
-	for (size_t s = 0; s < p->n_sources; s++) {
-		const struct record *rec;
-		struct reader *rd;
-		struct diag d;
-		int rc;
-
-		diag_clear(&d);
-		if (reader_open(&p->sources[s], &rd, &d))
-			continue;
-		while ((rc = reader_next(rd, &rec, &d)) == 1)
-			if ((rc = resolver_add(r, s, rec)) != 0)
-				break;
-		reader_free(rd);
-		if (rc == ST_ERR_NOMEM)
-			return rc;
 	}
 	return 0;
 }
@@ -148,7 +152,7 @@ int explain_pair(const struct policy *p, struct store *st, int64_t run,
 		 struct pair_explanation *out, struct diag *d)
 {
 	size_t s1 = source_index(p, sa), s2 = source_index(p, sb), a, b;
-	struct model_load ml = { NULL, 0 };
+	struct model_load ml = { NULL, 0, false };
 	struct prior_load pl = { 0, false };
 	int rc;
 
@@ -167,12 +171,19 @@ int explain_pair(const struct policy *p, struct store *st, int64_t run,
 	if ((rc = store_model(st, run, load_level, &ml, d)) != 0 ||
 	    (rc = store_metrics(st, run, load_prior, &pl, d)) != 0)
 		return rc;
-	if (!ml.levels || !pl.found)
+	if (ml.changed || ml.levels != model_levels(resolver_model(out->r)))
+		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "the policies' "
+				"comparisons have changed since run %lld; explain a "
+				"pair of a run made with these policies", (long long)run);
+	if (resolver_model(out->r)->n && !pl.found)
 		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "run %lld has no "
-				"identity model (it resolved no identities, or the "
-				"policies have no comparisons)", (long long)run);
-	resolver_set_prior(out->r, pl.prior);
-	if ((rc = feed_all(p, out->r)) != 0 || (rc = resolver_prepare(out->r, 0)) != 0)
+				"identity model (it resolved no identities)",
+				(long long)run);
+	if (pl.found)
+		resolver_set_prior(out->r, pl.prior);
+	out->prior = resolver_model(out->r)->prior;
+	if ((rc = identify_feed(p, NULL, out->r)) != 0 ||
+	    (rc = resolver_prepare(out->r, 0)) != 0)
 		return rc;
 	a = resolver_find(out->r, s1, ka);
 	b = resolver_find(out->r, s2, kb);

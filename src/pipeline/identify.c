@@ -28,7 +28,7 @@ bool identify_wanted(const struct policy *p)
 
 /* ---- reading ------------------------------------------------------------- */
 
-static int feed(const struct policy *p, const bool *read, struct resolver *r)
+int identify_feed(const struct policy *p, const bool *read, struct resolver *r)
 {
 	for (size_t s = 0; s < p->n_sources; s++) {
 		struct reader *rd;
@@ -36,7 +36,7 @@ static int feed(const struct policy *p, const bool *read, struct resolver *r)
 		struct diag d;
 		int rc;
 
-		if (!read[s])
+		if (read && !read[s])
 			continue;
 		diag_clear(&d);
 		/* it was read moments ago; if it cannot be now, its records
@@ -102,8 +102,9 @@ static size_t source_index(const struct policy *p, const char *id)
 	return SIZE_MAX;
 }
 
-/* A previous member: note its entity number on the records with its key
- * (every one of them, when a key repeats). */
+/* A previous member: note its entity number on the first record with its
+ * key that has none yet (a key that repeats in a source: its records take
+ * the earlier ones' numbers one each, in order). */
 static int note_previous(void *arg, const struct member_row *m)
 {
 	struct record_index *ix = arg;
@@ -117,8 +118,10 @@ static int note_previous(void *arg, const struct member_row *m)
 		size_t i = ix->slots[j] - 1;
 
 		if (resolver_source(ix->r, i) == s &&
-		    !strcmp(resolver_key(ix->r, i), m->record_key) && !ix->prev[i])
+		    !strcmp(resolver_key(ix->r, i), m->record_key) && !ix->prev[i]) {
 			ix->prev[i] = num;
+			break;
+		}
 	}
 	return 0;
 }
@@ -294,7 +297,7 @@ int identify_run(const struct policy *p, const bool *read, struct store *st,
 	if ((rc = resolver_new(p, &out->r)) != 0 ||
 	    (rc = identify_nicknames(p, out->r, d)) != 0)
 		return rc;
-	if ((rc = feed(p, read, out->r)) != 0 || (rc = resolver_run(out->r, &o)) != 0)
+	if ((rc = identify_feed(p, read, out->r)) != 0 || (rc = resolver_run(out->r, &o)) != 0)
 		return rc == ST_ERR ? ST_ERR_NOMEM : rc;
 	ne = resolver_entities(out->r);
 	out->ids = xcalloc(ne ? ne : 1, sizeof(*out->ids));
@@ -471,8 +474,8 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 
 /*
  * The links that made each entity (one fewer than its records: a rule's or
- * the model's, strongest first), every pair kept for review, and every
- * link the chain guard refused.  A link between two records that other
+ * the model's, strongest first), every pair kept for review (but those
+ * other links made one person), and every link the chain guard refused.  A link between two records that other
  * links had already joined adds nothing to why they are one person and is
  * counted (metric `links`) but not written: on millions of people that is
  * half the links and half the history.
@@ -487,7 +490,7 @@ static int write_links(const struct identified *id, const struct policy *p,
 	if (!(w.kept = xcalloc(n ? n : 1, sizeof(*w.kept))))
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		if (!w.links[i].linked || w.links[i].joined)
+		if ((!w.links[i].linked && !w.links[i].settled) || w.links[i].joined)
 			w.kept[k++] = i;
 	rc = store_add_links_from(st, k, link_row_of, &w, d);
 	xfree(w.kept);

@@ -33,6 +33,12 @@ struct identified {
 int identify_nicknames(const struct policy *p, struct resolver *r,
 		       struct diag *d) MUST_CHECK;
 
+/* Add the records of every source whose read[] is true (every source
+ * when read is NULL) to r.  A source that cannot be opened now is left
+ * out.  ST_ERR_NOMEM. */
+int identify_feed(const struct policy *p, const bool *read, struct resolver *r)
+	MUST_CHECK;
+
 /* Does the policy ask for identity resolution at all? */
 bool identify_wanted(const struct policy *p);
 

@@ -23,6 +23,7 @@
 #include "policy/trust.h"
 #include "profile/batch.h"
 #include "util/datetime.h"
+#include "util/number.h"
 
 const char *target_kind_name(enum target_kind k)
 {
@@ -93,44 +94,6 @@ static void vs_release(struct value_stats *v)
 	day_hist_release(&v->ages_not);
 }
 
-/*
- * A number as a person or a database writes it: an optional sign, digits
- * with an optional fraction (".5" and "5." too), an optional exponent; no
- * thousands separators, no hexadecimal, no "inf" or "nan", nothing around
- * it.  The grammar is checked by hand, which is most of the cost on text
- * columns; strtod() runs only when the value is wanted or an exponent may
- * overflow.
- */
-static bool numeric_syntax(const char *s, size_t len, bool *has_exp)
-{
-	size_t i = 0, digits = 0;
-
-	*has_exp = false;
-	if (!len || len >= 64)
-		return false;
-	if (s[0] == '+' || s[0] == '-')
-		i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (!digits)
-		return false;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e = 0;
-
-		if (++i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			e++;
-		if (!e)
-			return false;
-		*has_exp = true;
-	}
-	return i == len;
-}
-
 static double to_double(const char *s, size_t len)
 {
 	char tmp[64];
@@ -144,7 +107,7 @@ static double to_double(const char *s, size_t len)
  * an attribute hold the same bytes. */
 struct facts {
 	uint64_t hash;
-	bool numeric;		/* numeric_syntax() and finite */
+	bool numeric;		/* number_syntax() and finite */
 	bool has_num;
 	double num;		/* when has_num */
 	uint64_t shape_hash;
@@ -161,7 +124,7 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 	const char *shape;
 
 	f->hash = sketch_hash(s, len);
-	f->numeric = numeric_syntax(s, len, &has_exp);
+	f->numeric = number_syntax(s, len, &has_exp);
 	f->has_num = false;
 	if (f->numeric && (has_exp || want_num)) {
 		f->num = to_double(s, len);

@@ -12,46 +12,47 @@
  */
 #include "store/store_int.h"
 
-/* Run one prepared insert per row: bind(st, row i) then step and reset. */
+/* Run one prepared insert per row: bind(st, ctx, i) binds row i (the run
+ * id is ?1), or returns non-zero to stop with that value. */
 static int insert_rows(struct store *s, const char *sql, size_t n,
-		       void (*bind)(sqlite3_stmt *, const void *, size_t),
-		       const void *rows, struct diag *d)
+		       int (*bind)(sqlite3_stmt *, void *, size_t), void *ctx,
+		       struct diag *d)
 {
 	sqlite3_stmt *st;
+	int rc = 0;
 
 	if (store_prepare(s, sql, &st, d))
 		return ST_ERR;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		sqlite3_bind_int64(st, 1, s->run_id);
-		bind(st, rows, i);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			store_db_fail(s, d, "cannot write");
-			sqlite3_finalize(st);
-			return ST_ERR;
-		}
+		if ((rc = bind(st, ctx, i)) != 0)
+			break;
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = store_db_fail(s, d, "cannot write");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return rc;
 }
 
-static void bind_entity(sqlite3_stmt *st, const void *rows, size_t i)
+static int bind_entity(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct entity_row *r = (const struct entity_row *)rows + i;
 
 	store_bind_text(st, 2, r->entity);
 	sqlite3_bind_int64(st, 3, r->records);
 	sqlite3_bind_int64(st, 4, r->sources);
+	return 0;
 }
 
 int store_add_entities(struct store *s, const struct entity_row *rows, size_t n,
 		       struct diag *d)
 {
 	return insert_rows(s, "INSERT INTO entities(run_id, " ENTITY_COLUMNS
-			   ") VALUES(?1,?2,?3,?4)", n, bind_entity, rows, d);
+			   ") VALUES(?1,?2,?3,?4)", n, bind_entity, (void *)rows, d);
 }
 
-static void bind_member(sqlite3_stmt *st, const void *rows, size_t i)
+static int bind_member(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct member_row *r = (const struct member_row *)rows + i;
 
@@ -59,19 +60,18 @@ static void bind_member(sqlite3_stmt *st, const void *rows, size_t i)
 	sqlite3_bind_int64(st, 3, r->seq);
 	store_bind_text(st, 4, r->source);
 	store_bind_text(st, 5, r->record_key);
+	return 0;
 }
 
 int store_add_members(struct store *s, const struct member_row *rows, size_t n,
 		      struct diag *d)
 {
 	return insert_rows(s, "INSERT INTO entity_members(run_id, " MEMBER_COLUMNS
-			   ") VALUES(?1,?2,?3,?4,?5)", n, bind_member, rows, d);
+			   ") VALUES(?1,?2,?3,?4,?5)", n, bind_member, (void *)rows, d);
 }
 
-static void bind_link(sqlite3_stmt *st, const void *rows, size_t i)
+static void bind_link_row(sqlite3_stmt *st, const struct link_row *r)
 {
-	const struct link_row *r = (const struct link_row *)rows + i;
-
 	sqlite3_bind_int64(st, 2, r->seq);
 	store_bind_text(st, 3, r->source_a);
 	store_bind_text(st, 4, r->key_a);
@@ -83,45 +83,47 @@ static void bind_link(sqlite3_stmt *st, const void *rows, size_t i)
 	store_bind_text(st, 10, r->evidence);
 }
 
+static int bind_link(sqlite3_stmt *st, void *rows, size_t i)
+{
+	bind_link_row(st, (const struct link_row *)rows + i);
+	return 0;
+}
+
+#define INSERT_LINK "INSERT INTO identity_links(run_id, " LINK_COLUMNS \
+	") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+
 int store_add_links(struct store *s, const struct link_row *rows, size_t n,
 		    struct diag *d)
 {
-	return insert_rows(s, "INSERT INTO identity_links(run_id, " LINK_COLUMNS
-			   ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", n,
-			   bind_link, rows, d);
+	return insert_rows(s, INSERT_LINK, n, bind_link, (void *)rows, d);
+}
+
+struct link_source {
+	int (*row)(void *arg, size_t i, struct link_row *out);
+	void *arg;
+};
+
+static int bind_link_from(sqlite3_stmt *st, void *ctx, size_t i)
+{
+	struct link_source *ls = ctx;
+	struct link_row r;
+	int rc = ls->row(ls->arg, i, &r);
+
+	if (!rc)
+		bind_link_row(st, &r);
+	return rc;
 }
 
 int store_add_links_from(struct store *s, size_t n,
 			 int (*row)(void *arg, size_t i, struct link_row *out),
 			 void *arg, struct diag *d)
 {
-	sqlite3_stmt *st;
+	struct link_source ls = { row, arg };
 
-	if (store_prepare(s, "INSERT INTO identity_links(run_id, " LINK_COLUMNS
-			  ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", &st, d))
-		return ST_ERR;
-	for (size_t i = 0; i < n; i++) {
-		struct link_row r;
-		int rc = row(arg, i, &r);
-
-		if (rc) {
-			sqlite3_finalize(st);
-			return rc;
-		}
-		sqlite3_bind_int64(st, 1, s->run_id);
-		bind_link(st, &r, 0);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			store_db_fail(s, d, "cannot write");
-			sqlite3_finalize(st);
-			return ST_ERR;
-		}
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return insert_rows(s, INSERT_LINK, n, bind_link_from, &ls, d);
 }
 
-static void bind_model(sqlite3_stmt *st, const void *rows, size_t i)
+static int bind_model(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct model_row *r = (const struct model_row *)rows + i;
 
@@ -130,13 +132,14 @@ static void bind_model(sqlite3_stmt *st, const void *rows, size_t i)
 	store_bind_text(st, 4, r->label);
 	sqlite3_bind_double(st, 5, r->m);
 	sqlite3_bind_double(st, 6, r->u);
+	return 0;
 }
 
 int store_add_model(struct store *s, const struct model_row *rows, size_t n,
 		    struct diag *d)
 {
 	return insert_rows(s, "INSERT INTO identity_model(run_id, " MODEL_COLUMNS
-			   ") VALUES(?1,?2,?3,?4,?5,?6)", n, bind_model, rows, d);
+			   ") VALUES(?1,?2,?3,?4,?5,?6)", n, bind_model, (void *)rows, d);
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -322,8 +325,10 @@ int store_latest_identity_run(struct store *s, int64_t *out, struct diag *d)
 int store_has_identities(struct store *s, int64_t run, bool *out, struct diag *d)
 {
 	int64_t n;
-	int rc = one_int(s, "SELECT EXISTS(SELECT 1 FROM entities WHERE run_id = ?1)",
-			 run, &n, d);
+	/* a run that resolved no records (empty sources) has the metrics */
+	int rc = one_int(s, "SELECT EXISTS(SELECT 1 FROM entities WHERE run_id = ?1) "
+			 "OR EXISTS(SELECT 1 FROM metrics WHERE run_id = ?1 AND "
+			 "source = 'identity')", run, &n, d);
 
 	*out = n != 0;
 	return rc;

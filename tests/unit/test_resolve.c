@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -338,6 +339,53 @@ static void the_chain_guard_lets_one_person_join(void **state)
 	fx_close(&fx);
 }
 
+/* A pair the model would keep for review, whose records a rule made one
+ * person anyway, is settled: not a review. */
+static void reviews_that_other_links_settled_are_not_reviews(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	size_t n, settled = 0;
+
+	(void)state;
+	fx_open(&fx, FIXED_MODEL("0.01", RULE_EMAIL));
+	add(&fx, "a1", "Ann", "Lee", "ann@example.com", "+441111111111", NULL);
+	add(&fx, "a3", "Ann", "Lee", "ann@example.com", "+442222222222", NULL);
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));
+	assert_true(!score_below(&fx, 0, 1, 0.5) && score_below(&fx, 0, 1, 0.95));
+	n = resolver_links(fx.r, &links);
+	for (size_t i = 0; i < n; i++)
+		settled += links[i].settled;
+	assert_int_equal(settled, 1);
+	assert_int_equal(resolver_stats(fx.r)->reviews, 0);
+	fx_close(&fx);
+}
+
+/* With few records, u is each level's share among every pair, not a
+ * sample of them: one pair of six agrees on email, so u(exact) = 1/15. */
+static void u_counts_every_pair_of_a_small_source(void **state)
+{
+	struct fixture fx;
+	const struct model *m;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">"
+		     "<compare attribute=\"email\" method=\"exact\"/>"
+		     "<block on=\"email\"/></identity>\n");
+	add(&fx, "1", NULL, NULL, "a@example.com", NULL, NULL);
+	add(&fx, "2", NULL, NULL, "a@example.com", NULL, NULL);
+	add(&fx, "3", NULL, NULL, "b@example.com", NULL, NULL);
+	add(&fx, "4", NULL, NULL, "c@example.com", NULL, NULL);
+	add(&fx, "5", NULL, NULL, "d@example.com", NULL, NULL);
+	add(&fx, "6", NULL, NULL, "e@example.com", NULL, NULL);
+	run(&fx, 0);
+	m = resolver_model(fx.r);
+	assert_true(fabs(m->cmp[0].u[0] - 1.0 / 15) < 1e-12);
+	assert_true(fabs(m->cmp[0].u[1] - 14.0 / 15) < 1e-12);
+	fx_close(&fx);
+}
+
 static void runs_are_deterministic(void **state)
 {
 	struct fixture a, b;
@@ -439,6 +487,8 @@ int main(void)
 		cmocka_unit_test(oversized_blocks_are_counted_and_not_compared),
 		cmocka_unit_test(the_chain_guard_keeps_different_people_apart),
 		cmocka_unit_test(the_chain_guard_lets_one_person_join),
+		cmocka_unit_test(reviews_that_other_links_settled_are_not_reviews),
+		cmocka_unit_test(u_counts_every_pair_of_a_small_source),
 		cmocka_unit_test(runs_are_deterministic),
 		cmocka_unit_test(nicknames_and_names_within_names_are_close),
 		cmocka_unit_test(a_malformed_nickname_table_names_its_line),
