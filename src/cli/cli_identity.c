@@ -18,6 +18,7 @@
 #include "pipeline/explain_pair.h"
 #include "store/store.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 struct id_opts {
 	const char *db, *run, *format, *truth;
@@ -314,8 +315,25 @@ static const char why_usage[] =
 	"with the pair. The sources are read again for the records' values, so\n"
 	"the answer is about today's data with that run's model.\n";
 
-/* Widest value shown in a column of `why` (longer ones are cut). */
+/* Widest value shown in a column of `why`, in terminal columns (longer
+ * ones are cut at a character). */
 #define WHY_VALUE_MAX 40
+
+/* s in a column `cols` wide: cut at a character to fit, then padded. */
+static void add_cell(struct buf *b, const char *s, size_t cols)
+{
+	size_t len = strlen(s), keep = utf8_prefix_for_width(s, len, cols);
+	size_t w = utf8_width(s, keep);
+
+	buf_add(b, s, keep);
+	for (; w < cols; w++)
+		buf_addch(b, ' ');
+}
+
+static size_t width_of(const char *s)
+{
+	return s ? utf8_width(s, strlen(s)) : 6;	/* "(none)" */
+}
 
 /* "crm:C0000001" into source and key (the key may hold colons). */
 static int split_record(const char *arg, char *source, size_t size,
@@ -381,30 +399,32 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		return;
 	buf_addstr(b, "\nThe model weighs each comparison (bits: positive is evidence "
 		   "for one person):\n\n");
-	wa = strlen(ra);
-	wb = strlen(rb);
+	wa = width_of(ra);
+	wb = width_of(rb);
 	for (size_t c = 0; c < e->n; c++) {
-		const struct pair_cmp *pc = &e->cmp[c];
-		size_t la = pc->value[0] ? strlen(pc->value[0]) : 6;
-		size_t lb = pc->value[1] ? strlen(pc->value[1]) : 6;
+		size_t la = width_of(e->cmp[c].value[0]), lb = width_of(e->cmp[c].value[1]);
 
 		wa = la > wa ? la : wa;
 		wb = lb > wb ? lb : wb;
 	}
 	wa = wa > WHY_VALUE_MAX ? WHY_VALUE_MAX : wa;
 	wb = wb > WHY_VALUE_MAX ? WHY_VALUE_MAX : wb;
-	buf_addf(b, "  %-14s %-*.*s  %-*.*s  %-12s %8s\n", "attribute", (int)wa,
-		 (int)wa, ra, (int)wb, (int)wb, rb, "level", "bits");
+	buf_addf(b, "  %-14s ", "attribute");
+	add_cell(b, ra, wa);
+	buf_addstr(b, "  ");
+	add_cell(b, rb, wb);
+	buf_addf(b, "  %-12s %8s\n", "level", "bits");
 	buf_addf(b, "  %-14s %-*s  %-*s  %-12s %+8.2f  1 pair of records in %.0f is "
 		 "one person\n", "prior", (int)wa, "", (int)wb, "", "", prior_bits,
 		 1 / e->prior);
 	for (size_t c = 0; c < e->n; c++) {
 		const struct pair_cmp *pc = &e->cmp[c];
 
-		buf_addf(b, "  %-14s %-*.*s  %-*.*s  %-12s %+8.2f", pc->attribute,
-			 (int)wa, (int)wa, pc->value[0] ? pc->value[0] : "(none)",
-			 (int)wb, (int)wb, pc->value[1] ? pc->value[1] : "(none)",
-			 pc->level, pc->weight);
+		buf_addf(b, "  %-14s ", pc->attribute);
+		add_cell(b, pc->value[0] ? pc->value[0] : "(none)", wa);
+		buf_addstr(b, "  ");
+		add_cell(b, pc->value[1] ? pc->value[1] : "(none)", wb);
+		buf_addf(b, "  %-12s %+8.2f", pc->level, pc->weight);
 		if (strcmp(pc->level, "missing")) {
 			buf_addf(b, "  m %.3g", pc->m);
 			buf_addf(b, pc->tf ? ", u %.3g (this value's share)" : ", u %.3g",

@@ -32,6 +32,16 @@ db2=$TMPDIR/rules.db
 grep -q "^Rule 'same-email' joins them" "$TMPDIR/why"
 ! grep -q "The model weighs" "$TMPDIR/why"
 
+# values wider than why's columns are cut at a character, never inside one
+long=$(printf '山田%.0s' $(seq 15))
+printf 'id,given,family,email\n7,Ann,%s,w@x.com\n8,Ann,%s,w@x.com\n' "$long" "$long" > "$data/a.csv"
+db4=$TMPDIR/wide.db
+"$STEWARD" scan --policies policies --data "$data" --db "$db4" --as-of 2026-10-31 > /dev/null
+"$STEWARD" why --db "$db4" --policies policies --data "$data" a:7 a:8 > "$TMPDIR/wide"
+cat "$TMPDIR/wide"
+iconv -f UTF-8 -t UTF-8 "$TMPDIR/wide" > /dev/null
+grep -q "^  family_name    山田山田" "$TMPDIR/wide"
+
 # empty sources: a run with no one in it, not a run without identities
 printf 'id,given,family,email\n' > "$data/a.csv"
 db3=$TMPDIR/empty.db
