@@ -580,6 +580,21 @@ static int note_source(void *arg, const struct input_row *r)
 	return 0;
 }
 
+/* Findings are filed under a source of the run, or under a stage of the
+ * scan that has its own metrics (identity resolution's under
+ * "identity"): the findings command takes every name the run's metrics
+ * use. */
+static int note_metric_source(void *arg, const struct metric_row *r)
+{
+	struct source_names *sn = arg;
+	struct input_row in = { r->source, NULL, 0, NULL, NULL, 0, NULL, NULL };
+
+	for (size_t i = 0; i < sn->n; i++)
+		if (!strcmp(sn->v[i], r->source))
+			return 0;
+	return note_source(sn, &in);
+}
+
 static void unknown_source(const char *cmd, const struct source_names *sn,
 			   int64_t run)
 {
@@ -595,7 +610,8 @@ static void unknown_source(const char *cmd, const struct source_names *sn,
 	buf_release(&list);
 }
 
-/* EXIT_OK when the run read `source`; else says which sources it has. */
+/* EXIT_OK when the run read `source` (or, for findings, filed findings
+ * under it); else says which sources it has. */
 static int check_source(struct store *s, const char *cmd, int64_t run,
 			const char *source)
 {
@@ -606,9 +622,8 @@ static int check_source(struct store *s, const char *cmd, int64_t run,
 	diag_clear(&d);
 	arena_init(&sn.text, 4096);
 	rc = store_inputs(s, run, note_source, &sn, &d);
-	/* identity resolution's findings are filed under "identity" */
-	if (!rc && !strcmp(source, "identity") && !strcmp(cmd, "findings"))
-		sn.found = true;
+	if (!rc && !strcmp(cmd, "findings"))
+		rc = store_metrics(s, run, note_metric_source, &sn, &d);
 	if (rc)
 		rc = cli_fail(cmd, &d);
 	else if (!sn.found) {

@@ -752,6 +752,21 @@ double resolver_score(const struct resolver *r, size_t a, size_t b,
 	return model_probability(&r->model, bits);
 }
 
+/* The probability of a candidate by the levels its pattern already holds
+ * (blocking compared the pair once; scoring does not compare it again). */
+static double pattern_probability(const struct resolver *r, uint64_t pattern,
+				  size_t a)
+{
+	int levels[64];
+	double bits = 0;
+
+	model_unpack(&r->model, pattern, levels);
+	for (size_t c = 0; c < r->model.n; c++)
+		if (levels[c] >= 0)
+			bits += weight_of(r, c, levels[c], a);
+	return model_probability(&r->model, bits);
+}
+
 static double score(const struct resolver *r, size_t a, size_t b)
 {
 	int levels[64];
@@ -1184,7 +1199,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 		}
 	}
 	for (size_t k = 0; k < c->n; k++) {
-		double p = score(r, c->v[k].a, c->v[k].b);
+		double p = pattern_probability(r, c->v[k].pattern, c->v[k].a);
 
 		r->stats.compared++;
 		if (p < r->id->review)
