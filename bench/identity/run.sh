@@ -37,3 +37,10 @@ done
 awk -F, 'NR == 1 { print "source,record_key,entity"; next } { print "fake," $1 "," $7 }' \
   "$shared/splink_fake_1000/fake_1000.csv" > "$work/fake.truth"
 measure fake_1000 bench/identity/fake_1000 "$shared/splink_fake_1000" "$work/fake.truth"
+
+# Senzing's truth set: three sources; the key's CLUSTER_ID is the entity, and
+# its DATA_SOURCE names the source (lower case in the policy); CRLF lines
+awk -F, 'NR == 1 { print "source,record_key,entity"; next }
+         { sub(/\r$/, ""); print tolower($3) "," $4 "," $2 }' \
+  "$shared/senzing_truthset/actual_truthset_key.csv" > "$work/senzing.truth"
+measure senzing bench/identity/senzing "$shared/senzing_truthset" "$work/senzing.truth"

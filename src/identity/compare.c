@@ -312,6 +312,134 @@ bool compare_numeric(const char *a, size_t alen, const char *b, size_t blen,
 	return true;
 }
 
+/* --- words, trailing digits, transposed dates ----------------------------- */
+
+/* Word breaks for word-by-word comparison: those of initials, and the
+ * punctuation of addresses and lists ("12 main st, springfield"). */
+static bool is_word_break(int32_t cp)
+{
+	return is_word_sep(cp) || cp == ',' || cp == ';' || cp == '/' ||
+	       cp == '(' || cp == ')' || cp == '#' || cp == '"';
+}
+
+/* The words of a value: offsets into a cps. */
+struct words {
+	size_t start[COMPARE_MAX_CHARS], len[COMPARE_MAX_CHARS];
+	size_t n;
+};
+
+static void words_of(const struct cps *s, struct words *out)
+{
+	size_t i = 0;
+
+	out->n = 0;
+	while (i < s->n) {
+		size_t j;
+
+		while (i < s->n && is_word_break(s->cp[i]))
+			i++;
+		for (j = i; j < s->n && !is_word_break(s->cp[j]); j++)
+			;
+		if (j > i) {
+			out->start[out->n] = i;
+			out->len[out->n++] = j - i;
+		}
+		i = j;
+	}
+}
+
+/* Jaro-Winkler of word x of a and word y of b. */
+static double word_jw(const struct cps *a, const struct words *wa, size_t x,
+		      const struct cps *b, const struct words *wb, size_t y)
+{
+	struct cps p, q;
+	const struct cps *lo = &p, *hi = &q;
+	double j;
+	size_t l = 0;
+
+	p.n = wa->len[x];
+	memcpy(p.cp, a->cp + wa->start[x], p.n * sizeof(p.cp[0]));
+	q.n = wb->len[y];
+	memcpy(q.cp, b->cp + wb->start[y], q.n * sizeof(q.cp[0]));
+	if (cps_cmp(&p, &q) > 0) {
+		lo = &q;
+		hi = &p;
+	}
+	j = jaro(lo, hi);
+	if (j < 0.7)
+		return j;
+	while (l < 4 && l < lo->n && l < hi->n && lo->cp[l] == hi->cp[l])
+		l++;
+	return j + (double)l * 0.1 * (1.0 - j);
+}
+
+/* Mean over the words of a of each one's best Jaro-Winkler among b's. */
+static double best_words(const struct cps *a, const struct words *wa,
+			 const struct cps *b, const struct words *wb)
+{
+	double sum = 0;
+
+	for (size_t x = 0; x < wa->n; x++) {
+		double best = 0;
+
+		for (size_t y = 0; y < wb->n && best < 1.0; y++) {
+			double s = word_jw(a, wa, x, b, wb, y);
+
+			if (s > best)
+				best = s;
+		}
+		sum += best;
+	}
+	return sum / (double)wa->n;
+}
+
+double compare_word_jaro_winkler(const char *a, size_t alen, const char *b,
+				 size_t blen)
+{
+	struct cps x, y;
+	struct words wx, wy;
+
+	cps_decode(a, alen, &x);
+	cps_decode(b, blen, &y);
+	words_of(&x, &wx);
+	words_of(&y, &wy);
+	if (!wx.n || !wy.n)
+		return !wx.n && !wy.n ? 1.0 : 0.0;
+	/* both ways, so that "ann" is not as close to "ann lee" as "ann" is
+	 * to itself; the mean of two sums is symmetric by construction */
+	return (best_words(&x, &wx, &y, &wy) + best_words(&y, &wy, &x, &wx)) / 2.0;
+}
+
+size_t compare_trailing_digits(const char *a, size_t alen, const char *b,
+			       size_t blen)
+{
+	size_t i = alen, j = blen, n = 0;
+
+	for (;;) {
+		while (i > 0 && (a[i - 1] < '0' || a[i - 1] > '9'))
+			i--;
+		while (j > 0 && (b[j - 1] < '0' || b[j - 1] > '9'))
+			j--;
+		if (!i || !j || a[i - 1] != b[j - 1])
+			return n;
+		n++;
+		i--;
+		j--;
+	}
+}
+
+bool compare_date_transposed(const char *a, size_t alen, const char *b,
+			     size_t blen)
+{
+	int64_t x, y;
+
+	/* both real dates of one year, day and month swapped, not equal */
+	if (alen != 10 || blen != 10 || !date_days(a, alen, &x) ||
+	    !date_days(b, blen, &y) || x == y || memcmp(a, b, 4))
+		return false;
+	return a[5] == b[8] && a[6] == b[9] && a[8] == b[5] && a[9] == b[6];
+}
+
 /* --- Soundex -------------------------------------------------------------- */
 
 /* Soundex digit of each letter A-Z: '0' for a vowel (which separates equal

@@ -96,6 +96,36 @@ bool compare_numeric(const char *a, size_t alen, const char *b, size_t blen,
 		     double *out);
 
 /*
+ * Word by word Jaro-Winkler in [0, 1], for values whose words may come in
+ * any order ("salinger kristen" and "kristin salenger") or where one has a
+ * word more ("susan meyer" and "susan meyer thomas"): each word of one
+ * value is scored against its best match among the other's words, the
+ * scores are averaged, and the result is the mean of both directions (the
+ * Monge-Elkan similarity, made symmetric).  Words are split on white
+ * space, hyphens, dots, commas, semicolons, slashes, parentheses, '#' and
+ * '"'.  Two values without words give 1, one without words 0.
+ */
+double compare_word_jaro_winkler(const char *a, size_t alen, const char *b,
+				 size_t blen);
+
+/*
+ * How many trailing digits two values share, reading only the ASCII
+ * digits from the end ("+1 (702) 221-2412" and "221 2412" share 7): a
+ * phone written with and without its country or area code keeps its last
+ * digits.
+ */
+size_t compare_trailing_digits(const char *a, size_t alen, const char *b,
+			       size_t blen);
+
+/*
+ * True when two different dates written YYYY-MM-DD have the same year and
+ * day and month swapped ("2006-08-02" and "2006-02-08"): one date written
+ * day first and read month first.
+ */
+bool compare_date_transposed(const char *a, size_t alen, const char *b,
+			     size_t blen);
+
+/*
  * American Soundex of the first word (split as for compare_initials) that
  * has an ASCII letter, into out as the letter upper-case and three digits,
  * padded with '0', NUL-terminated ("robert" and "rupert" give "R163").

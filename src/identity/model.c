@@ -312,6 +312,60 @@ int model_fit_m(struct model *m, const struct patterns *cand)
 	return 0;
 }
 
+/* Pairs of all on which comparison i says something. */
+static double said(const struct model *m, const struct pattern_count *list,
+		   size_t np, size_t i)
+{
+	int levels[64];
+	double n = 0;
+
+	for (size_t k = 0; k < np; k++) {
+		model_unpack(m, list[k].pattern, levels);
+		if (levels[i] >= 0)
+			n += (double)list[k].count;
+	}
+	return n;
+}
+
+int model_fit_u_em(struct model *m, const struct patterns *all)
+{
+	struct model_cmp save[64];
+	double lambda = m->lambda;
+	size_t np = all->n + all->has_zero;
+	struct pattern_count *list;
+	int rc;
+
+	if (m->n > 64)
+		return ST_ERR;
+	if (!(list = xcalloc(np ? np : 1, sizeof(*list))))
+		return ST_ERR_NOMEM;
+	np = patterns_list(all, list);
+	memcpy(save, m->cmp, m->n * sizeof(*save));
+	if ((rc = model_fit_m(m, all)) != 0) {
+		xfree(list);
+		return rc;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct model_cmp *mc = &m->cmp[i];
+		/* the non-matches that said something, with half a pair
+		 * added to every level (as model_know_m does): a level EM
+		 * gave wholly to the matches is rare, not impossible */
+		double n = said(m, list, np, i) * (1 - m->lambda);
+
+		memcpy(mc->m, save[i].m, sizeof(mc->m));
+		if (mc->fixed || n <= 0)
+			continue;
+		for (size_t l = 0; l < mc->n_levels; l++)
+			mc->u[l] = clamp((mc->u_cand[l] * n + 0.5) /
+					 (n + 0.5 * (double)mc->n_levels));
+	}
+	m->lambda = lambda;
+	m->iterations = 0;
+	m->converged = false;
+	xfree(list);
+	return 0;
+}
+
 void model_know_m(struct model *m, size_t i, const uint64_t *counts)
 {
 	struct model_cmp *mc = &m->cmp[i];
@@ -372,8 +426,11 @@ void model_level_label(const struct model_cmp *mc, size_t l, char *out,
 		snprintf(out, size, "else");
 	else if (c->method == CMP_INITIALS)
 		snprintf(out, size, "initials");
-	else if (c->method == CMP_JARO_WINKLER)
+	else if (c->method == CMP_JARO_WINKLER ||
+		 c->method == CMP_WORD_JARO_WINKLER)
 		snprintf(out, size, ">= %g", c->levels[l - 1]);
+	else if (c->method == CMP_TRAILING_DIGITS)
+		snprintf(out, size, ">= %g digits", c->levels[l - 1]);
 	else
 		snprintf(out, size, "<= %g%s", c->levels[l - 1],
 			 c->method == CMP_DATE_DAYS ? " days" : "");

@@ -11,7 +11,9 @@
  * over the comparisons that said something, where lambda is the prior:
  * the probability that two records drawn at random are one person.  u is
  * estimated from random pairs of records (nearly all of them different
- * people), so the prior must be of random pairs too: the blocking keys
+ * people; in a source small enough to count every pair, from EM's
+ * non-matches among them, model_fit_u_em()), so the prior must be of
+ * random pairs too: the blocking keys
  * that made a pair a candidate are evidence the comparisons weigh, not
  * something the prior may count again.  m comes from pairs a deterministic
  * rule joins where there are enough (model_know_m()), else, with the share
@@ -91,6 +93,11 @@ void model_fit_u(struct model *m, const struct patterns *random);
  * over the candidates' patterns.  ST_ERR (more than 64 comparisons),
  * ST_ERR_NOMEM. */
 int model_fit_m(struct model *m, const struct patterns *cand) MUST_CHECK;
+
+/* u of every comparison not fixed as EM's u among the pairs that are not
+ * matches, by EM over every pair (a source small enough to enumerate
+ * them); m and lambda are left as they were.  ST_ERR, ST_ERR_NOMEM. */
+int model_fit_u_em(struct model *m, const struct patterns *all) MUST_CHECK;
 
 /* Set m of comparison i from the levels of pairs known to match (the
  * pairs a deterministic rule joins, on the attributes the rule does not

@@ -151,6 +151,7 @@ struct resolver {
 	struct strtab *tabs;		/* per attribute */
 	size_t *map;			/* per (source, attribute): mapping or SIZE_MAX */
 	size_t *cmp_attr;		/* per comparison */
+	size_t *swap_attr;		/* per comparison: swap-with, or SIZE_MAX */
 	size_t **rule_attr;		/* per rule, per equal */
 	struct block_plan *blocks;
 	/* records */
@@ -192,7 +193,7 @@ static size_t attr_index(struct resolver *r, const char *id)
 static int plan(struct resolver *r)
 {
 	const struct identity *id = r->id;
-	size_t most = id->n_comparisons + 1, ns = r->p->n_sources;
+	size_t most = 2 * id->n_comparisons + 1, ns = r->p->n_sources;
 
 	for (size_t i = 0; i < id->n_rules; i++)
 		most += id->rules[i].n_equal;
@@ -200,12 +201,17 @@ static int plan(struct resolver *r)
 		most += id->blocks[i].n_terms;
 	r->attrs = xcalloc(most, sizeof(*r->attrs));
 	r->cmp_attr = xcalloc(id->n_comparisons + 1, sizeof(*r->cmp_attr));
+	r->swap_attr = xcalloc(id->n_comparisons + 1, sizeof(*r->swap_attr));
 	r->rule_attr = xcalloc(id->n_rules + 1, sizeof(*r->rule_attr));
 	r->blocks = xcalloc(id->n_blocks + 1, sizeof(*r->blocks));
-	if (!r->attrs || !r->cmp_attr || !r->rule_attr || !r->blocks)
+	if (!r->attrs || !r->cmp_attr || !r->swap_attr || !r->rule_attr ||
+	    !r->blocks)
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < id->n_comparisons; i++)
 		r->cmp_attr[i] = attr_index(r, id->comparisons[i].attribute_id);
+	for (size_t i = 0; i < id->n_comparisons; i++)
+		r->swap_attr[i] = id->comparisons[i].swap_with ?
+				  attr_index(r, id->comparisons[i].swap_with) : SIZE_MAX;
 	for (size_t i = 0; i < id->n_rules; i++) {
 		const struct identity_rule *rule = &id->rules[i];
 
@@ -278,6 +284,7 @@ void resolver_free(struct resolver *r)
 	xfree(r->attrs);
 	xfree(r->map);
 	xfree(r->cmp_attr);
+	xfree(r->swap_attr);
 	xfree(r->rule_attr);
 	xfree(r->blocks);
 	xfree(r->src);
@@ -652,6 +659,127 @@ static bool words_contained(const char *a, size_t al, const char *b, size_t bl)
 	return true;
 }
 
+/* Is the value x of one record the other's value of the swap attribute,
+ * and the other way round as far as both have one: given and family
+ * names written the wrong way round ("shah freya", "freya shah")?  The
+ * second direction must agree at least at the loosest threshold when
+ * both values are there. */
+static bool swapped(const struct resolver *r, size_t c, size_t i, size_t j)
+{
+	const struct comparison *cmp = r->model.cmp[c].c;
+	size_t a = r->cmp_attr[c], b = r->swap_attr[c];
+	uint32_t ai = value_of(r, i, a), aj = value_of(r, j, a);
+	uint32_t bi = value_of(r, i, b), bj = value_of(r, j, b);
+	const struct strtab *ta = &r->tabs[a], *tb = &r->tabs[b];
+	double loose = cmp->n_levels ? cmp->levels[cmp->n_levels - 1] : 0;
+
+	for (int side = 0; side < 2; side++) {
+		uint32_t x = side ? aj : ai, y = side ? bi : bj;	/* x ~ y? */
+		uint32_t p = side ? ai : aj, q = side ? bj : bi;	/* then p ~ q */
+		const char *s1, *s2;
+		size_t l1, l2;
+
+		if (!y || ta->len[x - 1] != tb->len[y - 1] ||
+		    memcmp(ta->str[x - 1], tb->str[y - 1], ta->len[x - 1]))
+			continue;
+		if (!q)
+			return true;
+		s1 = ta->str[p - 1];
+		l1 = ta->len[p - 1];
+		s2 = tb->str[q - 1];
+		l2 = tb->len[q - 1];
+		if (l1 == l2 && !memcmp(s1, s2, l1))
+			return true;
+		switch (cmp->method) {
+		case CMP_JARO_WINKLER:
+			if (compare_jaro_winkler(s1, l1, s2, l2) >= loose)
+				return true;
+			break;
+		case CMP_WORD_JARO_WINKLER:
+			if (compare_word_jaro_winkler(s1, l1, s2, l2) >= loose)
+				return true;
+			break;
+		case CMP_LEVENSHTEIN:
+		case CMP_DAMERAU:
+			if (compare_damerau(s1, l1, s2, l2, (size_t)loose) <= (size_t)loose)
+				return true;
+			break;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+/* Next word of a normalised name from *at: its start and length, or
+ * false at the end. */
+static bool next_word(const char *s, size_t len, size_t *at, const char **w,
+		      size_t *wl)
+{
+	while (*at < len && s[*at] == ' ')
+		(*at)++;
+	if (*at >= len)
+		return false;
+	*w = s + *at;
+	while (*at < len && s[*at] != ' ')
+		(*at)++;
+	*wl = (size_t)(s + *at - *w);
+	return true;
+}
+
+/* Name a written with each word that is a nickname of, or has a
+ * nickname in, a word of name b as the name they both stand for ("bob
+ * smith" against "robert smith" is "robert smith"), into out (size
+ * bytes); false, out unusable, when it does not fit. */
+static bool nicknames_spelt_out(const struct resolver *r, const char *a,
+				size_t al, const char *b, size_t bl, char *out,
+				size_t size)
+{
+	size_t at = 0, n = 0, wl;
+	const char *w;
+
+	while (next_word(a, al, &at, &w, &wl)) {
+		const struct nick *x = nick_of(r, w, wl);
+		const char *put = w;
+		size_t pl = wl, bt = 0, vl;
+		const char *v;
+
+		while (x && put == w && next_word(b, bl, &bt, &v, &vl)) {
+			const struct nick *y = nick_of(r, v, vl);
+
+			for (size_t g = 0; y && put == w && g < x->n; g++)
+				for (size_t k = 0; k < y->n; k++)
+					if (x->groups[g] == y->groups[k]) {
+						put = r->nicknames.str[x->groups[g]];
+						pl = r->nicknames.len[x->groups[g]];
+						break;
+					}
+		}
+		if (n + pl + 1 >= size)
+			return false;
+		if (n)
+			out[n++] = ' ';
+		memcpy(out + n, put, pl);
+		n += pl;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* Word by word Jaro-Winkler; for person names, nicknames spelt out. */
+static double word_similarity(const struct resolver *r, size_t a,
+			      const char *s1, size_t l1, const char *s2,
+			      size_t l2)
+{
+	char x[256], y[256];
+
+	if (r->attrs[a]->type == ATTR_PERSON_NAME && r->nicknames.n &&
+	    nicknames_spelt_out(r, s1, l1, s2, l2, x, sizeof(x)) &&
+	    nicknames_spelt_out(r, s2, l2, s1, l1, y, sizeof(y)))
+		return compare_word_jaro_winkler(x, strlen(x), y, strlen(y));
+	return compare_word_jaro_winkler(s1, l1, s2, l2);
+}
+
 static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 {
 	const struct comparison *cmp = r->model.cmp[c].c;
@@ -669,17 +797,23 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	l1 = t->len[x - 1];
 	s2 = t->str[y - 1];
 	l2 = t->len[y - 1];
+	if (r->swap_attr[c] != SIZE_MAX && nl > 2 && swapped(r, c, i, j))
+		return 1;
 	switch (cmp->method) {
 	case CMP_EXACT:
 		return 1;
 	case CMP_INITIALS:
 		return compare_initials(s1, l1, s2, l2) ? 1 : 2;
-	case CMP_JARO_WINKLER: {
-		double sim = compare_jaro_winkler(s1, l1, s2, l2);
+	case CMP_JARO_WINKLER:
+	case CMP_WORD_JARO_WINKLER: {
+		double sim = cmp->method == CMP_JARO_WINKLER ?
+			     compare_jaro_winkler(s1, l1, s2, l2) :
+			     word_similarity(r, a, s1, l1, s2, l2);
 
 		/* a person's name: a nickname, or one name of a longer one,
 		 * counts as the closest level below exact */
-		if (r->attrs[a]->type == ATTR_PERSON_NAME && nl > 2 &&
+		if (cmp->method == CMP_JARO_WINKLER &&
+		    r->attrs[a]->type == ATTR_PERSON_NAME && nl > 2 &&
 		    (words_contained(s1, l1, s2, l2) ||
 		     nicknames_agree(r, s1, l1, s2, l2)))
 			return 1;
@@ -701,6 +835,14 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 				return (int)l + 1;
 		return (int)nl - 1;
 	}
+	case CMP_TRAILING_DIGITS: {
+		double shared = (double)compare_trailing_digits(s1, l1, s2, l2);
+
+		for (size_t l = 0; l < cmp->n_levels && l + 2 < nl; l++)
+			if (shared >= cmp->levels[l])
+				return (int)l + 1;
+		return (int)nl - 1;
+	}
 	case CMP_DATE_DAYS:
 	case CMP_NUMERIC: {
 		double d;
@@ -710,6 +852,10 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 
 			if (days < 0)
 				return (int)nl - 1;
+			/* day and month read the wrong way round: as close
+			 * as the strictest threshold */
+			if (nl > 2 && compare_date_transposed(s1, l1, s2, l2))
+				return 1;
 			d = (double)days;
 		} else if (!compare_numeric(s1, l1, s2, l2, &d))
 			return (int)nl - 1;
@@ -1126,6 +1272,10 @@ static int fit(struct resolver *r, const struct cands *c, uint64_t seed)
 	}
 	if (!rc)
 		model_fit_u(&r->model, &random);
+	/* every pair counted: the pairs of one person are no longer too few
+	 * to matter, so u is taken among the ones EM finds are not matches */
+	if (!rc && pairs <= LIMIT_IDENTITY_U_PAIRS)
+		rc = model_fit_u_em(&r->model, &random);
 	for (size_t i = 0; i < r->model.n; i++)
 		model_know_m(&r->model, i, &r->rule_levels[i * MODEL_MAX_LEVELS]);
 	for (size_t k = 0; k < c->n && !rc; k++)

@@ -217,7 +217,8 @@ const char *compare_method_name(enum compare_method m)
 {
 	static const char *n[] = {
 		"exact", "jaro-winkler", "levenshtein", "damerau-levenshtein",
-		"initials", "date-days", "numeric"
+		"initials", "date-days", "numeric", "word-jaro-winkler",
+		"trailing-digits"
 	};
 
 	return NAME_OF(n, m);

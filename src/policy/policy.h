@@ -141,7 +141,8 @@ struct identity_rule {
 
 enum compare_method {
 	CMP_EXACT, CMP_JARO_WINKLER, CMP_LEVENSHTEIN, CMP_DAMERAU,
-	CMP_INITIALS, CMP_DATE_DAYS, CMP_NUMERIC
+	CMP_INITIALS, CMP_DATE_DAYS, CMP_NUMERIC, CMP_WORD_JARO_WINKLER,
+	CMP_TRAILING_DIGITS
 };
 
 struct comparison {
@@ -157,6 +158,10 @@ struct comparison {
 	double *m, *u;
 	size_t n_mu;
 	const char *says;
+	/* an attribute whose value, in the other record, agreeing with this
+	 * one counts as the closest level below exact (given and family
+	 * names written the wrong way round); NULL = none */
+	const char *swap_with;
 };
 
 struct block_term {

@@ -540,7 +540,9 @@ static size_t comparison_levels(const struct comparison *c)
 static void check_levels(struct policy_loader *L, struct comparison *c)
 {
 	const char *name = compare_method_name(c->method);
-	bool similarity = c->method == CMP_JARO_WINKLER;
+	bool similarity = c->method == CMP_JARO_WINKLER ||
+			  c->method == CMP_WORD_JARO_WINKLER;
+	bool digits = c->method == CMP_TRAILING_DIGITS;
 	bool needs = c->method != CMP_EXACT && c->method != CMP_INITIALS;
 
 	if (needs && !c->n_levels) {
@@ -548,7 +550,7 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 			return;	/* a bad number, already reported */
 		policy_error(L, c->loc, "compare on '%s' with %s needs levels=\"...\" "
 			     "(e.g. %s)", c->attribute_id, name,
-			     similarity ? "0.95 0.88" : "1 2");
+			     similarity ? "0.95 0.88" : digits ? "10 7" : "1 2");
 		return;
 	}
 	if (!needs && c->n_levels)
@@ -564,10 +566,18 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 	}
 	for (size_t i = 0; i < c->n_levels; i++) {
 		double v = c->levels[i];
-		bool bad = similarity ? !(v > 0 && v < 1) : !(v >= 0);
-		bool order = i && (similarity ? v >= c->levels[i - 1]
-					      : v <= c->levels[i - 1]);
+		bool bad = similarity ? !(v > 0 && v < 1) :
+			   digits ? !(v >= 1 && v <= 64 && v == floor(v)) : !(v >= 0);
+		bool order = i && (similarity || digits ? v >= c->levels[i - 1]
+							: v <= c->levels[i - 1]);
 
+		if (digits && (bad || order)) {
+			policy_error(L, policy_attr_loc(L, c->loc, "levels", 0),
+				     "compare on '%s': levels must be counts of "
+				     "digits from 1 to 64, from strictest (most) "
+				     "down", c->attribute_id);
+			return;
+		}
 		if (bad || order) {
 			policy_error(L, policy_attr_loc(L, c->loc, "levels", 0),
 				     "compare on '%s': levels must be %s", c->attribute_id,
@@ -578,6 +588,28 @@ static void check_levels(struct policy_loader *L, struct comparison *c)
 			return;
 		}
 	}
+}
+
+/* swap-with: another declared attribute, on a comparison of strings. */
+static void check_swap(struct policy_loader *L, struct comparison *c)
+{
+	struct policy_loc at;
+
+	if (!c->swap_with)
+		return;
+	at = policy_attr_loc(L, c->loc, "swap-with", 0);
+	if (!need_attribute(L, at, "compare swaps with attribute", c->swap_with))
+		return;
+	if (!strcmp(c->swap_with, c->attribute_id))
+		policy_error(L, at, "compare on '%s' swaps with itself; name the "
+			     "attribute its values are confused with (swap-with="
+			     "\"family_name\")", c->attribute_id);
+	else if (c->method != CMP_EXACT && c->method != CMP_JARO_WINKLER &&
+		 c->method != CMP_WORD_JARO_WINKLER &&
+		 c->method != CMP_LEVENSHTEIN && c->method != CMP_DAMERAU)
+		policy_error(L, at, "compare on '%s': swap-with applies to exact, "
+			     "jaro-winkler, word-jaro-winkler, levenshtein and "
+			     "damerau-levenshtein comparisons", c->attribute_id);
 }
 
 static void check_mu(struct policy_loader *L, struct comparison *c)
@@ -802,6 +834,7 @@ static void check_identity(struct policy_loader *L)
 					      c->attribute_id);
 		check_levels(L, c);
 		check_mu(L, c);
+		check_swap(L, c);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(id->comparisons[j].attribute_id, c->attribute_id))
 				policy_error(L, c->loc, "a second comparison on '%s' "

@@ -225,6 +225,9 @@ static const char *method_phrase(enum compare_method m)
 	case CMP_INITIALS: return "exact agreement, else agreeing initials";
 	case CMP_DATE_DAYS: return "distance between the dates in days";
 	case CMP_NUMERIC: return "numeric difference";
+	case CMP_WORD_JARO_WINKLER:
+		return "Jaro-Winkler similarity word by word, in any order";
+	case CMP_TRAILING_DIGITS: return "the number of trailing digits they share";
 	}
 	return "?";
 }
@@ -240,10 +243,15 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 	if (c->n_levels) {
 		buf_addstr(out, ", in levels: exact");
 		for (size_t i = 0; i < c->n_levels; i++)
-			buf_addf(out, c->method == CMP_JARO_WINKLER ? ", at least %g" :
+			buf_addf(out, c->method == CMP_JARO_WINKLER ||
+				 c->method == CMP_WORD_JARO_WINKLER ||
+				 c->method == CMP_TRAILING_DIGITS ? ", at least %g" :
 				 ", within %g", c->levels[i]);
 		buf_addstr(out, ", else different");
 	}
+	if (c->swap_with)
+		buf_addf(out, "; a value equal to the other record's `%s` counts "
+			 "as the closest level below exact", c->swap_with);
 	buf_addstr(out, c->m ? "; its weights are fixed in the policy" :
 			       "; its weights are estimated from the data");
 	if (c->tf_adjust)

@@ -482,7 +482,8 @@ static void build_rule(struct build *b, struct identity *id, xmlNode *n)
 
 static const char *const compare_names[] = {
 	"exact", "jaro-winkler", "levenshtein", "damerau-levenshtein",
-	"initials", "date-days", "numeric"
+	"initials", "date-days", "numeric", "word-jaro-winkler",
+	"trailing-digits"
 };
 
 /* Parse a list of numbers into an arena array; NULL list = none. */
@@ -549,6 +550,7 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 		c->n_mu = 0;
 	}
 	c->says = attr(b, n, "says");
+	c->swap_with = attr(b, n, "swap-with");
 }
 
 static void build_block(struct build *b, struct identity *id, xmlNode *n)

@@ -42,7 +42,8 @@ static const struct {
 		"map(A=B,...): replace a whole value A (ignoring case) with B" },
 	[TX_BOOL] = { "bool",
 		"bool: yes/no, y/n, 1/0, on/off, opted-in/opted-out ... -> true/false" },
-	[TX_EMAIL] = { "email", "email: trim and lower-case an email address" },
+	[TX_EMAIL] = { "email",
+		"email: the address of \"Name <address>\", trimmed and lower-cased" },
 	[TX_E164] = { "e164",
 		"e164[(country=XX | country-field=FIELD)]: phone number to E.164 (+4420...)" },
 	[TX_POSTCODE] = { "postcode",
@@ -57,6 +58,8 @@ static const struct {
 		"last-first: reorder \"LAST, First\" to \"First LAST\"" },
 	[TX_NAME_PART] = { "name-part",
 		"name-part(given|family): one part of \"First Last\" or \"LAST, First\"" },
+	[TX_ORG_NAME] = { "org-name",
+		"org-name: an organisation's name without notes in parentheses or its legal form (Inc, Ltd, GmbH ...)" },
 };
 
 const char *transform_name(enum transform_kind k)
@@ -127,7 +130,7 @@ static int lookup_kind(struct tx_parser *p, size_t start, size_t len,
 	return tx_fail(p, start, "unknown transform '%s' (known: trim, "
 		       "collapse-space, lower, upper, title, fold, digits, alnum, "
 		       "null-if, replace, map, bool, email, e164, postcode, country, "
-		       "date, datetime, last-first, name-part)", word);
+		       "date, datetime, last-first, name-part, org-name)", word);
 }
 
 /* Read one argument value: bare up to ',' or ')', or single-quoted. */
@@ -654,6 +657,95 @@ static void tx_name(const struct transform *t, struct buf *v, struct buf *out)
 	}
 }
 
+/* The address of "Display Name <local@domain>": the text inside the last
+ * pair of angle brackets, when it holds an @; else the value as it is. */
+static void angle_addr(const char **s, size_t *n)
+{
+	const char *close = *n ? memchr(*s, '>', *n) : NULL, *open = NULL;
+
+	for (const char *c = *s; close && c < close; c++)
+		if (*c == '<')
+			open = c;
+	if (!open || !memchr(open, '@', (size_t)(close - open)))
+		return;
+	*s = open + 1;
+	*n = (size_t)(close - open - 1);
+}
+
+/* Legal forms that end an organisation's name, in lower case without
+ * dots ("Co. Ltd." is co ltd): the same company is "Acme", "Acme Inc"
+ * and "ACME Incorporated" in different systems. */
+static const char *const legal_forms[] = {
+	"ab", "ag", "as", "bv", "bhd", "co", "company", "corp", "corporation",
+	"gmbh", "inc", "incorporated", "kg", "kk", "limited", "llc", "llp",
+	"lp", "ltd", "nv", "oy", "plc", "pte", "pty", "pvt", "sa", "sarl",
+	"sas", "spa", "srl", NULL
+};
+
+static bool legal_form(const char *w, size_t len)
+{
+	char low[16];
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (w[i] == '.')
+			continue;
+		if (k + 1 >= sizeof(low) || (unsigned char)w[i] >= 0x80)
+			return false;
+		low[k++] = (char)tolower((unsigned char)w[i]);
+	}
+	low[k] = '\0';
+	for (size_t i = 0; k && legal_forms[i]; i++)
+		if (!strcmp(low, legal_forms[i]))
+			return true;
+	return false;
+}
+
+/* Separators between the words of an organisation's name. */
+static bool org_sep(char c)
+{
+	return isspace((unsigned char)c) || c == ',' || c == ';' || c == '&';
+}
+
+/* Notes in parentheses dropped, then legal forms at the end (the first
+ * word always stays: "Co Op" is a name), words joined by one space. */
+static void tx_org_name(const struct buf *v, struct buf *out)
+{
+	const char *w[64];
+	size_t wl[64], nw = 0, depth = 0, i = 0;
+
+	while (i < v->len) {
+		size_t j = i;
+
+		if (v->data[i] == '(' || v->data[i] == ')') {
+			depth = v->data[i] == '(' ? depth + 1 : depth ? depth - 1 : 0;
+			i++;
+			continue;
+		}
+		if (depth || org_sep(v->data[i])) {
+			i++;
+			continue;
+		}
+		while (j < v->len && !org_sep(v->data[j]) && v->data[j] != '(' &&
+		       v->data[j] != ')')
+			j++;
+		if (nw < ARRAY_SIZE(w)) {
+			w[nw] = v->data + i;
+			wl[nw++] = j - i;
+		} else {	/* a very long name: the rest as one last word */
+			wl[nw - 1] = (size_t)(v->data + j - w[nw - 1]);
+		}
+		i = j;
+	}
+	while (nw > 1 && legal_form(w[nw - 1], wl[nw - 1]))
+		nw--;
+	for (size_t k = 0; k < nw; k++) {
+		if (k)
+			buf_addch(out, ' ');
+		buf_add(out, w[k], wl[k]);
+	}
+}
+
 static enum transform_status tx_one(const struct transform *t,
 				    const struct transform_ctx *ctx,
 				    struct buf *v, struct buf *out,
@@ -694,13 +786,17 @@ static enum transform_status tx_one(const struct transform *t,
 		break;
 	case TX_BOOL: return tx_bool(v, out, why);
 	case TX_EMAIL:
-		/* trim, then lower-case: the same result as the other way
-		 * round (case mapping never makes or removes ASCII space),
-		 * without moving the lowered bytes; v stays untouched if the
-		 * step fails, as transform_apply promises */
+		/* "Ann Lee <ann@x.com>": the address in the brackets (RFC
+		 * 5322's name-addr); then trim and lower-case, the same
+		 * result as the other way round (case mapping never makes
+		 * or removes ASCII space), without moving the lowered bytes;
+		 * v stays untouched if the step fails, as transform_apply
+		 * promises */
+		angle_addr(&s, &n);
 		trim_part(&s, &n);
 		utf8_lower(s, n, out);
 		break;
+	case TX_ORG_NAME: tx_org_name(v, out); break;
 	case TX_E164: return tx_e164(t, ctx, v, out, why);
 	case TX_POSTCODE: return tx_postcode(t, ctx, v, out, why);
 	case TX_COUNTRY:

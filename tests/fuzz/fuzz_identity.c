@@ -292,6 +292,24 @@ static void check_numbers(const char *a, size_t al, const char *b, size_t bl)
 	CHECK(compare_numeric(a, al, a, al, &self) && self == 0.0);
 }
 
+/* Word by word Jaro-Winkler, trailing digits and transposed dates:
+ * symmetric (to the bit), in range, and a value agrees with itself. */
+static void check_words_digits(const char *a, size_t al, const char *b,
+			       size_t bl)
+{
+	double x = compare_word_jaro_winkler(a, al, b, bl);
+	double y = compare_word_jaro_winkler(b, bl, a, al);
+	size_t t = compare_trailing_digits(a, al, b, bl);
+
+	CHECK(x >= 0.0 && x <= 1.0);
+	CHECK(!memcmp(&x, &y, sizeof(x)));
+	CHECK(t == compare_trailing_digits(b, bl, a, al));
+	CHECK(t <= al && t <= bl);
+	CHECK(compare_date_transposed(a, al, b, bl) ==
+	      compare_date_transposed(b, bl, a, al));
+	CHECK(!compare_date_transposed(a, al, a, al));
+}
+
 static void compare_pair(const char *a, size_t al, const char *b, size_t bl,
 			 size_t pick)
 {
@@ -304,6 +322,7 @@ static void compare_pair(const char *a, size_t al, const char *b, size_t bl,
 	CHECK(compare_initials(a, al, b, bl) == compare_initials(b, bl, a, al));
 	check_dates(a, al, b, bl);
 	check_numbers(a, al, b, bl);
+	check_words_digits(a, al, b, bl);
 }
 
 /* A value with itself: the cheap checks (a cap of 0 keeps the edit

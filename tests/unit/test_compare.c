@@ -605,6 +605,92 @@ static void edit_distances_agree_with_the_full_matrix(void **state)
 	}
 }
 
+/* --- words, trailing digits, transposed dates ----------------------------- */
+
+static double wjw(const char *a, const char *b)
+{
+	return compare_word_jaro_winkler(a, strlen(a), b, strlen(b));
+}
+
+static void word_jaro_winkler_ignores_word_order(void **state)
+{
+	(void)state;
+	expect_near(wjw("shaw daniella", "daniella shaw"), 1.0, 1e-12, "swapped");
+	expect_near(wjw("kristen salinger", "salenger, kristin"),
+		    (jw("kristen", "kristin") + jw("salinger", "salenger")) / 2,
+		    1e-12, "typos in any order");
+	expect_near(wjw("a-b", "b.a"), 1.0, 1e-12, "hyphens and dots break words");
+}
+
+static void word_jaro_winkler_weighs_a_missing_word_both_ways(void **state)
+{
+	double one = wjw("susan meyer", "susan meyer thomas");
+
+	(void)state;
+	/* each of the two words is found (1), and the third word's best
+	 * match counts against the longer side only */
+	expect_near(one, (1.0 + (2.0 + fmax(jw("thomas", "susan"),
+					    jw("thomas", "meyer"))) / 3) / 2,
+		    1e-12, "one word more");
+	assert_true(one < 1.0);
+	assert_true(wjw("ann", "ann lee") < wjw("ann lee", "ann lee"));
+}
+
+static void word_jaro_winkler_empty_values(void **state)
+{
+	(void)state;
+	expect_near(wjw("", ""), 1.0, 0, "both empty");
+	expect_near(wjw(" , ", ""), 1.0, 0, "no words on either side");
+	expect_near(wjw("ann", " "), 0.0, 0, "one side without words");
+}
+
+static void word_jaro_winkler_is_symmetric_and_in_range(void **state)
+{
+	static const char *const v[] = {
+		"123 main st, las vegas", "main street 123", "hajah maimunah",
+		"hajah mamunah jln pisang", "x", "universal exports usa",
+		"univrsl export", "ВАСИЛЬЕВ александр", "",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (size_t j = 0; j < sizeof(v) / sizeof(v[0]); j++) {
+			double x = wjw(v[i], v[j]), y = wjw(v[j], v[i]);
+
+			assert_true(x == y);
+			assert_true(x >= 0.0 && x <= 1.0);
+		}
+}
+
+static void trailing_digits_count_from_the_end(void **state)
+{
+	(void)state;
+	assert_int_equal(compare_trailing_digits(S("+1 (702) 221-2412"),
+						 S("221 2412")), 7);
+	assert_int_equal(compare_trailing_digits(S("+39 0352 6553537"),
+						 S("03526553537")), 11);
+	assert_int_equal(compare_trailing_digits(S("702-919-1300"),
+						 S("702-919-1301")), 0);
+	assert_int_equal(compare_trailing_digits(S("12"), S("x12y")), 2);
+	assert_int_equal(compare_trailing_digits(S("n/a"), S("12")), 0);
+	assert_int_equal(compare_trailing_digits(S(""), S("")), 0);
+	/* only len bytes are read */
+	assert_int_equal(compare_trailing_digits("1234", 3, "99923", 5), 2);
+}
+
+static void date_transposed_needs_day_and_month_swapped(void **state)
+{
+	(void)state;
+	assert_true(compare_date_transposed(S("2006-08-02"), S("2006-02-08")));
+	assert_true(compare_date_transposed(S("1978-12-11"), S("1978-11-12")));
+	assert_false(compare_date_transposed(S("2006-08-02"), S("2006-08-02")));
+	assert_false(compare_date_transposed(S("2006-08-02"), S("2007-02-08")));
+	assert_false(compare_date_transposed(S("2006-08-02"), S("2006-02-09")));
+	/* only real dates, written with hyphens */
+	assert_false(compare_date_transposed(S("2006-08-31"), S("2006-31-08")));
+	assert_false(compare_date_transposed(S("20060802"), S("20060208")));
+}
+
 static void comparisons_allocate_nothing(void **state)
 {
 	char out[5];
@@ -619,6 +705,9 @@ static void comparisons_allocate_nothing(void **state)
 	(void)days("2024-02-29", "2024-03-01");
 	(void)compare_numeric(S("1"), S("2"), &d);
 	(void)compare_soundex(S("robert"), out);
+	(void)wjw("salinger kristen", "kristin salenger");
+	(void)compare_trailing_digits(S("702-221-2412"), S("2212412"));
+	(void)compare_date_transposed(S("2006-08-02"), S("2006-02-08"));
 	assert_int_equal(alloc_count(), 0);
 }
 
@@ -656,6 +745,12 @@ int main(void)
 		cmocka_unit_test(long_values_are_compared_on_their_first_64_code_points),
 		cmocka_unit_test(long_values_do_not_break_the_other_comparisons),
 		cmocka_unit_test(edit_distances_agree_with_the_full_matrix),
+		cmocka_unit_test(word_jaro_winkler_ignores_word_order),
+		cmocka_unit_test(word_jaro_winkler_weighs_a_missing_word_both_ways),
+		cmocka_unit_test(word_jaro_winkler_empty_values),
+		cmocka_unit_test(word_jaro_winkler_is_symmetric_and_in_range),
+		cmocka_unit_test(trailing_digits_count_from_the_end),
+		cmocka_unit_test(date_transposed_needs_day_and_month_swapped),
 		cmocka_unit_test(comparisons_allocate_nothing),
 	};
 

@@ -476,6 +476,67 @@ static void fit_m_recovers_known_parameters(void **state)
 	model_release(&fx.m);
 }
 
+/* Every pair of a small source, matches and all: u by EM is u among the
+ * non-matches (what fit_u gives is pulled up by the matches), with half
+ * a pair per level; m and lambda stay as they were for the candidates. */
+static void fit_u_em_takes_u_among_the_non_matches(void **state)
+{
+	struct fixture fx;
+	struct patterns p;
+	double m_before[3][MODEL_MAX_LEVELS], lambda;
+
+	(void)state;
+	em_fixture(&fx);
+	patterns_init(&p);
+	expected_candidates(&fx.m, &p, 100000);
+	model_fit_u(&fx.m, &p);
+	/* the raw share of exact agreement: 0.3 * 0.9 + 0.7 * 0.05 */
+	expect_near(fx.m.cmp[0].u[0], 0.305, 0.001, "u of every pair");
+	for (size_t i = 0; i < 3; i++)
+		memcpy(m_before[i], fx.m.cmp[i].m, sizeof(m_before[i]));
+	lambda = fx.m.lambda;
+	assert_int_equal(model_fit_u_em(&fx.m, &p), 0);
+	for (size_t i = 0; i < 3; i++) {
+		double sum = 0;
+
+		for (size_t l = 0; l < fx.m.cmp[i].n_levels; l++) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "u[%zu][%zu]", i, l);
+			expect_near(fx.m.cmp[i].u[l], true_u[i][l], 0.02, what);
+			assert_true(fx.m.cmp[i].m[l] == m_before[i][l]);
+			sum += fx.m.cmp[i].u[l];
+		}
+		expect_near(sum, 1, 1e-6, "sum of u");
+	}
+	assert_true(fx.m.lambda == lambda);
+	patterns_release(&p);
+	model_release(&fx.m);
+}
+
+static void fit_u_em_keeps_a_level_of_matches_only_possible(void **state)
+{
+	struct fixture fx;
+	struct patterns p;
+	int l[3] = { 0, 0, 0 };
+
+	(void)state;
+	em_fixture(&fx);
+	patterns_init(&p);
+	/* exact agreement on the first comparison only among matches */
+	add(&p, &fx.m, l, 50);
+	l[0] = 1;
+	l[1] = 3;
+	l[2] = 2;
+	add(&p, &fx.m, l, 950);
+	model_fit_u(&fx.m, &p);
+	assert_int_equal(model_fit_u_em(&fx.m, &p), 0);
+	assert_true(fx.m.cmp[0].u[0] > 1e-4);
+	assert_true(fx.m.cmp[0].u[0] < 0.01);
+	patterns_release(&p);
+	model_release(&fx.m);
+}
+
 static void fit_m_starting_from_u_fitted_on_non_matches(void **state)
 {
 	struct fixture fx;
@@ -750,6 +811,8 @@ int main(void)
 		cmocka_unit_test(fit_u_is_each_levels_share_where_not_missing),
 		cmocka_unit_test(fit_u_leaves_u_when_a_comparison_never_said_anything),
 		cmocka_unit_test(fit_m_recovers_known_parameters),
+		cmocka_unit_test(fit_u_em_takes_u_among_the_non_matches),
+		cmocka_unit_test(fit_u_em_keeps_a_level_of_matches_only_possible),
 		cmocka_unit_test(fit_m_starting_from_u_fitted_on_non_matches),
 		cmocka_unit_test(fit_m_keeps_fixed_comparisons_and_handles_no_candidates),
 		cmocka_unit_test(know_m_sets_m_from_enough_pairs_and_em_keeps_it),

@@ -536,6 +536,36 @@ static void transforms_normalise_values(void **state)
 	check_apply("trim lower", "", "");
 }
 
+static void email_takes_the_address_of_a_display_name(void **state)
+{
+	(void)state;
+	check_apply("email", "Maria Sentosa<MSentosa@fmail.com>",
+		    "msentosa@fmail.com");
+	check_apply("email", "\"Jay Jones\" < jjones@fmail.com >",
+		    "jjones@fmail.com");
+	/* brackets without an address, or never closed: as it is */
+	check_apply("email", "<none>", "<none>");
+	check_apply("email", "Ann <ann@x.com", "ann <ann@x.com");
+	check_apply("email", "a>b@x.com", "a>b@x.com");
+}
+
+static void org_name_drops_notes_and_legal_forms(void **state)
+{
+	(void)state;
+	check_apply("org-name", "Univrsl Export Inc", "Univrsl Export");
+	check_apply("org-name", "Hajah Mamunah (Jln Pisang)", "Hajah Mamunah");
+	check_apply("org-name", "Acme Co., Ltd.", "Acme");
+	check_apply("org-name", "Universal Exports, USA", "Universal Exports USA");
+	check_apply("org-name", "Müllenkranz GmbH ", "Müllenkranz");
+	/* the first word stays, and a legal form inside the name too */
+	check_apply("org-name", "Co", "Co");
+	check_apply("org-name", "Inc Ltd", "Inc");
+	check_apply("org-name", "Limited Editions Ltd", "Limited Editions");
+	/* nested and unbalanced parentheses */
+	check_apply("org-name", "A (b (c) d) e)", "A e");
+	check_apply("org-name", "(only a note)", "");
+}
+
 /* The edges of the fast paths: white space only, white space around
  * non-ASCII and invalid bytes, every spelling of a yes/no word, particles
  * written in UTF-8, and a fold that must go through the hand-made table. */
@@ -620,7 +650,7 @@ static void bad_transform_specs_are_located(void **state)
 	expect_parse_error("trim zzzzzzzz", 5, "unknown transform 'zzzzzzzz' (known: "
 			   "trim, collapse-space, lower, upper, title, fold, digits, "
 			   "alnum, null-if, replace, map, bool, email, e164, postcode, "
-			   "country, date, datetime, last-first, name-part)");
+			   "country, date, datetime, last-first, name-part, org-name)");
 	expect_parse_error("e164(country=XX)", 0,
 			   "e164: 'XX' is not an ISO 3166 alpha-2 country code");
 	expect_parse_error("postcode", 0, "postcode needs country=XX or country-field=FIELD");
@@ -649,6 +679,8 @@ int main(void)
 		cmocka_unit_test(explain_writes_the_handbook),
 		cmocka_unit_test(explain_generates_sentences_for_rules_without_one),
 		cmocka_unit_test(transforms_normalise_values),
+		cmocka_unit_test(email_takes_the_address_of_a_display_name),
+		cmocka_unit_test(org_name_drops_notes_and_legal_forms),
 		cmocka_unit_test(transforms_handle_the_edges_of_their_fast_paths),
 		cmocka_unit_test(failed_transforms_keep_the_value_and_say_why),
 		cmocka_unit_test(bad_transform_specs_are_located),
