@@ -36,6 +36,11 @@ say "steward entity: one person's records side by side"
 say "steward why: why a CRM record and a marketing contact are one person"
 pair=$("$steward" identities --db reports/demo.db | awk -F, 'NR > 1 && !done { if ($3 == e && $1 != s) { print s ":" k, $1 ":" $2; done = 1 } e = $3; s = $1; k = $2 }')
 "$steward" why --db reports/demo.db --policies policies --data samples/next-month $pair
+say "steward proposals: what to fix in billing's records, and why (the first lines)"
+"$steward" proposals --db reports/demo.db --source billing | cut -c1-200 | sed -n 1,6p
+say "steward proposals --format sql: the auto-approved ones as SQL for the billing database"
+"$steward" proposals --db reports/demo.db --policies policies --source billing \
+  --status auto-approved --format sql | sed -n 1,6p
 say "steward audit verify"
 "$steward" audit verify --db reports/demo.db
 say "done: the handbook is in reports/handbook.md, the history in reports/demo.db"

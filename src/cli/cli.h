@@ -50,6 +50,7 @@ int cmd_identities(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_proposals(int argc, char **argv);
 
 struct store;
 struct run_info;

@@ -162,6 +162,15 @@ static void summary(const struct scan_result *r, const char *db)
 		       (unsigned long long)r->id_entities,
 		       (unsigned long long)r->id_links,
 		       (unsigned long long)r->id_reviews, r->id_seconds);
+	if (r->identified)
+		printf("reconciliation: %llu conflicts; %llu proposals (%llu "
+		       "auto-approved, %llu pending review; %llu below review) "
+		       "in %.1f s: steward proposals --db %s\n",
+		       (unsigned long long)r->rec_conflicts,
+		       (unsigned long long)(r->rec_auto + r->rec_pending),
+		       (unsigned long long)r->rec_auto,
+		       (unsigned long long)r->rec_pending,
+		       (unsigned long long)r->rec_below, r->rec_seconds, db);
 	printf("see: steward show %lld --db %s\n", (long long)r->run_id, db);
 }
 

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "eval", cmd_eval, "measure a run's identities against a labelled truth" },
 	{ "entity", cmd_entity, "one person's records side by side" },
 	{ "why", cmd_why, "why two records are, or are not, the same person" },
+	{ "proposals", cmd_proposals, "what reconciliation proposes to change, and why" },
 };
 
 static void usage(FILE *f)

@@ -3,6 +3,7 @@
  */
 #include "pipeline/identify.h"
 
+#include <math.h>
 #include <time.h>
 
 #include "util/json.h"
@@ -28,13 +29,14 @@ bool identify_wanted(const struct policy *p)
 
 /* ---- reading ------------------------------------------------------------- */
 
-int identify_feed(const struct policy *p, const bool *read, struct resolver *r)
+int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
+		  struct reconciler *rc)
 {
 	for (size_t s = 0; s < p->n_sources; s++) {
 		struct reader *rd;
 		const struct record *rec;
 		struct diag d;
-		int rc;
+		int err;
 
 		if (read && !read[s])
 			continue;
@@ -43,12 +45,13 @@ int identify_feed(const struct policy *p, const bool *read, struct resolver *r)
 		 * are left out and the profile already says what failed */
 		if (reader_open(&p->sources[s], &rd, &d))
 			continue;
-		while ((rc = reader_next(rd, &rec, &d)) == 1)
-			if ((rc = resolver_add(r, s, rec)) != 0)
+		while ((err = reader_next(rd, &rec, &d)) == 1)
+			if ((err = resolver_add(r, s, rec)) != 0 ||
+			    (rc && (err = reconciler_add(rc, s, rec)) != 0))
 				break;
 		reader_free(rd);
-		if (rc == ST_ERR_NOMEM)
-			return rc;
+		if (err == ST_ERR_NOMEM)
+			return err;
 	}
 	return 0;
 }
@@ -284,8 +287,55 @@ static int count_entities(const struct policy *p, struct identified *id)
 	return 0;
 }
 
-int identify_run(const struct policy *p, const bool *read, struct store *st,
-		 struct identified *out, struct diag *d)
+/* Each record's match probability: the strongest link that joined it to
+ * its entity (1 for a rule, or for a record alone). */
+static double *member_probabilities(const struct resolver *r)
+{
+	size_t n = resolver_records(r);
+	double *p = xcalloc(n ? n : 1, sizeof(*p));
+	const struct link *l;
+	size_t nl = resolver_links(r, &l);
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		p[i] = -1;
+	for (size_t k = 0; k < nl; k++) {
+		if (!l[k].joined)
+			continue;
+		p[l[k].a] = fmax(p[l[k].a], l[k].probability);
+		p[l[k].b] = fmax(p[l[k].b], l[k].probability);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0)
+			p[i] = 1;
+	return p;
+}
+
+static int reconcile_run(struct identified *out)
+{
+	size_t n = resolver_records(out->r);
+	uint32_t *entity = xcalloc(n ? n : 1, sizeof(*entity));
+	double *pm = member_probabilities(out->r);
+	struct timespec t0, t1;
+	int rc = ST_ERR_NOMEM;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (entity && pm && reconciler_records(out->rec) == n) {
+		for (size_t i = 0; i < n; i++)
+			entity[i] = (uint32_t)resolver_entity(out->r, i);
+		rc = reconciler_run(out->rec, entity, pm, resolver_entities(out->r));
+	}
+	xfree(entity);
+	xfree(pm);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	out->rec_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
+		 struct store *st, struct identified *out, struct diag *d)
 {
 	struct resolver_opts o = { 0x5EED, 0 };
 	struct timespec t0, t1;
@@ -297,7 +347,10 @@ int identify_run(const struct policy *p, const bool *read, struct store *st,
 	if ((rc = resolver_new(p, &out->r)) != 0 ||
 	    (rc = identify_nicknames(p, out->r, d)) != 0)
 		return rc;
-	if ((rc = identify_feed(p, read, out->r)) != 0 || (rc = resolver_run(out->r, &o)) != 0)
+	if ((rc = reconciler_new(p, as_of_days, &out->rec)) != 0)
+		return rc;
+	if ((rc = identify_feed(p, read, out->r, out->rec)) != 0 ||
+	    (rc = resolver_run(out->r, &o)) != 0)
 		return rc == ST_ERR ? ST_ERR_NOMEM : rc;
 	ne = resolver_entities(out->r);
 	out->ids = xcalloc(ne ? ne : 1, sizeof(*out->ids));
@@ -313,6 +366,8 @@ int identify_run(const struct policy *p, const bool *read, struct store *st,
 	if (count_entities(p, out))
 		return ST_ERR_NOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((rc = reconcile_run(out)) != 0)
+		return rc;
 	out->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return 0;
@@ -321,6 +376,7 @@ int identify_run(const struct policy *p, const bool *read, struct store *st,
 void identify_release(struct identified *id)
 {
 	resolver_free(id->r);
+	reconciler_free(id->rec);
 	xfree(id->ids);
 	xfree(id->num);
 	xfree(id->entity_records);

@@ -14,6 +14,7 @@
 #define STEWARD_IDENTIFY_H
 
 #include "identity/resolve.h"
+#include "reconcile/reconcile.h"
 #include "profile/findings.h"
 #include "store/store.h"
 
@@ -27,6 +28,8 @@ struct identified {
 					 * by[start[e] .. start[e + 1]) */
 	int64_t carried;		/* entities that kept an earlier id */
 	double seconds;
+	struct reconciler *rec;		/* golden values and proposals */
+	double rec_seconds;
 };
 
 /* Load the policy directory's nickname table (resolve.h), if it has one. */
@@ -34,18 +37,20 @@ int identify_nicknames(const struct policy *p, struct resolver *r,
 		       struct diag *d) MUST_CHECK;
 
 /* Add the records of every source whose read[] is true (every source
- * when read is NULL) to r.  A source that cannot be opened now is left
- * out.  ST_ERR_NOMEM. */
-int identify_feed(const struct policy *p, const bool *read, struct resolver *r)
-	MUST_CHECK;
+ * when read is NULL) to r, and to rc unless it is NULL.  A source that
+ * cannot be opened now is left out.  ST_ERR_NOMEM. */
+int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
+		  struct reconciler *rc) MUST_CHECK;
 
 /* Does the policy ask for identity resolution at all? */
 bool identify_wanted(const struct policy *p);
 
-/* Resolve the sources whose read[] is true.  ST_ERR_NOMEM, or ST_ERR with
- * d (the history could not be read). */
-int identify_run(const struct policy *p, const bool *read, struct store *st,
-		 struct identified *out, struct diag *d) MUST_CHECK;
+/* Resolve the sources whose read[] is true, then reconcile them as of
+ * that day (reconcile.h).  ST_ERR_NOMEM, or ST_ERR with d (the history
+ * could not be read). */
+int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
+		 struct store *st, struct identified *out, struct diag *d)
+	MUST_CHECK;
 /* Write the entities, members, links, model, metrics and findings into
  * the run being written. */
 int identify_write(const struct identified *id, const struct policy *p,

@@ -3,6 +3,8 @@
  */
 #include "pipeline/scan.h"
 
+#include "pipeline/settle.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "pipeline/identify.h"
+#include "pipeline/settle.h"
 #include "profile/findings.h"
 #include "store/store.h"
 #include "util/datetime.h"
@@ -475,6 +478,8 @@ static int record(const struct policy *p, const struct scan_options *o,
 		struct findings_sink sink = { write_metric, write_finding, &w };
 
 		rc = identify_write(id, p, read, st, &sink, d);
+		if (!rc && id->rec)
+			rc = settle_write(id, p, st, &sink, d);
 	}
 	buf_release(&w.json);
 	if (rc) {
@@ -513,7 +518,7 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 	for (size_t i = 0; i < p->n_sources; i++)
 		read[i] = selected(o, &p->sources[i]) && !sc[i].sp.failed;
 	if (!rc && identify_wanted(p) && !o->n_only && !o->no_identity) {
-		rc = identify_run(p, read, st, &id, d);
+		rc = identify_run(p, read, o->as_of_days, st, &id, d);
 		if (!rc) {
 			const struct resolver_stats *rs = resolver_stats(id.r);
 
@@ -523,6 +528,16 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 			res->id_links = rs->links;
 			res->id_reviews = rs->reviews;
 			res->id_seconds = id.seconds;
+			if (id.rec) {
+				const struct reconcile_stats *cs =
+					reconciler_stats(id.rec);
+
+				res->rec_conflicts = cs->conflicts;
+				res->rec_auto = cs->auto_approved;
+				res->rec_pending = cs->pending;
+				res->rec_below = cs->below;
+				res->rec_seconds = id.rec_seconds;
+			}
 		}
 	}
 	if (!rc)

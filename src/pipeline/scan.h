@@ -50,6 +50,9 @@ struct scan_result {
 	bool identified;
 	uint64_t id_records, id_entities, id_links, id_reviews;
 	double id_seconds;
+	/* reconciliation, which runs with it */
+	uint64_t rec_conflicts, rec_auto, rec_pending, rec_below;
+	double rec_seconds;
 };
 
 /* Returns 0 (the run is recorded; failed sources are in it), or ST_ERR

@@ -71,6 +71,29 @@ static const char *const migrations[] = {
 	" run_id INTEGER NOT NULL REFERENCES runs(id), attribute TEXT NOT NULL,"
 	" level INTEGER NOT NULL, label TEXT NOT NULL, m REAL, u REAL,"
 	" PRIMARY KEY(run_id, attribute, level));",
+	/* schema 3: reconciliation */
+	"CREATE TABLE golden_values("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), entity TEXT NOT NULL,"
+	" attribute TEXT NOT NULL, value TEXT NOT NULL, source TEXT NOT NULL,"
+	" record_key TEXT NOT NULL, as_of TEXT, trust REAL NOT NULL,"
+	" decided_by TEXT NOT NULL, runner_value TEXT, runner_source TEXT,"
+	" runner_key TEXT, runner_trust REAL, copies INTEGER NOT NULL,"
+	" n_values INTEGER NOT NULL,"
+	" PRIMARY KEY(run_id, entity, attribute)) WITHOUT ROWID;"
+	"CREATE TABLE proposals("
+	" id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" seq INTEGER NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL,"
+	" status TEXT NOT NULL, source TEXT NOT NULL, record_key TEXT NOT NULL,"
+	" attribute TEXT NOT NULL, owner TEXT, field TEXT NOT NULL,"
+	" current TEXT,"
+	" proposed TEXT NOT NULL, origin_source TEXT NOT NULL,"
+	" origin_key TEXT NOT NULL, origin_date TEXT, confidence REAL NOT NULL,"
+	" rule TEXT NOT NULL, reason TEXT NOT NULL, UNIQUE(run_id, seq));"
+	"CREATE TABLE conflicts("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL,"
+	" entity TEXT NOT NULL, source TEXT NOT NULL, record_key TEXT NOT NULL,"
+	" attribute TEXT NOT NULL, value TEXT NOT NULL, golden TEXT NOT NULL,"
+	" stale INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)
@@ -497,6 +520,13 @@ static const char *const content_queries[] = {
 	"ORDER BY seq",
 	"SELECT run_id, " MODEL_COLUMNS " FROM identity_model WHERE run_id = ?1 "
 	"ORDER BY attribute, level",
+	/* schema 3 (the proposals' ids are the history's, not the run's) */
+	"SELECT run_id, " GOLDEN_COLUMNS " FROM golden_values WHERE run_id = ?1 "
+	"ORDER BY entity, attribute",
+	"SELECT run_id, " PROPOSAL_COLUMNS " FROM proposals WHERE run_id = ?1 "
+	"ORDER BY seq",
+	"SELECT run_id, " CONFLICT_COLUMNS " FROM conflicts WHERE run_id = ?1 "
+	"ORDER BY seq",
 };
 /* The first of content_queries whose tables a run may leave empty. */
 #define CONTENT_OPTIONAL 5

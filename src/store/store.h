@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -216,5 +216,66 @@ int store_max_entity(struct store *s, int64_t *out, struct diag *d);
 int store_latest_identity_run(struct store *s, int64_t *out, struct diag *d);
 /* Does the run have identity results? */
 int store_has_identities(struct store *s, int64_t run, bool *out, struct diag *d);
+
+/* --- reconciliation (schema 3; docs/reconciliation.md) ------------------ */
+
+/* A golden value the copies disagreed on: the winning copy, the strategy
+ * that decided, and the best copy of another value. */
+struct golden_row {
+	const char *entity, *attribute, *value, *source, *record_key;
+	const char *as_of;		/* the winner's date, or NULL */
+	double trust;
+	const char *decided_by;		/* a strategy, or "tie-break" */
+	const char *runner_value, *runner_source, *runner_key; /* or NULL */
+	double runner_trust;		/* < 0: no runner-up */
+	int64_t copies, values;
+};
+
+/* A change to one record.  id is the history's (stable across runs and
+ * unique); seq orders a run's proposals. */
+struct proposal_row {
+	int64_t id, run, seq;
+	const char *entity, *kind, *status, *source, *record_key;
+	const char *attribute, *owner;	/* owner: the attribute's */
+	const char *field;		/* the source's column */
+	const char *current;		/* NULL for fill */
+	const char *proposed, *origin_source, *origin_key;
+	const char *origin_date;	/* or NULL */
+	double confidence;
+	const char *rule, *reason;
+};
+
+/* A copy that disagrees with its person's golden value; stale: and is
+ * older than the system of record's value. */
+struct conflict_row {
+	int64_t seq;
+	const char *entity, *source, *record_key, *attribute, *value, *golden;
+	bool stale;
+};
+
+/* Row by row, as store_add_links_from(). */
+int store_add_golden_from(struct store *s, size_t n,
+			  int (*row)(void *arg, size_t i, struct golden_row *out),
+			  void *arg, struct diag *d);
+int store_add_conflicts_from(struct store *s, size_t n,
+			     int (*row)(void *arg, size_t i,
+					struct conflict_row *out),
+			     void *arg, struct diag *d);
+int store_add_proposals_from(struct store *s, size_t n,
+			     int (*row)(void *arg, size_t i,
+					struct proposal_row *out),
+			     void *arg, struct diag *d);
+
+/* Which proposals to read; NULL for any. */
+struct proposal_filter {
+	const char *source, *status, *entity, *owner;
+};
+int store_proposals(struct store *s, int64_t run,
+		    const struct proposal_filter *f,
+		    int (*fn)(void *, const struct proposal_row *), void *arg,
+		    struct diag *d);
+int store_golden(struct store *s, int64_t run, const char *entity,
+		 int (*fn)(void *, const struct golden_row *), void *arg,
+		 struct diag *d);
 
 #endif

@@ -12,9 +12,7 @@
  */
 #include "store/store_int.h"
 
-/* Run one prepared insert per row: bind(st, ctx, i) binds row i (the run
- * id is ?1), or returns non-zero to stop with that value. */
-static int insert_rows(struct store *s, const char *sql, size_t n,
+int store_insert_rows(struct store *s, const char *sql, size_t n,
 		       int (*bind)(sqlite3_stmt *, void *, size_t), void *ctx,
 		       struct diag *d)
 {
@@ -48,7 +46,7 @@ static int bind_entity(sqlite3_stmt *st, void *rows, size_t i)
 int store_add_entities(struct store *s, const struct entity_row *rows, size_t n,
 		       struct diag *d)
 {
-	return insert_rows(s, "INSERT INTO entities(run_id, " ENTITY_COLUMNS
+	return store_insert_rows(s, "INSERT INTO entities(run_id, " ENTITY_COLUMNS
 			   ") VALUES(?1,?2,?3,?4)", n, bind_entity, (void *)rows, d);
 }
 
@@ -66,7 +64,7 @@ static int bind_member(sqlite3_stmt *st, void *rows, size_t i)
 int store_add_members(struct store *s, const struct member_row *rows, size_t n,
 		      struct diag *d)
 {
-	return insert_rows(s, "INSERT INTO entity_members(run_id, " MEMBER_COLUMNS
+	return store_insert_rows(s, "INSERT INTO entity_members(run_id, " MEMBER_COLUMNS
 			   ") VALUES(?1,?2,?3,?4,?5)", n, bind_member, (void *)rows, d);
 }
 
@@ -95,7 +93,7 @@ static int bind_link(sqlite3_stmt *st, void *rows, size_t i)
 int store_add_links(struct store *s, const struct link_row *rows, size_t n,
 		    struct diag *d)
 {
-	return insert_rows(s, INSERT_LINK, n, bind_link, (void *)rows, d);
+	return store_insert_rows(s, INSERT_LINK, n, bind_link, (void *)rows, d);
 }
 
 struct link_source {
@@ -120,7 +118,7 @@ int store_add_links_from(struct store *s, size_t n,
 {
 	struct link_source ls = { row, arg };
 
-	return insert_rows(s, INSERT_LINK, n, bind_link_from, &ls, d);
+	return store_insert_rows(s, INSERT_LINK, n, bind_link_from, &ls, d);
 }
 
 static int bind_model(sqlite3_stmt *st, void *rows, size_t i)
@@ -138,21 +136,20 @@ static int bind_model(sqlite3_stmt *st, void *rows, size_t i)
 int store_add_model(struct store *s, const struct model_row *rows, size_t n,
 		    struct diag *d)
 {
-	return insert_rows(s, "INSERT INTO identity_model(run_id, " MODEL_COLUMNS
+	return store_insert_rows(s, "INSERT INTO identity_model(run_id, " MODEL_COLUMNS
 			   ") VALUES(?1,?2,?3,?4,?5,?6)", n, bind_model, (void *)rows, d);
 }
 
 /* ---- reading ------------------------------------------------------------- */
 
-static const char *text(sqlite3_stmt *st, int i)
+const char *store_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
 	return t ? (const char *)t : NULL;
 }
 
-/* Step st, calling row(st) for each row and fn on what it fills in. */
-static int each_row(struct store *s, sqlite3_stmt *st,
+int store_each_row(struct store *s, sqlite3_stmt *st,
 		    int (*visit)(sqlite3_stmt *, void *), void *ctx,
 		    struct diag *d)
 {
@@ -164,7 +161,7 @@ static int each_row(struct store *s, sqlite3_stmt *st,
 	if (stop)
 		return stop;
 	if (rc != SQLITE_DONE)
-		return store_db_fail(s, d, "cannot read identities");
+		return store_db_fail(s, d, "cannot read the run");
 	return 0;
 }
 
@@ -176,8 +173,8 @@ struct visit_members {
 static int visit_member(sqlite3_stmt *st, void *ctx)
 {
 	struct visit_members *v = ctx;
-	struct member_row r = { sqlite3_column_int64(st, 1), text(st, 2),
-				text(st, 3), text(st, 0) };
+	struct member_row r = { sqlite3_column_int64(st, 1), store_text(st, 2),
+				store_text(st, 3), store_text(st, 0) };
 
 	return v->fn(v->arg, &r);
 }
@@ -198,7 +195,7 @@ int store_members(struct store *s, int64_t run, const char *entity,
 	sqlite3_bind_int64(st, 1, run);
 	if (entity)
 		store_bind_text(st, 2, entity);
-	return each_row(s, st, visit_member, &v, d);
+	return store_each_row(s, st, visit_member, &v, d);
 }
 
 int store_member_entity(struct store *s, int64_t run, const char *source,
@@ -216,11 +213,11 @@ int store_member_entity(struct store *s, int64_t run, const char *source,
 	store_bind_text(st, 2, source);
 	store_bind_text(st, 3, key);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && text(st, 0))
-		snprintf(out, size, "%s", text(st, 0));
+	if (rc == SQLITE_ROW && store_text(st, 0))
+		snprintf(out, size, "%s", store_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_fail(s, d, "cannot read identities");
+		return store_db_fail(s, d, "cannot read the run");
 	return 0;
 }
 
@@ -232,10 +229,10 @@ struct visit_links {
 static int visit_link(sqlite3_stmt *st, void *ctx)
 {
 	struct visit_links *v = ctx;
-	struct link_row r = { sqlite3_column_int64(st, 0), text(st, 1), text(st, 2),
-			      text(st, 3), text(st, 4), text(st, 5),
-			      sqlite3_column_double(st, 6), text(st, 7),
-			      text(st, 8) };
+	struct link_row r = { sqlite3_column_int64(st, 0), store_text(st, 1), store_text(st, 2),
+			      store_text(st, 3), store_text(st, 4), store_text(st, 5),
+			      sqlite3_column_double(st, 6), store_text(st, 7),
+			      store_text(st, 8) };
 
 	return v->fn(v->arg, &r);
 }
@@ -259,7 +256,7 @@ int store_links(struct store *s, int64_t run, const char *source,
 		store_bind_text(st, 2, source);
 		store_bind_text(st, 3, key);
 	}
-	return each_row(s, st, visit_link, &v, d);
+	return store_each_row(s, st, visit_link, &v, d);
 }
 
 struct visit_model {
@@ -270,7 +267,7 @@ struct visit_model {
 static int visit_model_row(sqlite3_stmt *st, void *ctx)
 {
 	struct visit_model *v = ctx;
-	struct model_row r = { text(st, 0), sqlite3_column_int64(st, 1), text(st, 2),
+	struct model_row r = { store_text(st, 0), sqlite3_column_int64(st, 1), store_text(st, 2),
 			       sqlite3_column_double(st, 3),
 			       sqlite3_column_double(st, 4) };
 
@@ -288,7 +285,7 @@ int store_model(struct store *s, int64_t run,
 			  "run_id = ?1 ORDER BY rowid", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
-	return each_row(s, st, visit_model_row, &v, d);
+	return store_each_row(s, st, visit_model_row, &v, d);
 }
 
 static int one_int(struct store *s, const char *sql, int64_t run, int64_t *out,
@@ -307,7 +304,7 @@ static int one_int(struct store *s, const char *sql, int64_t run, int64_t *out,
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_fail(s, d, "cannot read identities");
+		return store_db_fail(s, d, "cannot read the run");
 	return 0;
 }
 

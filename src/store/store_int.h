@@ -1,6 +1,6 @@
 /*
  * store_int.h - what the files of the store share: the handle and the
- * statement helpers of store.c, for store_identity.c.
+ * statement helpers of store.c, for store_identity.c and store_reconcile.c.
  */
 #ifndef STEWARD_STORE_INT_H
 #define STEWARD_STORE_INT_H
@@ -24,6 +24,16 @@ struct store {
 #define LINK_COLUMNS "seq, source_a, key_a, source_b, key_b, status, " \
 	"probability, rule, evidence"
 #define MODEL_COLUMNS "attribute, level, label, m, u"
+/* The reconciliation tables' (schema 3). */
+#define GOLDEN_COLUMNS "entity, attribute, value, source, record_key, " \
+	"as_of, trust, decided_by, runner_value, runner_source, runner_key, " \
+	"runner_trust, copies, n_values"
+#define PROPOSAL_COLUMNS "seq, entity, kind, status, source, record_key, " \
+	"attribute, owner, field, current, proposed, origin_source, " \
+	"origin_key, " \
+	"origin_date, confidence, rule, reason"
+#define CONFLICT_COLUMNS "seq, entity, source, record_key, attribute, " \
+	"value, golden, stale"
 
 /* A diagnostic naming the database and SQLite's message; returns ST_ERR. */
 int store_db_fail(struct store *s, struct diag *d, const char *what);
@@ -34,6 +44,18 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Step a statement that returns nothing, and finalize it. */
 int store_step_done(struct store *s, sqlite3_stmt *st, struct diag *d);
+/* Run one prepared insert per row: bind(st, ctx, i) binds row i (the run
+ * id is ?1), or returns non-zero to stop with that value. */
+int store_insert_rows(struct store *s, const char *sql, size_t n,
+		      int (*bind)(sqlite3_stmt *, void *, size_t), void *ctx,
+		      struct diag *d);
+/* Step st, calling visit(st, ctx) for each row until it returns non-zero
+ * (returned), then finalize it. */
+int store_each_row(struct store *s, sqlite3_stmt *st,
+		   int (*visit)(sqlite3_stmt *, void *), void *ctx,
+		   struct diag *d);
+/* Column i as text, NULL for NULL. */
+const char *store_text(sqlite3_stmt *st, int i);
 /* Content hashing: a run's rows, every value tagged with its type. */
 void store_hash_u64(struct sha256 *h, uint64_t v);
 void store_hash_row(struct sha256 *h, sqlite3_stmt *st);

@@ -568,11 +568,12 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 	/* as steward 0.1 of issue 3 left it: no identity tables, version 1 */
 	raw_exec(fx->path, "DROP TABLE entities; DROP TABLE entity_members; "
 		 "DROP TABLE identity_links; DROP TABLE identity_model; "
-		 "PRAGMA user_version = 1");
+		 "DROP TABLE golden_values; DROP TABLE proposals; "
+		 "DROP TABLE conflicts; PRAGMA user_version = 1");
 	fx_open(fx);
 	fx_close(fx);
 	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), 2);
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_count(fx->path, "runs"), 1);
 	assert_int_equal(raw_count(fx->path, "entity_members"), 0);
 	fx_open(fx);
@@ -588,6 +589,34 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 	/* the identity rows are in the run's hash */
 	assert_int_equal(verify_after(fx, "UPDATE identity_links SET probability = 0.5",
 				      why, sizeof(why)), 2);
+}
+
+/* A history written before reconciliation (schema 2) is migrated and its
+ * runs, identities included, still verify. */
+static void schema_2_history_is_migrated_and_still_verifies(void **state)
+{
+	struct fx *fx = *state;
+	struct verify_result v;
+	char ver[16];
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	fx_open(fx);
+	assert_int_equal(write_identity_run(fx, "2026-10-31"), 2);
+	fx_close(fx);
+	raw_exec(fx->path, "DROP TABLE golden_values; DROP TABLE proposals; "
+		 "DROP TABLE conflicts; PRAGMA user_version = 2");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), 3);
+	assert_int_equal(raw_count(fx->path, "proposals"), 0);
+	fx_open(fx);
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
 }
 
 static void hash_chain_verifies(void **state)
@@ -862,6 +891,7 @@ int main(void)
 		T(closing_in_a_run_abandons_it),
 		T(killed_writer_leaves_history_unchanged),
 		T(schema_1_history_is_migrated_and_still_verifies),
+		T(schema_2_history_is_migrated_and_still_verifies),
 		T(hash_chain_verifies),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),

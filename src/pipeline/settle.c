@@ -1,0 +1,290 @@
+/*
+ * settle.c - the reconciliation stage's rows: golden values, proposals
+ * with their plain-English reasons, consistency findings and metrics (see
+ * settle.h and docs/reconciliation.md).
+ */
+#include "pipeline/settle.h"
+
+#include "util/datetime.h"
+
+struct settle_ctx {
+	const struct identified *id;
+	const struct policy *p;
+	struct buf a, b, c, reason;	/* scratch: dates, reason */
+};
+
+static const char *source_id(const struct settle_ctx *x, uint32_t record)
+{
+	return x->p->sources[reconciler_source(x->id->rec, record)].id;
+}
+
+static const char *key_of(const struct settle_ctx *x, uint32_t record)
+{
+	return resolver_key(x->id->r, record);
+}
+
+static const char *day_text(struct buf *b, int64_t days)
+{
+	buf_reset(b);
+	if (days == INT64_MIN)
+		return NULL;
+	days_format(days, b);
+	return buf_error(b) ? NULL : b->data;
+}
+
+static const char *label_of(const struct attribute *a)
+{
+	return a->label ? a->label : a->id;
+}
+
+static int golden_row_of(void *arg, size_t i, struct golden_row *out)
+{
+	struct settle_ctx *x = arg;
+	const struct golden *g;
+	const struct golden *all;
+
+	reconciler_golden(x->id->rec, &all);
+	g = &all[i];
+	*out = (struct golden_row){
+		x->id->ids[g->entity], x->p->attributes[g->attribute].id, g->value,
+		source_id(x, g->winner), key_of(x, g->winner),
+		day_text(&x->a, g->days), g->trust, decided_by_name(g->decided_by),
+		g->runner_value,
+		g->runner != UINT32_MAX ? source_id(x, g->runner) : NULL,
+		g->runner != UINT32_MAX ? key_of(x, g->runner) : NULL,
+		g->runner_trust, g->copies, g->values
+	};
+	return 0;
+}
+
+/* Is the attribute the whole of one field, so that writing the value
+ * there changes it and nothing else? */
+static bool whole_field(const struct mapping *map)
+{
+	if (map->n_fields != 1)
+		return false;
+	for (size_t i = 0; i < map->chain.n; i++)
+		if (map->chain.items[i].kind == TX_NAME_PART)
+			return false;
+	return true;
+}
+
+/* The column of the target's source that holds the attribute, or else
+ * the attribute's id: a value made of several fields, or of part of one,
+ * is not a column to overwrite (docs/reconciliation.md). */
+static const char *field_of(const struct source *s, size_t attribute,
+			    const struct policy *p)
+{
+	for (size_t m = 0; m < s->n_mappings; m++) {
+		const struct mapping *map = &s->mappings[m];
+
+		if ((size_t)(map->attribute - p->attributes) != attribute)
+			continue;
+		return whole_field(map) ? s->fields[map->fields[0]].name :
+					  map->attribute_id;
+	}
+	return p->attributes[attribute].id;
+}
+
+/* The plain-English reason of a proposal into x->reason. */
+static void reason_of(struct settle_ctx *x, const struct proposal *pr)
+{
+	const struct attribute *a = &x->p->attributes[pr->attribute];
+	const char *ts = source_id(x, pr->record), *tk = key_of(x, pr->record);
+	const char *os = source_id(x, pr->origin), *ok = key_of(x, pr->origin);
+	const char *when = day_text(&x->b, pr->origin_days);
+	struct buf *r = &x->reason;
+
+	buf_reset(r);
+	switch (pr->decided_by) {
+	case SURV_SYSTEM_OF_RECORD:
+		buf_addf(r, "%s is the system of record for %s; ", os, label_of(a));
+		break;
+	case SURV_HIGHEST_TRUST:
+		buf_addf(r, "%s %s holds the most trusted %s (trust %.2f", os, ok,
+			 label_of(a), pr->trust);
+		if (pr->runner)
+			buf_addf(r, " against %.2f for '%s' in %s %s", pr->runner_trust,
+				 pr->runner, source_id(x, pr->runner_record),
+				 key_of(x, pr->runner_record));
+		buf_addstr(r, ")");
+		if (pr->over_sor)
+			buf_addf(r, ", which outranks the system of record, %s, "
+				 "because the survivorship of %s puts trust first",
+				 a->sor->id, label_of(a));
+		buf_addstr(r, "; ");
+		break;
+	case SURV_MOST_RECENT:
+		buf_addf(r, "%s %s holds the most recent %s; ", os, ok, label_of(a));
+		break;
+	case SURV_MOST_FREQUENT:
+		buf_addf(r, "'%s' is the %s most copies hold; ", pr->proposed,
+			 label_of(a));
+		break;
+	default:
+		buf_addf(r, "nothing but the tie-break sets '%s' (%s %s) apart from "
+			 "'%s' (%s %s): a person must decide; ", pr->proposed, os, ok,
+			 pr->runner ? pr->runner : "", pr->runner ?
+			 source_id(x, pr->runner_record) : "", pr->runner ?
+			 key_of(x, pr->runner_record) : "");
+		break;
+	}
+	if (pr->kind == PROPOSE_FILL)
+		buf_addf(r, "%s %s has no %s, ", ts, tk, label_of(a));
+	else
+		buf_addf(r, "%s %s says '%s', ", ts, tk, pr->current);
+	buf_addf(r, "%s %s says '%s'", os, ok, pr->proposed);
+	if (when)
+		buf_addf(r, " as of %s", when);
+	buf_addch(r, '.');
+}
+
+static int proposal_row_of(void *arg, size_t i, struct proposal_row *out)
+{
+	struct settle_ctx *x = arg;
+	const struct proposal *all, *pr;
+	const struct source *ts;
+
+	reconciler_proposals(x->id->rec, &all);
+	pr = &all[i];
+	ts = &x->p->sources[reconciler_source(x->id->rec, pr->record)];
+	reason_of(x, pr);
+	if (buf_error(&x->reason))
+		return ST_ERR_NOMEM;
+	*out = (struct proposal_row){
+		0, 0, (int64_t)i + 1, x->id->ids[pr->entity],
+		proposal_kind_name(pr->kind), proposal_status_name(pr->status),
+		ts->id, key_of(x, pr->record), x->p->attributes[pr->attribute].id,
+		x->p->attributes[pr->attribute].owner_id, field_of(ts, pr->attribute, x->p), pr->current, pr->proposed,
+		source_id(x, pr->origin), key_of(x, pr->origin),
+		day_text(&x->a, pr->origin_days), pr->confidence,
+		decided_by_name(pr->decided_by), x->reason.data
+	};
+	return 0;
+}
+
+static int conflict_row_of(void *arg, size_t i, struct conflict_row *out)
+{
+	struct settle_ctx *x = arg;
+	const struct conflict *all, *c;
+
+	reconciler_conflicts(x->id->rec, &all);
+	c = &all[i];
+	*out = (struct conflict_row){
+		(int64_t)i + 1, x->id->ids[c->entity], source_id(x, c->record),
+		key_of(x, c->record), x->p->attributes[c->attribute].id, c->value,
+		c->golden, c->stale
+	};
+	return 0;
+}
+
+static int metric(const struct findings_sink *sink, const char *name, double v)
+{
+	return sink->metric(sink->arg, "reconcile", "", DIM_CONSISTENCY, name, v);
+}
+
+static int write_metrics(const struct reconcile_stats *s,
+			 const struct findings_sink *sink)
+{
+	return metric(sink, "copies", (double)s->copies) ||
+	       metric(sink, "golden_values", (double)s->golden) ||
+	       metric(sink, "contested", (double)s->contested) ||
+	       metric(sink, "conflicts", (double)s->conflicts) ||
+	       metric(sink, "stale_copies", (double)s->stale) ||
+	       metric(sink, "auto_approved", (double)s->auto_approved) ||
+	       metric(sink, "pending", (double)s->pending) ||
+	       metric(sink, "below_review", (double)s->below) ||
+	       metric(sink, "updates", (double)s->updates) ||
+	       metric(sink, "fills", (double)s->fills) ||
+	       metric(sink, "flags", (double)s->flags);
+}
+
+static void samples_of(const struct settle_ctx *x, const uint32_t *rec,
+		       uint64_t n, struct samples *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->count = n;
+	for (uint64_t i = 0; i < n && i < RECONCILE_SAMPLES &&
+	     out->n < PROFILE_SAMPLES; i++) {
+		snprintf(out->keys[out->n], PROFILE_KEY_MAX, "%s", key_of(x, rec[i]));
+		out->numbers[out->n++] = rec[i];
+	}
+}
+
+/* Per (source, attribute): the copies that disagree with the golden
+ * value, and those older than the system of record's. */
+static int write_findings(const struct settle_ctx *x,
+			  const struct findings_sink *sink)
+{
+	const struct copy_counts *k;
+	size_t n = reconciler_counts(x->id->rec, &k);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct attribute *a = &x->p->attributes[k[i].attribute];
+		const char *src = x->p->sources[k[i].source].id;
+		struct finding f = { src, a->id, DIM_CONSISTENCY, SEV_MEDIUM,
+				     "reconcile.conflict", k[i].conflicts, "",
+				     NULL, NULL };
+		struct samples s;
+		int rc;
+
+		if (sink->metric(sink->arg, src, a->id, DIM_CONSISTENCY,
+				 "reconcile_conflicts", (double)k[i].conflicts) ||
+		    sink->metric(sink->arg, src, a->id, DIM_CONSISTENCY,
+				 "reconcile_copies", (double)k[i].copies))
+			return ST_ERR;
+		if (k[i].conflicts) {
+			samples_of(x, k[i].conflict_rec, k[i].conflicts, &s);
+			f.samples = &s;
+			snprintf(f.message, sizeof(f.message), "%llu of %llu %s in "
+				 "'%s' disagree with the person's golden value; see "
+				 "`steward proposals --source %s`",
+				 (unsigned long long)k[i].conflicts,
+				 (unsigned long long)k[i].copies, label_of(a), src, src);
+			if ((rc = sink->finding(sink->arg, &f)) != 0)
+				return rc;
+		}
+		if (k[i].stale) {
+			f.rule = "reconcile.stale-copy";
+			f.count = k[i].stale;
+			samples_of(x, k[i].stale_rec, k[i].stale, &s);
+			f.samples = &s;
+			snprintf(f.message, sizeof(f.message), "%llu %s in '%s' "
+				 "disagree with and are older than the system of "
+				 "record's ('%s'): stale copies to refresh from it",
+				 (unsigned long long)k[i].stale, label_of(a), src,
+				 a->sor ? a->sor->id : "");
+			if ((rc = sink->finding(sink->arg, &f)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int settle_write(const struct identified *id, const struct policy *p,
+		 struct store *st, const struct findings_sink *sink,
+		 struct diag *d)
+{
+	struct settle_ctx x = { id, p, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	const struct golden *g;
+	const struct proposal *pr;
+	const struct conflict *c;
+	size_t ng = reconciler_golden(id->rec, &g);
+	size_t np = reconciler_proposals(id->rec, &pr);
+	size_t nc = reconciler_conflicts(id->rec, &c);
+	int rc;
+
+	rc = store_add_golden_from(st, ng, golden_row_of, &x, d);
+	if (!rc)
+		rc = store_add_conflicts_from(st, nc, conflict_row_of, &x, d);
+	if (!rc)
+		rc = store_add_proposals_from(st, np, proposal_row_of, &x, d);
+	if (!rc && (write_metrics(reconciler_stats(id->rec), sink) ||
+		    write_findings(&x, sink)))
+		rc = ST_ERR;
+	buf_release(&x.a);
+	buf_release(&x.b);
+	buf_release(&x.c);
+	buf_release(&x.reason);
+	return rc;
+}

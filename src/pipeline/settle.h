@@ -1,0 +1,16 @@
+/*
+ * settle.h - the reconciliation stage of a scan: after identity resolution
+ * (identify.h, which feeds the reconciler and runs it), write the golden
+ * values the copies disagreed on, the proposals with their reasons, and
+ * the consistency findings and metrics into the run being written.
+ */
+#ifndef STEWARD_SETTLE_H
+#define STEWARD_SETTLE_H
+
+#include "pipeline/identify.h"
+
+int settle_write(const struct identified *id, const struct policy *p,
+		 struct store *st, const struct findings_sink *sink,
+		 struct diag *d) MUST_CHECK;
+
+#endif

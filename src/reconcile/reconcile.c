@@ -1,0 +1,886 @@
+/*
+ * reconcile.c - golden values, conflicts and proposals (see reconcile.h).
+ */
+#include "reconcile/reconcile.h"
+
+#include <math.h>
+
+#include "policy/trust.h"
+#include "util/arena.h"
+#include "util/datetime.h"
+
+#define FAILED_BIT 0x80000000u	/* in a value id: its transform failed */
+#define NO_DAYS INT32_MIN
+
+/* The distinct values of one attribute: id i + 1 is v[i]. */
+struct vent {
+	const char *str;
+	size_t len;
+	uint64_t hash;
+};
+
+struct vtab {
+	struct vent *v;
+	size_t n, cap;
+	uint32_t *slots;	/* id; 0 empty */
+	size_t mask;
+};
+
+/* Per (source, mapping): what a copy's trust comes from. */
+struct slot_ctx {
+	size_t attribute;
+	const struct trust_rule *trust;
+	double decay_days;
+};
+
+/* Records of one source added one after another. */
+struct segment {
+	uint32_t first;		/* record */
+	uint32_t source;
+	uint64_t vstart;	/* index of its first record's first value */
+};
+
+/* A record's raised trust for one value. */
+struct raised {
+	uint64_t value;		/* index into vals */
+	double start;
+	int32_t days;		/* the evidence's date, or NO_DAYS */
+};
+
+/* One copy of an attribute within an entity. */
+struct copy {
+	size_t attribute;
+	uint32_t record, value;	/* value id, FAILED_BIT, or 0 (missing) */
+	uint32_t source;
+	int32_t days;
+	double trust;
+};
+
+struct reconciler {
+	const struct policy *p;
+	int64_t as_of;
+	double auto_approve, review;
+	struct arena strings;
+	struct vtab *tabs;		/* per attribute */
+	struct slot_ctx **ctx;		/* per source, per mapping */
+	/* records */
+	uint32_t n;
+	size_t cap;
+	int32_t *days;
+	struct segment *segs;
+	size_t n_segs, cap_segs;
+	uint32_t *vals;
+	size_t n_vals, cap_vals;
+	struct raised *raised;
+	size_t n_raised, cap_raised;
+	/* results */
+	struct proposal *props;
+	size_t n_props, cap_props;
+	struct golden *golden;
+	size_t n_golden, cap_golden;
+	struct conflict *conflicts;
+	size_t n_conflicts, cap_conflicts;
+	struct copy_counts *counts;	/* per (source, mapping), in order */
+	size_t n_counts;
+	size_t *count_base;		/* per source: its first count */
+	struct reconcile_stats stats;
+};
+
+/* ---- values --------------------------------------------------------------- */
+
+static uint64_t str_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+static int vtab_grow(struct vtab *t)
+{
+	size_t cap = t->mask ? (t->mask + 1) * 2 : 64;
+	uint32_t *s = xcalloc(cap, sizeof(*s));
+
+	if (!s)
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = (size_t)t->v[i].hash & (cap - 1);
+
+		while (s[j])
+			j = (j + 1) & (cap - 1);
+		s[j] = (uint32_t)(i + 1);
+	}
+	xfree(t->slots);
+	t->slots = s;
+	t->mask = cap - 1;
+	return 0;
+}
+
+/* The id of a value, added when new; 0 when memory ran out. */
+static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
+			size_t len)
+{
+	uint64_t h = str_hash(s, len);
+	size_t j;
+	char *copy;
+
+	if ((t->n + 1) * 2 > t->mask + 1 && vtab_grow(t))
+		return 0;
+	for (j = (size_t)h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
+		size_t i = t->slots[j] - 1;
+
+		if (t->v[i].hash == h && t->v[i].len == len &&
+		    !memcmp(t->v[i].str, s, len))
+			return (uint32_t)(i + 1);
+	}
+	if (t->n >= FAILED_BIT - 1 ||
+	    xgrow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)))
+		return 0;
+	if (!(copy = arena_strndup(a, s, len)))
+		return 0;
+	t->v[t->n] = (struct vent){ copy, len, h };
+	t->slots[j] = (uint32_t)++t->n;
+	return (uint32_t)t->n;
+}
+
+static const char *vtab_str(const struct vtab *t, uint32_t id)
+{
+	id &= ~FAILED_BIT;
+	return id ? t->v[id - 1].str : NULL;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+int reconciler_new(const struct policy *p, int64_t as_of_days,
+		   struct reconciler **out)
+{
+	struct reconciler *rc = xcalloc(1, sizeof(*rc));
+	size_t nc = 0;
+
+	*out = NULL;
+	if (!rc)
+		return ST_ERR_NOMEM;
+	rc->p = p;
+	rc->as_of = as_of_days;
+	rc->auto_approve = p->reconcile.declared ? p->reconcile.auto_approve : 0.9;
+	rc->review = p->reconcile.declared ? p->reconcile.review : 0.6;
+	arena_init(&rc->strings, 1u << 16);
+	rc->tabs = xcalloc(p->n_attributes ? p->n_attributes : 1, sizeof(*rc->tabs));
+	rc->ctx = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*rc->ctx));
+	rc->count_base = xcalloc(p->n_sources + 1, sizeof(*rc->count_base));
+	if (!rc->tabs || !rc->ctx || !rc->count_base)
+		goto nomem;
+	for (size_t s = 0; s < p->n_sources; s++) {
+		const struct source *src = &p->sources[s];
+
+		rc->count_base[s] = nc;
+		nc += src->n_mappings;
+		rc->ctx[s] = xcalloc(src->n_mappings ? src->n_mappings : 1,
+				     sizeof(**rc->ctx));
+		if (!rc->ctx[s])
+			goto nomem;
+		for (size_t m = 0; m < src->n_mappings; m++) {
+			struct slot_ctx *c = &rc->ctx[s][m];
+			const struct attribute *a = src->mappings[m].attribute;
+
+			c->attribute = (size_t)(a - p->attributes);
+			c->trust = trust_rule_for(p, src, a);
+			if (c->trust)
+				c->decay_days = (double)duration_approx_seconds(
+							&c->trust->decay) / 86400.0;
+		}
+	}
+	rc->count_base[p->n_sources] = nc;
+	rc->n_counts = nc;
+	rc->counts = xcalloc(nc ? nc : 1, sizeof(*rc->counts));
+	if (!rc->counts)
+		goto nomem;
+	for (size_t s = 0; s < p->n_sources; s++)
+		for (size_t m = 0; m < p->sources[s].n_mappings; m++) {
+			struct copy_counts *k = &rc->counts[rc->count_base[s] + m];
+
+			k->source = s;
+			k->attribute = rc->ctx[s][m].attribute;
+		}
+	*out = rc;
+	return 0;
+nomem:
+	reconciler_free(rc);
+	return ST_ERR_NOMEM;
+}
+
+void reconciler_free(struct reconciler *rc)
+{
+	if (!rc)
+		return;
+	for (size_t a = 0; rc->tabs && a < rc->p->n_attributes; a++) {
+		xfree(rc->tabs[a].v);
+		xfree(rc->tabs[a].slots);
+	}
+	for (size_t s = 0; rc->ctx && s < rc->p->n_sources; s++)
+		xfree(rc->ctx[s]);
+	xfree(rc->tabs);
+	xfree(rc->ctx);
+	xfree(rc->count_base);
+	xfree(rc->counts);
+	xfree(rc->days);
+	xfree(rc->segs);
+	xfree(rc->vals);
+	xfree(rc->raised);
+	xfree(rc->props);
+	xfree(rc->golden);
+	xfree(rc->conflicts);
+	arena_release(&rc->strings);
+	xfree(rc);
+}
+
+/* ---- records -------------------------------------------------------------- */
+
+/* Days since 1970 of a date-like raw value, or NO_DAYS. */
+static int32_t parse_days(const char *s, size_t len, const char *formats)
+{
+	struct datetime dt;
+	int64_t d;
+
+	if (!s || !len || date_parse_any(s, len, formats ? formats : "iso8601", &dt))
+		return NO_DAYS;
+	d = floor_div(dt.secs, DATETIME_DAY_SECS);
+	return d > INT32_MIN && d <= INT32_MAX ? (int32_t)d : NO_DAYS;
+}
+
+static int32_t updated_days(const struct source *s, const struct record *rec)
+{
+	size_t u = s->updated_index;
+
+	if (u == SIZE_MAX)
+		return NO_DAYS;
+	return parse_days(rec->raw[u], rec->raw_len[u],
+			  s->updated_format ? s->updated_format : s->fields[u].format);
+}
+
+/* Record evidence that raises the trust of value v (index into vals). */
+static int note_evidence(struct reconciler *rc, const struct source *s,
+			 const struct trust_rule *t, const struct record *rec,
+			 uint64_t v)
+{
+	for (size_t i = 0; t && i < t->n_evidence; i++) {
+		const struct evidence *e = &t->evidence[i];
+		const char *x = e->field_index != SIZE_MAX ? rec->raw[e->field_index] : NULL;
+		struct raised *r;
+
+		if (!x || strcmp(x, e->equals))
+			continue;
+		if (xgrow(&rc->raised, &rc->cap_raised, rc->n_raised + 1,
+			  sizeof(*rc->raised)))
+			return ST_ERR_NOMEM;
+		r = &rc->raised[rc->n_raised++];
+		r->value = v;
+		r->start = e->raise_to;
+		r->days = e->dated_index == SIZE_MAX ? NO_DAYS :
+			  parse_days(rec->raw[e->dated_index],
+				     rec->raw_len[e->dated_index],
+				     s->fields[e->dated_index].format);
+		return 0;
+	}
+	return 0;
+}
+
+int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
+{
+	const struct source *src = &rc->p->sources[s];
+	size_t nm = src->n_mappings;
+	uint64_t v0 = rc->n_vals;
+
+	if (rc->n == UINT32_MAX - 1)
+		return ST_ERR_NOMEM;	/* record indexes are 32-bit */
+	if (!rc->n_segs || rc->segs[rc->n_segs - 1].source != s) {
+		if (xgrow(&rc->segs, &rc->cap_segs, rc->n_segs + 1, sizeof(*rc->segs)))
+			return ST_ERR_NOMEM;
+		rc->segs[rc->n_segs++] = (struct segment){ rc->n, (uint32_t)s, v0 };
+	}
+	if (xgrow(&rc->days, &rc->cap, (size_t)rc->n + 1, sizeof(*rc->days)) ||
+	    xgrow(&rc->vals, &rc->cap_vals, rc->n_vals + nm, sizeof(*rc->vals)))
+		return ST_ERR_NOMEM;
+	rc->days[rc->n] = updated_days(src, rec);
+	for (size_t m = 0; m < nm; m++) {
+		uint32_t id = 0;
+
+		if (rec->value && rec->value[m] && rec->value_len[m]) {
+			id = vtab_id(&rc->tabs[rc->ctx[s][m].attribute], &rc->strings,
+				     rec->value[m], rec->value_len[m]);
+			if (!id)
+				return ST_ERR_NOMEM;
+			if (rec->why && rec->why[m])
+				id |= FAILED_BIT;
+			else if (note_evidence(rc, src, rc->ctx[s][m].trust, rec,
+					       v0 + m))
+				return ST_ERR_NOMEM;
+		}
+		rc->vals[v0 + m] = id;
+	}
+	rc->n_vals += nm;
+	rc->n++;
+	return 0;
+}
+
+size_t reconciler_records(const struct reconciler *rc)
+{
+	return rc->n;
+}
+
+static const struct segment *segment_of(const struct reconciler *rc, uint32_t i)
+{
+	size_t lo = 0, hi = rc->n_segs;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rc->segs[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &rc->segs[lo];
+}
+
+size_t reconciler_source(const struct reconciler *rc, size_t record)
+{
+	return segment_of(rc, (uint32_t)record)->source;
+}
+
+/* ---- trust -------------------------------------------------------------- */
+
+static const struct raised *raised_for(const struct reconciler *rc, uint64_t v)
+{
+	size_t lo = 0, hi = rc->n_raised;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rc->raised[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rc->n_raised && rc->raised[lo].value == v ? &rc->raised[lo] : NULL;
+}
+
+/* The trust of value v of record i (source s, mapping m); its date, the
+ * evidence's when that is later, into *days. */
+static double copy_trust(const struct reconciler *rc, uint32_t i, size_t s,
+			 size_t m, uint64_t v, int32_t *days)
+{
+	const struct slot_ctx *c = &rc->ctx[s][m];
+	const struct raised *r;
+	double start;
+	int32_t when = rc->days[i];
+
+	*days = when;
+	if (!c->trust)
+		return RECONCILE_NO_TRUST;
+	start = c->trust->max;
+	if (rc->n_raised && (r = raised_for(rc, v)) != NULL) {
+		start = r->start;
+		if (r->days != NO_DAYS && (when == NO_DAYS || r->days > when))
+			when = r->days;
+		*days = when;
+	}
+	/* a value of unknown age has decayed as far as it can */
+	if (when == NO_DAYS)
+		return c->trust->min;
+	return trust_curve_at(c->trust->curve, start, c->trust->min,
+			      c->decay_days, (double)(rc->as_of - when));
+}
+
+static double clamp_trust(double t)
+{
+	return t < 0.01 ? 0.01 : t > 0.99 ? 0.99 : t;
+}
+
+double reconcile_confidence(double p, double trust, double runner_trust)
+{
+	double tw = clamp_trust(trust), tr, a, b;
+
+	if (runner_trust < 0)
+		return p * tw;
+	tr = clamp_trust(runner_trust);
+	a = tw * (1 - tr);
+	b = tr * (1 - tw);
+	return p * a / (a + b);
+}
+
+/* ---- choosing ------------------------------------------------------------- */
+
+static bool present(const struct copy *c)
+{
+	return c->value && !(c->value & FAILED_BIT);
+}
+
+/* Is a before b at the end (recency, then source, then record)? */
+static bool tie_before(const struct copy *a, const struct copy *b)
+{
+	if (a->days != b->days)
+		return a->days > b->days;
+	if (a->source != b->source)
+		return a->source < b->source;
+	return a->record < b->record;
+}
+
+/* How many of the present copies cp[0..n) hold value v. */
+static size_t frequency(const struct copy *cp, size_t n, uint32_t v)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += present(&cp[i]) && cp[i].value == v;
+	return k;
+}
+
+/* Keep in keep[] (flags over cp[0..n)) the copies strategy st ranks first. */
+static void apply_strategy(const struct reconciler *rc, enum survivor_strategy st,
+			   const struct attribute *a, const struct copy *cp,
+			   size_t n, bool *keep)
+{
+	double best = -INFINITY;
+	bool any_sor = false;
+
+	for (size_t i = 0; i < n; i++) {
+		double score;
+
+		if (!keep[i])
+			continue;
+		switch (st) {
+		case SURV_SYSTEM_OF_RECORD:
+			any_sor |= a->sor && &rc->p->sources[cp[i].source] == a->sor;
+			continue;
+		case SURV_HIGHEST_TRUST:
+			score = cp[i].trust;
+			break;
+		case SURV_MOST_RECENT:
+			score = cp[i].days;
+			break;
+		case SURV_MOST_FREQUENT:
+		default:
+			score = (double)frequency(cp, n, cp[i].value);
+			break;
+		}
+		best = fmax(best, score);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		switch (st) {
+		case SURV_SYSTEM_OF_RECORD:
+			keep[i] = !any_sor || &rc->p->sources[cp[i].source] == a->sor;
+			break;
+		case SURV_HIGHEST_TRUST:
+			keep[i] = cp[i].trust == best;
+			break;
+		case SURV_MOST_RECENT:
+			keep[i] = cp[i].days == best;
+			break;
+		case SURV_MOST_FREQUENT:
+		default:
+			keep[i] = (double)frequency(cp, n, cp[i].value) == best;
+			break;
+		}
+	}
+}
+
+static bool others_left(const struct copy *cp, size_t n, const bool *keep,
+			uint32_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] && cp[i].value != v)
+			return true;
+	return false;
+}
+
+static const enum survivor_strategy default_order[] = {
+	SURV_SYSTEM_OF_RECORD, SURV_HIGHEST_TRUST, SURV_MOST_RECENT,
+	SURV_MOST_FREQUENT
+};
+
+struct choice {
+	size_t winner, runner;		/* indexes into cp; runner SIZE_MAX */
+	int decided_by;
+	size_t values;
+};
+
+/* Choose among the present copies cp[0..n) (keep is scratch). */
+static struct choice choose(const struct reconciler *rc,
+			    const struct attribute *a, const struct copy *cp,
+			    size_t n, bool *keep)
+{
+	const struct survivorship *sv = policy_survivorship(rc->p, a);
+	const enum survivor_strategy *order = sv ? sv->order : default_order;
+	size_t n_order = sv ? sv->n_order : ARRAY_SIZE(default_order);
+	struct choice ch = { SIZE_MAX, SIZE_MAX, DECIDED_TIE_BREAK, 0 };
+	bool settled = false;
+
+	for (size_t i = 0; i < n; i++) {
+		keep[i] = present(&cp[i]);
+		if (keep[i] && frequency(cp, i, cp[i].value) == 0)
+			ch.values++;
+	}
+	/* the strategies narrow the field; the first after which one value
+	 * is left decided it */
+	for (size_t k = 0; k < n_order; k++) {
+		size_t first = SIZE_MAX;
+
+		apply_strategy(rc, order[k], a, cp, n, keep);
+		for (size_t i = 0; i < n && first == SIZE_MAX; i++)
+			if (keep[i])
+				first = i;
+		if (!settled && first != SIZE_MAX &&
+		    !others_left(cp, n, keep, cp[first].value)) {
+			ch.decided_by = (int)order[k];
+			settled = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] && (ch.winner == SIZE_MAX || tie_before(&cp[i], &cp[ch.winner])))
+			ch.winner = i;
+	/* the best copy of another value, by trust, then as the tie-break;
+	 * not an older record of the winner's own source, which that
+	 * source's newer record supersedes */
+	for (size_t i = 0; ch.winner != SIZE_MAX && i < n; i++) {
+		const struct copy *c = &cp[i], *w = &cp[ch.winner], *r;
+
+		if (!present(c) || c->value == w->value ||
+		    (c->source == w->source && c->days < w->days))
+			continue;
+		r = ch.runner == SIZE_MAX ? NULL : &cp[ch.runner];
+		if (!r || c->trust > r->trust ||
+		    (c->trust == r->trust && tie_before(c, r)))
+			ch.runner = i;
+	}
+	return ch;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+static void sample(uint32_t *out, uint64_t n_before, uint32_t record)
+{
+	if (n_before < RECONCILE_SAMPLES)
+		out[n_before] = record;
+}
+
+static int propose(struct reconciler *rc, enum proposal_kind kind,
+		   const struct copy *target, const struct copy *win,
+		   const struct copy *run, const struct choice *ch,
+		   const struct copy *sor, const double *p_member, uint32_t entity)
+{
+	const struct vtab *t = &rc->tabs[win->attribute];
+	double p = fmin(p_member[target->record], p_member[win->record]);
+	double conf = reconcile_confidence(p, win->trust, run ? run->trust : -1);
+	struct proposal *pr;
+
+	if (kind != PROPOSE_FLAG && conf < rc->review) {
+		rc->stats.below++;
+		return 0;
+	}
+	if (xgrow(&rc->props, &rc->cap_props, rc->n_props + 1, sizeof(*rc->props)))
+		return ST_ERR_NOMEM;
+	pr = &rc->props[rc->n_props++];
+	pr->kind = kind;
+	pr->status = kind != PROPOSE_FLAG && conf >= rc->auto_approve ?
+		     PROPOSAL_AUTO_APPROVED : PROPOSAL_PENDING;
+	pr->record = target->record;
+	pr->origin = win->record;
+	pr->entity = entity;
+	pr->attribute = win->attribute;
+	pr->current = vtab_str(t, target->value);
+	pr->proposed = vtab_str(t, win->value);
+	pr->origin_days = win->days == NO_DAYS ? INT64_MIN : win->days;
+	pr->confidence = conf;
+	pr->trust = win->trust;
+	pr->runner_trust = run ? run->trust : -1;
+	pr->runner = run ? vtab_str(t, run->value) : NULL;
+	pr->runner_record = run ? run->record : UINT32_MAX;
+	pr->decided_by = ch->decided_by;
+	pr->over_sor = sor && sor->value != win->value;
+	if (pr->status == PROPOSAL_AUTO_APPROVED)
+		rc->stats.auto_approved++;
+	else
+		rc->stats.pending++;
+	rc->stats.updates += kind == PROPOSE_UPDATE;
+	rc->stats.fills += kind == PROPOSE_FILL;
+	rc->stats.flags += kind == PROPOSE_FLAG;
+	return 0;
+}
+
+/* The system of record's best copy (by the tie-break order), or NULL. */
+static const struct copy *sor_copy(const struct reconciler *rc,
+				   const struct attribute *a,
+				   const struct copy *cp, size_t n)
+{
+	const struct copy *best = NULL;
+
+	for (size_t i = 0; a->sor && i < n; i++)
+		if (present(&cp[i]) && &rc->p->sources[cp[i].source] == a->sor &&
+		    (!best || tie_before(&cp[i], best)))
+			best = &cp[i];
+	return best;
+}
+
+static int note_conflict(struct reconciler *rc, const struct copy *c,
+			 const struct copy *win, uint32_t entity, bool stale)
+{
+	const struct vtab *t = &rc->tabs[c->attribute];
+	struct conflict *x;
+
+	if (xgrow(&rc->conflicts, &rc->cap_conflicts, rc->n_conflicts + 1,
+		  sizeof(*rc->conflicts)))
+		return ST_ERR_NOMEM;
+	x = &rc->conflicts[rc->n_conflicts++];
+	x->record = c->record;
+	x->entity = entity;
+	x->attribute = c->attribute;
+	x->value = vtab_str(t, c->value);
+	x->golden = vtab_str(t, win->value);
+	x->stale = stale;
+	rc->stats.conflicts++;
+	rc->stats.stale += stale;
+	return 0;
+}
+
+/* The counts of a copy's (source, attribute): the source maps it. */
+static struct copy_counts *counts_for(struct reconciler *rc, const struct copy *c)
+{
+	size_t j = rc->count_base[c->source];
+
+	while (j + 1 < rc->count_base[c->source + 1] &&
+	       rc->counts[j].attribute != c->attribute)
+		j++;
+	return &rc->counts[j];
+}
+
+/* Reconcile one attribute of one entity: its copies cp[0..n). */
+static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
+		  size_t n, bool *keep, const double *p_member)
+{
+	const struct attribute *a = &rc->p->attributes[cp[0].attribute];
+	const struct vtab *t = &rc->tabs[cp[0].attribute];
+	struct choice ch = choose(rc, a, cp, n, keep);
+	const struct copy *win, *run, *sor;
+
+	for (size_t i = 0; i < n; i++) {
+		struct copy_counts *k = counts_for(rc, &cp[i]);
+
+		if (cp[i].value) {
+			rc->stats.copies++;
+			k->copies++;
+		}
+	}
+	if (ch.winner == SIZE_MAX)
+		return 0;	/* no copy holds a usable value */
+	win = &cp[ch.winner];
+	run = ch.runner == SIZE_MAX ? NULL : &cp[ch.runner];
+	sor = sor_copy(rc, a, cp, n);
+	rc->stats.golden++;
+	if (ch.values > 1) {
+		struct golden *g;
+
+		rc->stats.contested++;
+		if (xgrow(&rc->golden, &rc->cap_golden, rc->n_golden + 1,
+			  sizeof(*rc->golden)))
+			return ST_ERR_NOMEM;
+		g = &rc->golden[rc->n_golden++];
+		g->entity = entity;
+		g->attribute = win->attribute;
+		g->winner = win->record;
+		g->value = vtab_str(t, win->value);
+		g->days = win->days == NO_DAYS ? INT64_MIN : win->days;
+		g->trust = win->trust;
+		g->decided_by = ch.decided_by;
+		g->runner = run ? run->record : UINT32_MAX;
+		g->runner_value = run ? vtab_str(t, run->value) : NULL;
+		g->runner_trust = run ? run->trust : -1;
+		g->copies = (uint32_t)n;
+		g->values = (uint32_t)ch.values;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct copy *c = &cp[i];
+		enum proposal_kind kind = PROPOSE_UPDATE;
+		int rc2;
+
+		if (c->value == win->value && c->record == win->record)
+			continue;
+		if (!c->value) {
+			kind = PROPOSE_FILL;
+		} else if (c->value == win->value) {
+			continue;
+		} else if (c->value & FAILED_BIT) {
+			/* invalid, not a disagreement: the validity findings
+			 * count it; the golden value is proposed for it */
+		} else {
+			struct copy_counts *k = counts_for(rc, c);
+			bool stale = sor && c->source != sor->source &&
+				     c->days != NO_DAYS && sor->days != NO_DAYS &&
+				     c->days < sor->days;
+
+			if (note_conflict(rc, c, win, entity, stale))
+				return ST_ERR_NOMEM;
+			sample(k->conflict_rec, k->conflicts, c->record);
+			k->conflicts++;
+			if (stale) {
+				sample(k->stale_rec, k->stale, c->record);
+				k->stale++;
+			}
+			if (ch.decided_by == DECIDED_TIE_BREAK)
+				kind = PROPOSE_FLAG;
+		}
+		rc2 = propose(rc, kind, c, win, run, &ch, sor, p_member, entity);
+		if (rc2)
+			return rc2;
+	}
+	return 0;
+}
+
+static int copy_cmp(const void *x, const void *y)
+{
+	const struct copy *a = x, *b = y;
+
+	if (a->attribute != b->attribute)
+		return a->attribute < b->attribute ? -1 : 1;
+	return (a->record > b->record) - (a->record < b->record);
+}
+
+/* Gather entity e's copies (records rec[0..n)) into *cp, by attribute. */
+static int gather(const struct reconciler *rc, const uint32_t *rec, size_t n,
+		  struct copy **cp, size_t *cap, size_t *count)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		const struct segment *sg = segment_of(rc, rec[j]);
+		const struct source *src = &rc->p->sources[sg->source];
+		uint64_t base = sg->vstart + (uint64_t)(rec[j] - sg->first) * src->n_mappings;
+
+		if (xgrow(cp, cap, k + src->n_mappings, sizeof(**cp)))
+			return ST_ERR_NOMEM;
+		for (size_t m = 0; m < src->n_mappings; m++) {
+			struct copy *c = &(*cp)[k++];
+
+			c->attribute = rc->ctx[sg->source][m].attribute;
+			c->record = rec[j];
+			c->value = rc->vals[base + m];
+			c->source = sg->source;
+			c->trust = c->value ? copy_trust(rc, rec[j], sg->source, m,
+							 base + m, &c->days) : 0;
+			if (!c->value)
+				c->days = rc->days[rec[j]];
+		}
+	}
+	qsort(*cp, k, sizeof(**cp), copy_cmp);
+	*count = k;
+	return 0;
+}
+
+int reconciler_run(struct reconciler *rc, const uint32_t *entity,
+		   const double *p_member, size_t n_entities)
+{
+	size_t *start = xcalloc(n_entities + 1, sizeof(*start));
+	uint32_t *by = xcalloc(rc->n ? rc->n : 1, sizeof(*by));
+	struct copy *cp = NULL;
+	bool *keep = NULL;
+	size_t cap = 0, keep_cap = 0;
+	int rc2 = 0;
+
+	if (!start || !by) {
+		rc2 = ST_ERR_NOMEM;
+		goto out;
+	}
+	rc->stats.records = rc->n;
+	/* records entity by entity, each in record order */
+	for (uint32_t i = 0; i < rc->n; i++)
+		start[entity[i] + 1]++;
+	for (size_t e = 0; e < n_entities; e++)
+		start[e + 1] += start[e];
+	for (uint32_t i = 0; i < rc->n; i++)
+		by[start[entity[i]]++] = i;
+	for (size_t e = n_entities; e > 0; e--)
+		start[e] = start[e - 1];
+	start[0] = 0;
+	for (size_t e = 0; e < n_entities && !rc2; e++) {
+		size_t n, from = start[e];
+
+		if ((rc2 = gather(rc, by + from, start[e + 1] - from, &cp, &cap, &n)))
+			break;
+		if (xgrow(&keep, &keep_cap, n ? n : 1, sizeof(*keep))) {
+			rc2 = ST_ERR_NOMEM;
+			break;
+		}
+		for (size_t i = 0; i < n && !rc2;) {
+			size_t j = i;
+
+			while (j < n && cp[j].attribute == cp[i].attribute)
+				j++;
+			rc2 = settle(rc, (uint32_t)e, cp + i, j - i, keep, p_member);
+			i = j;
+		}
+	}
+out:
+	xfree(start);
+	xfree(by);
+	xfree(cp);
+	xfree(keep);
+	return rc2 || rc->strings.err ? (rc2 ? rc2 : ST_ERR_NOMEM) : 0;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+const struct reconcile_stats *reconciler_stats(const struct reconciler *rc)
+{
+	return &rc->stats;
+}
+
+size_t reconciler_proposals(const struct reconciler *rc,
+			    const struct proposal **out)
+{
+	*out = rc->props;
+	return rc->n_props;
+}
+
+size_t reconciler_golden(const struct reconciler *rc, const struct golden **out)
+{
+	*out = rc->golden;
+	return rc->n_golden;
+}
+
+size_t reconciler_conflicts(const struct reconciler *rc,
+			    const struct conflict **out)
+{
+	*out = rc->conflicts;
+	return rc->n_conflicts;
+}
+
+size_t reconciler_counts(const struct reconciler *rc,
+			 const struct copy_counts **out)
+{
+	*out = rc->counts;
+	return rc->n_counts;
+}
+
+const char *proposal_kind_name(enum proposal_kind k)
+{
+	switch (k) {
+	case PROPOSE_UPDATE: return "update";
+	case PROPOSE_FILL: return "fill";
+	case PROPOSE_FLAG: return "flag";
+	}
+	return "?";
+}
+
+const char *proposal_status_name(enum proposal_status s)
+{
+	return s == PROPOSAL_AUTO_APPROVED ? "auto-approved" : "pending";
+}
+
+const char *decided_by_name(int decided_by)
+{
+	return decided_by == DECIDED_TIE_BREAK ? "tie-break" :
+	       survivor_strategy_name((enum survivor_strategy)decided_by);
+}
