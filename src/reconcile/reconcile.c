@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "policy/trust.h"
+#include "profile/sketch.h"
 #include "util/arena.h"
 #include "util/datetime.h"
 
@@ -80,6 +81,10 @@ struct reconciler {
 	size_t n_golden, cap_golden;
 	struct conflict *conflicts;
 	size_t n_conflicts, cap_conflicts;
+	/* scratch for gather() */
+	struct copy *tmp;
+	size_t cap_tmp;
+	size_t *attr_start;		/* per attribute + 1 */
 	struct copy_counts *counts;	/* per (source, mapping), in order */
 	size_t n_counts;
 	size_t *count_base;		/* per source: its first count */
@@ -87,15 +92,6 @@ struct reconciler {
 };
 
 /* ---- values --------------------------------------------------------------- */
-
-static uint64_t str_hash(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h ^ (h >> 29);
-}
 
 static int vtab_grow(struct vtab *t)
 {
@@ -121,7 +117,7 @@ static int vtab_grow(struct vtab *t)
 static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
 			size_t len)
 {
-	uint64_t h = str_hash(s, len);
+	uint64_t h = sketch_hash(s, len);
 	size_t j;
 	char *copy;
 
@@ -169,7 +165,8 @@ int reconciler_new(const struct policy *p, int64_t as_of_days,
 	rc->tabs = xcalloc(p->n_attributes ? p->n_attributes : 1, sizeof(*rc->tabs));
 	rc->ctx = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*rc->ctx));
 	rc->count_base = xcalloc(p->n_sources + 1, sizeof(*rc->count_base));
-	if (!rc->tabs || !rc->ctx || !rc->count_base)
+	rc->attr_start = xcalloc(p->n_attributes + 1, sizeof(*rc->attr_start));
+	if (!rc->tabs || !rc->ctx || !rc->count_base || !rc->attr_start)
 		goto nomem;
 	for (size_t s = 0; s < p->n_sources; s++) {
 		const struct source *src = &p->sources[s];
@@ -231,6 +228,8 @@ void reconciler_free(struct reconciler *rc)
 	xfree(rc->props);
 	xfree(rc->golden);
 	xfree(rc->conflicts);
+	xfree(rc->tmp);
+	xfree(rc->attr_start);
 	arena_release(&rc->strings);
 	xfree(rc);
 }
@@ -739,30 +738,25 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 	return 0;
 }
 
-static int copy_cmp(const void *x, const void *y)
-{
-	const struct copy *a = x, *b = y;
-
-	if (a->attribute != b->attribute)
-		return a->attribute < b->attribute ? -1 : 1;
-	return (a->record > b->record) - (a->record < b->record);
-}
-
-/* Gather entity e's copies (records rec[0..n)) into *cp, by attribute. */
-static int gather(const struct reconciler *rc, const uint32_t *rec, size_t n,
+/* Gather entity e's copies (records rec[0..n), in record order) into
+ * *cp, grouped by attribute: into *tmp first, then a counting sort by
+ * attribute (stable, so each group stays in record order). */
+static int gather(struct reconciler *rc, const uint32_t *rec, size_t n,
 		  struct copy **cp, size_t *cap, size_t *count)
 {
-	size_t k = 0;
+	size_t k = 0, na = rc->p->n_attributes;
+	size_t *at = rc->attr_start;
 
 	for (size_t j = 0; j < n; j++) {
 		const struct segment *sg = segment_of(rc, rec[j]);
 		const struct source *src = &rc->p->sources[sg->source];
 		uint64_t base = sg->vstart + (uint64_t)(rec[j] - sg->first) * src->n_mappings;
 
-		if (xgrow(cp, cap, k + src->n_mappings, sizeof(**cp)))
+		if (xgrow(&rc->tmp, &rc->cap_tmp, k + src->n_mappings,
+			  sizeof(*rc->tmp)))
 			return ST_ERR_NOMEM;
 		for (size_t m = 0; m < src->n_mappings; m++) {
-			struct copy *c = &(*cp)[k++];
+			struct copy *c = &rc->tmp[k++];
 
 			c->attribute = rc->ctx[sg->source][m].attribute;
 			c->record = rec[j];
@@ -774,7 +768,15 @@ static int gather(const struct reconciler *rc, const uint32_t *rec, size_t n,
 				c->days = rc->days[rec[j]];
 		}
 	}
-	qsort(*cp, k, sizeof(**cp), copy_cmp);
+	if (xgrow(cp, cap, k ? k : 1, sizeof(**cp)))
+		return ST_ERR_NOMEM;
+	memset(at, 0, (na + 1) * sizeof(*at));
+	for (size_t i = 0; i < k; i++)
+		at[rc->tmp[i].attribute + 1]++;
+	for (size_t a = 0; a < na; a++)
+		at[a + 1] += at[a];
+	for (size_t i = 0; i < k; i++)
+		(*cp)[at[rc->tmp[i].attribute]++] = rc->tmp[i];
 	*count = k;
 	return 0;
 }
