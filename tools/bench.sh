@@ -126,8 +126,8 @@ rm -rf "$(dirname "$db")"
 # than the main one are generated into build/bench/world-N on first use.
 id_sizes=${BENCH_ID_SIZES:-250000 500000 1000000 2000000}
 printf '\nbench: identity resolution (a full scan of every source, one run per size)\n'
-printf '%9s %10s %8s %9s %10s %12s %10s %7s\n' people records "scan s" "peak MB" \
-  "identity s" candidates "compared/s" F1
+printf '%9s %10s %8s %9s %10s %8s %12s %10s %7s\n' people records "scan s" "peak MB" \
+  "identity s" "recon s" candidates "compared/s" F1
 for n in $id_sizes; do
   w=build/bench/world-$n
   if [ ! -f "$w/.done" ]; then
@@ -143,11 +143,12 @@ for n in $id_sizes; do
   rm -f "$f"
   recs=$(sed -nE 's/^identities: ([0-9]+) records.*/\1/p' "$hist/out")
   ids=$(sed -nE 's/^identities: .* in ([0-9.]+) s$/\1/p' "$hist/out")
+  rec=$(sed -nE 's/^reconciliation: .* in ([0-9.]+) s: .*/\1/p' "$hist/out")
   cand=$(sqlite3 "$hist/h.db" "SELECT CAST(value AS INTEGER) FROM metrics WHERE \
     source = 'identity' AND metric = 'candidate_pairs'")
   f1=$("$steward" eval --db "$hist/h.db" --truth "$w/truth/identities.csv" --format csv |
     tail -1 | cut -d, -f4)
-  printf '%9s %10s %8s %9.0f %10s %12s %10.0f %7s\n' "$n" "$recs" "$t" \
-    "$(echo "$m / 1024" | bc -l)" "$ids" "$cand" "$(echo "$cand / $ids" | bc -l)" "$f1"
+  printf '%9s %10s %8s %9.0f %10s %8s %12s %10.0f %7s\n' "$n" "$recs" "$t" \
+    "$(echo "$m / 1024" | bc -l)" "$ids" "${rec:--}" "$cand" "$(echo "$cand / $ids" | bc -l)" "$f1"
   rm -rf "$hist"
 done

@@ -23,8 +23,13 @@ for month in samples samples/next-month; do
 done
 rm -f reports/demo.db reports/demo.db-wal reports/demo.db-shm reports/demo.db.lock
 say "steward scan: October (samples/), then November (samples/next-month/)"
-"$steward" scan --policies policies --data samples --db reports/demo.db --as-of 2026-10-31
-"$steward" scan --policies policies --data samples/next-month --db reports/demo.db --as-of 2026-11-30 || true
+# each exits 1: the sample company's consent gate fails (planted violations)
+"$steward" scan --policies policies --data samples --db reports/demo.db --as-of 2026-10-31 ||
+  [ $? -eq 1 ]
+"$steward" scan --policies policies --data samples/next-month --db reports/demo.db --as-of 2026-11-30 ||
+  [ $? -eq 1 ]
+say "steward findings: the compliance rules that failed (the consent rule is a gate: scan exited 1)"
+"$steward" findings --db reports/demo.db --dimension compliance
 say "steward show: the November run, with the renamed CRM column and the stalled support feed"
 "$steward" show --db reports/demo.db
 say "steward identities: who is who (the first lines), and how right it is against the generator's truth"

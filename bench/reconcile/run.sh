@@ -9,7 +9,10 @@
 #     CRM, phones in the CRM and billing): precision and recall;
 #   - confirmed phones: every CRM or billing record still holding a number
 #     that a recent support call replaced (phone_changed_confirmed) must
-#     have a proposal to change it to the new number.
+#     have a proposal to change it to the new number;
+#   - consent: the planted violations (consent_violation) against the CRM
+#     copies of email consent that disagree with an opt-out in marketing,
+#     and the count the consent rule reports.
 #
 #   bench/reconcile/run.sh [STEWARD]     (default build/steward)
 set -euo pipefail
@@ -18,7 +21,8 @@ steward=${1:-build/steward}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$steward" scan --db "$work/h.db" --as-of 2026-10-31 > "$work/scan" 2>&1 || {
+# 1: the consent gate fails, as it should on the sample company
+"$steward" scan --db "$work/h.db" --as-of 2026-10-31 > "$work/scan" 2>&1 || [ $? -eq 1 ] || {
   cat "$work/scan"; exit 1; }
 
 awk -F, '$4 == "sor_conflict" || $4 == "consent_violation" || $4 == "stale_phone" {
@@ -52,3 +56,12 @@ hit=$(comm -12 "$work/confirmed" "$work/proposed" | wc -l)
 want=$(wc -l < "$work/confirmed")
 echo "confirmed phones   holders $want  proposed the new number $hit"
 comm -23 "$work/confirmed" "$work/proposed" | head -5 | sed 's/^/  missing: /'
+
+awk -F, '$4 == "consent_violation" { print $1 "," $2 }' samples/truth/defects.csv |
+  sort -u > "$work/cv-planted"
+sqlite3 -csv "$work/h.db" "SELECT source, record_key FROM conflicts WHERE run_id = 1
+  AND attribute = 'email_consent' AND golden = 'false' AND value <> 'false'" |
+  sort -u > "$work/cv-found"
+rule=$(sqlite3 "$work/h.db" "SELECT CAST(value AS INTEGER) FROM metrics WHERE run_id = 1
+  AND source = 'compliance' AND target = 'consent' AND metric = 'violations'")
+echo "consent violations planted $(wc -l < "$work/cv-planted")  found $(wc -l < "$work/cv-found")  both $(comm -12 "$work/cv-planted" "$work/cv-found" | wc -l)  the rule counts $rule"

@@ -537,6 +537,7 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 				res->rec_pending = cs->pending;
 				res->rec_below = cs->below;
 				res->rec_seconds = id.rec_seconds;
+				res->gate_failed |= settle_gate_failed(&id);
 			}
 		}
 	}

@@ -261,6 +261,69 @@ static int write_findings(const struct settle_ctx *x,
 	return 0;
 }
 
+/* Each compliance rule: its counts as metrics, and a finding when it
+ * failed (critical for a gate). */
+static int write_compliance(const struct settle_ctx *x,
+			    const struct findings_sink *sink)
+{
+	const struct compliance_result *r;
+	size_t n = reconciler_compliance(x->id->rec, &r);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct compliance_rule *rule = r[k].rule;
+		struct finding f = { "compliance", rule->id, DIM_COMPLIANCE,
+				     rule->gate ? SEV_CRITICAL : SEV_HIGH, NULL,
+				     r[k].violations, "", NULL, NULL };
+		struct samples s;
+		char rid[160];
+		int rc;
+
+		if (sink->metric(sink->arg, "compliance", rule->id, DIM_COMPLIANCE,
+				 "checked", (double)r[k].checked) ||
+		    sink->metric(sink->arg, "compliance", rule->id, DIM_COMPLIANCE,
+				 "violations", (double)r[k].violations) ||
+		    sink->metric(sink->arg, "compliance", rule->id, DIM_COMPLIANCE,
+				 "passed", r[k].violations ? 0 : 1))
+			return ST_ERR;
+		if (!r[k].violations)
+			continue;
+		snprintf(rid, sizeof(rid), "compliance.%s", rule->id);
+		f.rule = rid;
+		memset(&s, 0, sizeof(s));
+		s.count = r[k].violations;
+		for (size_t i = 0; i < r[k].n_samples && s.n < PROFILE_SAMPLES; i++) {
+			const char *name = r[k].sample_name[i];
+
+			snprintf(s.keys[s.n], PROFILE_KEY_MAX, "%s%s%s",
+				 name ? name : source_id(x, r[k].sample[i]),
+				 name ? "" : ":", name ? "" : key_of(x, r[k].sample[i]));
+			s.numbers[s.n++] = i;
+		}
+		f.samples = &s;
+		snprintf(f.message, sizeof(f.message), "%s rule '%s' failed: %llu "
+			 "violation%s of %llu checked%s%s",
+			 rule->gate ? "gate" : "compliance", rule->id,
+			 (unsigned long long)r[k].violations,
+			 r[k].violations == 1 ? "" : "s",
+			 (unsigned long long)r[k].checked, rule->says ? ": " : "",
+			 rule->says ? rule->says : "");
+		if ((rc = sink->finding(sink->arg, &f)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+bool settle_gate_failed(const struct identified *id)
+{
+	const struct compliance_result *r;
+	size_t n = id->rec ? reconciler_compliance(id->rec, &r) : 0;
+
+	for (size_t k = 0; k < n; k++)
+		if (r[k].rule->gate && r[k].violations)
+			return true;
+	return false;
+}
+
 int settle_write(const struct identified *id, const struct policy *p,
 		 struct store *st, const struct findings_sink *sink,
 		 struct diag *d)
@@ -280,7 +343,7 @@ int settle_write(const struct identified *id, const struct policy *p,
 	if (!rc)
 		rc = store_add_proposals_from(st, np, proposal_row_of, &x, d);
 	if (!rc && (write_metrics(reconciler_stats(id->rec), sink) ||
-		    write_findings(&x, sink)))
+		    write_findings(&x, sink) || write_compliance(&x, sink)))
 		rc = ST_ERR;
 	buf_release(&x.a);
 	buf_release(&x.b);

@@ -9,6 +9,9 @@
 
 #include "pipeline/identify.h"
 
+/* Did a compliance rule marked as a gate fail? */
+bool settle_gate_failed(const struct identified *id);
+
 int settle_write(const struct identified *id, const struct policy *p,
 		 struct store *st, const struct findings_sink *sink,
 		 struct diag *d) MUST_CHECK;

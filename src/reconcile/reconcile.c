@@ -4,6 +4,7 @@
 #include "reconcile/reconcile.h"
 
 #include <math.h>
+#include <strings.h>
 
 #include "policy/trust.h"
 #include "profile/sketch.h"
@@ -81,10 +82,12 @@ struct reconciler {
 	size_t n_golden, cap_golden;
 	struct conflict *conflicts;
 	size_t n_conflicts, cap_conflicts;
+	struct compliance_result *comply;	/* per compliance rule */
 	/* scratch for gather() */
 	struct copy *tmp;
 	size_t cap_tmp;
 	size_t *attr_start;		/* per attribute + 1 */
+	bool *fillable;			/* per source: fills are proposed to it */
 	struct copy_counts *counts;	/* per (source, mapping), in order */
 	size_t n_counts;
 	size_t *count_base;		/* per source: its first count */
@@ -166,7 +169,12 @@ int reconciler_new(const struct policy *p, int64_t as_of_days,
 	rc->ctx = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*rc->ctx));
 	rc->count_base = xcalloc(p->n_sources + 1, sizeof(*rc->count_base));
 	rc->attr_start = xcalloc(p->n_attributes + 1, sizeof(*rc->attr_start));
-	if (!rc->tabs || !rc->ctx || !rc->count_base || !rc->attr_start)
+	rc->comply = xcalloc(p->n_compliance ? p->n_compliance : 1,
+			     sizeof(*rc->comply));
+	rc->fillable = xcalloc(p->n_sources ? p->n_sources : 1,
+			       sizeof(*rc->fillable));
+	if (!rc->tabs || !rc->ctx || !rc->count_base || !rc->attr_start ||
+	    !rc->comply || !rc->fillable)
 		goto nomem;
 	for (size_t s = 0; s < p->n_sources; s++) {
 		const struct source *src = &p->sources[s];
@@ -189,6 +197,16 @@ int reconciler_new(const struct policy *p, int64_t as_of_days,
 		}
 	}
 	rc->count_base[p->n_sources] = nc;
+	/* the CRM and the systems of record keep profiles; the other
+	 * sources (ticket feeds, mailing lists) record events, whose
+	 * missing values are not gaps to fill */
+	for (size_t s = 0; s < p->n_sources; s++)
+		rc->fillable[s] = p->sources[s].role == ROLE_CRM;
+	for (size_t a = 0; a < p->n_attributes; a++)
+		if (p->attributes[a].sor)
+			rc->fillable[p->attributes[a].sor - p->sources] = true;
+	for (size_t i = 0; i < p->n_compliance; i++)
+		rc->comply[i].rule = &p->compliance[i];
 	rc->n_counts = nc;
 	rc->counts = xcalloc(nc ? nc : 1, sizeof(*rc->counts));
 	if (!rc->counts)
@@ -230,6 +248,8 @@ void reconciler_free(struct reconciler *rc)
 	xfree(rc->conflicts);
 	xfree(rc->tmp);
 	xfree(rc->attr_start);
+	xfree(rc->comply);
+	xfree(rc->fillable);
 	arena_release(&rc->strings);
 	xfree(rc);
 }
@@ -656,6 +676,111 @@ static struct copy_counts *counts_for(struct reconciler *rc, const struct copy *
 	return &rc->counts[j];
 }
 
+static void violation(struct compliance_result *r, uint32_t record)
+{
+	if (r->n_samples < RECONCILE_SAMPLES)
+		r->sample[r->n_samples++] = record;
+	r->violations++;
+}
+
+/* The rules about one attribute's copies within one person: consent (an
+ * opt-out in the system of record is an opt-out everywhere) and copy lag
+ * (a copy that disagrees with the system of record's value and is older
+ * than it by more than the lag). */
+static void comply_copies(struct reconciler *rc, const struct copy *cp,
+			  size_t n, const struct copy *sor)
+{
+	const struct vtab *t = &rc->tabs[cp[0].attribute];
+
+	for (size_t k = 0; k < rc->p->n_compliance; k++) {
+		struct compliance_result *r = &rc->comply[k];
+		const struct compliance_rule *rule = r->rule;
+		double lag;
+
+		if (!rule->attribute ||
+		    (size_t)(rule->attribute - rc->p->attributes) != cp[0].attribute ||
+		    !sor)
+			continue;
+		if (rule->kind == COMPLY_CONSENT) {
+			bool out = false;
+
+			for (size_t i = 0; i < n && !out; i++)
+				out = present(&cp[i]) && cp[i].source == sor->source &&
+				      !strcasecmp(vtab_str(t, cp[i].value),
+						  rule->opted_out);
+			if (!out)
+				continue;
+			r->checked++;
+			for (size_t i = 0; i < n; i++)
+				if (present(&cp[i]) && cp[i].source != sor->source &&
+				    strcasecmp(vtab_str(t, cp[i].value),
+					       rule->opted_out))
+					violation(r, cp[i].record);
+		} else if (rule->kind == COMPLY_COPY_LAG) {
+			lag = (double)duration_approx_seconds(&rule->max_lag) / 86400.0;
+			for (size_t i = 0; i < n; i++) {
+				const struct copy *c = &cp[i];
+
+				if (!present(c) || c->source == sor->source)
+					continue;
+				r->checked++;
+				if (c->value != sor->value && c->days != NO_DAYS &&
+				    sor->days != NO_DAYS &&
+				    (double)(sor->days - c->days) > lag)
+					violation(r, c->record);
+			}
+		}
+	}
+}
+
+/* The rules about the policy itself and where personal data lives. */
+static void comply_policy(struct reconciler *rc)
+{
+	const struct policy *p = rc->p;
+
+	for (size_t k = 0; k < p->n_compliance; k++) {
+		struct compliance_result *r = &rc->comply[k];
+
+		switch (r->rule->kind) {
+		case COMPLY_SINGLE_SOR:
+			r->checked = p->n_attributes;
+			for (size_t a = 0; a < p->n_attributes; a++)
+				if (!p->attributes[a].sor && r->n_samples < RECONCILE_SAMPLES) {
+					r->sample_name[r->n_samples++] = p->attributes[a].id;
+					r->violations++;
+				}
+			break;
+		case COMPLY_SOURCES_OWNED:
+			r->checked = p->n_sources;
+			for (size_t s = 0; s < p->n_sources; s++)
+				if (!p->sources[s].owner && r->n_samples < RECONCILE_SAMPLES) {
+					r->sample_name[r->n_samples++] = p->sources[s].id;
+					r->violations++;
+				}
+			break;
+		case COMPLY_PERSONAL_DATA:
+			/* every personal value held by a source declared to
+			 * hold none */
+			for (size_t j = 0; j < rc->n_counts; j++) {
+				const struct copy_counts *c = &rc->counts[j];
+
+				if (!p->attributes[c->attribute].personal)
+					continue;
+				r->checked += c->copies;
+				if (p->sources[c->source].personal_data || !c->copies)
+					continue;
+				r->violations += c->copies;
+				if (r->n_samples < RECONCILE_SAMPLES)
+					r->sample_name[r->n_samples++] =
+						p->sources[c->source].id;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Reconcile one attribute of one entity: its copies cp[0..n). */
 static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 		  size_t n, bool *keep, const double *p_member)
@@ -678,6 +803,7 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 	win = &cp[ch.winner];
 	run = ch.runner == SIZE_MAX ? NULL : &cp[ch.runner];
 	sor = sor_copy(rc, a, cp, n);
+	comply_copies(rc, cp, n, sor);
 	rc->stats.golden++;
 	if (ch.values > 1) {
 		struct golden *g;
@@ -708,6 +834,8 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 		if (c->value == win->value && c->record == win->record)
 			continue;
 		if (!c->value) {
+			if (!rc->fillable[c->source])
+				continue;
 			kind = PROPOSE_FILL;
 		} else if (c->value == win->value) {
 			continue;
@@ -824,6 +952,8 @@ int reconciler_run(struct reconciler *rc, const uint32_t *entity,
 			i = j;
 		}
 	}
+	if (!rc2)
+		comply_policy(rc);
 out:
 	xfree(start);
 	xfree(by);
@@ -857,6 +987,13 @@ size_t reconciler_conflicts(const struct reconciler *rc,
 {
 	*out = rc->conflicts;
 	return rc->n_conflicts;
+}
+
+size_t reconciler_compliance(const struct reconciler *rc,
+			     const struct compliance_result **out)
+{
+	*out = rc->comply;
+	return rc->p->n_compliance;
 }
 
 size_t reconciler_counts(const struct reconciler *rc,

@@ -24,8 +24,9 @@
  *      and every copy of a system-of-record attribute that disagrees and
  *      is older than the system of record's value (a stale copy);
  *   4. proposes a change for every record whose value should change:
- *      `update` (it disagrees), `fill` (it has none and its source maps the
- *      attribute), or `flag` (two values nothing but the tie-break set
+ *      `update` (it disagrees), `fill` (it has none, its source maps the
+ *      attribute and is the CRM or a system of record: the sources that
+ *      keep profiles, not feeds of events), or `flag` (two values nothing but the tie-break set
  *      apart: a person must decide), with a confidence
  *
  *          confidence = p * P,   P = tw (1 - tr) / (tw (1 - tr) + tr (1 - tw))
@@ -111,6 +112,17 @@ struct copy_counts {
 	uint32_t conflict_rec[RECONCILE_SAMPLES], stale_rec[RECONCILE_SAMPLES];
 };
 
+/* A compliance rule's result: what it checked, what broke it, and the
+ * first few records that did (docs/reconciliation.md, "Compliance"). */
+struct compliance_result {
+	const struct compliance_rule *rule;
+	uint64_t checked, violations;
+	uint32_t sample[RECONCILE_SAMPLES];	/* records */
+	const char *sample_name[RECONCILE_SAMPLES]; /* or names (sources,
+						     * attributes) */
+	size_t n_samples;
+};
+
 struct reconcile_stats {
 	uint64_t records, copies;
 	uint64_t golden, contested;	/* golden values; of them disagreed on */
@@ -143,6 +155,9 @@ const struct reconcile_stats *reconciler_stats(const struct reconciler *rc);
 size_t reconciler_proposals(const struct reconciler *rc,
 			    const struct proposal **out);
 size_t reconciler_golden(const struct reconciler *rc, const struct golden **out);
+/* Every compliance rule of the policy, in its order. */
+size_t reconciler_compliance(const struct reconciler *rc,
+			     const struct compliance_result **out);
 /* Conflicts in entity, attribute, record order. */
 size_t reconciler_conflicts(const struct reconciler *rc,
 			    const struct conflict **out);

@@ -79,7 +79,7 @@ static void confidence_formula(void **state)
 	"<owner id=\"o\" name=\"O\" contact=\"c\"/>\n" \
 	"<attribute id=\"name\" type=\"text\" system-of-record=\"a\" owner=\"o\"/>\n" \
 	"<attribute id=\"phone\" type=\"text\" system-of-record=\"a\" owner=\"o\"/>\n" \
-	"<attribute id=\"status\" type=\"text\" system-of-record=\"b\" owner=\"o\"/>\n" \
+	"<attribute id=\"status\" type=\"enum\" values=\"open current overdue closed\" system-of-record=\"b\" owner=\"o\"/>\n" \
 	"<attribute id=\"tag\" type=\"text\" system-of-record=\"c\" owner=\"o\"/>\n" \
 	"<source id=\"a\" kind=\"csv\" owner=\"o\"><location path=\"a.csv\"/>" \
 	"<key field=\"id\"/><updated field=\"at\" format=\"%Y-%m-%d\"/>" \
@@ -111,6 +111,9 @@ static void confidence_formula(void **state)
 	"<survivorship attribute=\"name\" order=\"most-frequent\"/>\n" \
 	"<survivorship attribute=\"tag\" order=\"most-recent\"/>\n" \
 	"<reconcile auto-approve=\"0.90\" review=\"0.40\"/>\n" \
+	"<compliance id=\"opt-out\" gate=\"true\"><consent attribute=\"status\" opted-out=\"closed\"/></compliance>\n" \
+	"<compliance id=\"lag\"><copy-lag attribute=\"status\" max=\"P7D\"/></compliance>\n" \
+	"<compliance id=\"owned\"><sources-owned/></compliance>\n" \
 	"</steward>\n"
 
 struct fixture {
@@ -440,6 +443,53 @@ static void low_match_probability_is_not_proposed(void **state)
 	fx_close(&fx);
 }
 
+/* ---- compliance ------------------------------------------------------- */
+
+static const struct compliance_result *result_of(const struct fixture *fx,
+						 const char *id)
+{
+	const struct compliance_result *r;
+	size_t n = reconciler_compliance(fx->rc, &r);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(r[i].rule->id, id))
+			return &r[i];
+	fail_msg("no rule %s", id);
+	return NULL;
+}
+
+static void consent_and_copy_lag(void **state)
+{
+	struct fixture fx;
+	const struct compliance_result *r;
+
+	(void)state;
+	fx_open(&fx);
+	/* Ann closed in billing (the system of record), open in the CRM
+	 * (a violation), and the CRM's copy two weeks older (a lag) */
+	add(&fx, 0, 0, 1, (const char *[]){ "C1", "2026-10-01", "Ann", NULL, "open" });
+	add(&fx, 0, 0, 1, (const char *[]){ "C2", "2026-10-10", "Ann", NULL, "closed" });
+	add(&fx, 1, 0, 1, (const char *[]){ "B1", "2026-10-15", "Ann", NULL, "closed", NULL, NULL });
+	/* Bo open everywhere: nothing to check for consent */
+	add(&fx, 0, 1, 1, (const char *[]){ "C3", "2026-10-01", "Bo", NULL, "open" });
+	add(&fx, 1, 1, 1, (const char *[]){ "B2", "2026-10-02", "Bo", NULL, "open", NULL, NULL });
+	run(&fx, 2);
+	r = result_of(&fx, "opt-out");
+	assert_int_equal(r->checked, 1);
+	assert_int_equal(r->violations, 1);
+	assert_int_equal(r->sample[0], 0);
+	r = result_of(&fx, "lag");
+	/* copies outside billing: C1, C2, C3; C1 disagrees and is 14 days
+	 * older; C2 agrees; C3 agrees */
+	assert_int_equal(r->checked, 3);
+	assert_int_equal(r->violations, 1);
+	assert_int_equal(r->sample[0], 0);
+	r = result_of(&fx, "owned");
+	assert_int_equal(r->checked, 4);
+	assert_int_equal(r->violations, 0);
+	fx_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +507,7 @@ int main(void)
 		cmocka_unit_test(invalid_value_is_replaced_not_a_conflict),
 		cmocka_unit_test(separate_people_are_separate),
 		cmocka_unit_test(low_match_probability_is_not_proposed),
+		cmocka_unit_test(consent_and_copy_lag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 set -euo pipefail
 db=$TMPDIR/h.db
 "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" \
-  --as-of 2026-10-31 | tee "$TMPDIR/scan1"
+  --as-of 2026-10-31 > "$TMPDIR/scan1" || [ $? -eq 1 ]  # 1: the sample policy's consent gate fails (issue 5)
+cat "$TMPDIR/scan1"
 grep -Eq "^identities: 9890 records are [0-9]+ people" "$TMPDIR/scan1"
 
 # accuracy against the truth
@@ -48,7 +49,7 @@ done
 
 # month 2 keeps the ids of month 1's people
 "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
-  --as-of 2026-11-30 > /dev/null
+  --as-of 2026-11-30 > /dev/null || [ $? -eq 1 ]  # 1: the sample policy's consent gate fails (issue 5)
 "$STEWARD" identities --db "$db" > "$TMPDIR/ids2.csv"
 kept=$(join -t, <(sed 1d "$TMPDIR/ids.csv" | awk -F, '{print $1":"$2","$3}' | sort) \
                <(sed 1d "$TMPDIR/ids2.csv" | awk -F, '{print $1":"$2","$3}' | sort) \

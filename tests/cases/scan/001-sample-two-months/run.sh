@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 set -euo pipefail
 db=$TMPDIR/h.db
-"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" --as-of 2026-10-31
-"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" --as-of 2026-11-30
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" --as-of 2026-10-31 || status=$?
+# the sample plants consent violations and its consent rule is a gate
+[ "${status:-0}" = 1 ]
+status=0
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" --as-of 2026-11-30 || status=$?
+[ "$status" = 1 ]
+[ "$(sqlite3 "$db" 'SELECT group_concat(gate_failed) FROM runs')" = 1,1 ]
 "$STEWARD" runs --db "$db" | tee "$TMPDIR/runs"
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM runs')" = 2 ]
 "$STEWARD" show --db "$db" | tee "$TMPDIR/show"

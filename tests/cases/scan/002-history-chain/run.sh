@@ -2,7 +2,7 @@
 set -euo pipefail
 db=$TMPDIR/h.db
 for i in 1 2 3; do
-  "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" --as-of 2026-10-31 >/dev/null
+  "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" --as-of 2026-10-31 >/dev/null || [ $? -eq 1 ]  # 1: the sample policy's consent gate fails (issue 5)
 done
 "$STEWARD" audit verify --db "$db"
 sqlite3 "$db" "UPDATE findings SET count = count + 1 WHERE run_id = 2 AND seq = 1"

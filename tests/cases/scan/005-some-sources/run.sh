@@ -34,7 +34,7 @@ q="SELECT source, kind, name, rows, present, empty, distinct_count, min, max, le
    hex(sketch), CASE WHEN distinct_count <= 20 THEN top_values END FROM profiles ORDER BY 1, 2, 3"
 for t in 1 2 5; do
   rm -f "$TMPDIR/t.db"*
-  "$STEWARD" scan --policies "$ROOT/policies" --db "$TMPDIR/t.db" --as-of 2026-10-31 --threads "$t" > /dev/null
+  "$STEWARD" scan --policies "$ROOT/policies" --db "$TMPDIR/t.db" --as-of 2026-10-31 --threads "$t" > /dev/null || [ $? -eq 1 ]  # 1: the sample policy's consent gate fails (issue 5)
   sqlite3 "$TMPDIR/t.db" "$q" > "$TMPDIR/profiles-$t"
 done
 cmp "$TMPDIR/profiles-1" "$TMPDIR/profiles-2"
