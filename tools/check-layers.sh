@@ -38,7 +38,7 @@ allow() { # header-pattern allowed-path-regex
   if [ -n "$bad" ]; then echo "layers: <$1> used outside $2: $bad"; status=1; fi
 }
 allow 'libxml/' '^src/(policy/policy_xml\.c|source/reader_xml\.c)$'
-allow 'sqlite3\.h' '^src/(store/|source/reader_sqlite\.c)'
+allow 'sqlite3\.h' '^src/(store/|source/(reader|writer)_sqlite\.c)'
 allow 'hpdf' '^src/report/pdf'
 allow 'utf8proc\.h' '^src/util/utf8\.c$'
 # only the CLI prints to the terminal or exits

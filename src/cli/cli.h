@@ -51,6 +51,8 @@ int cmd_eval(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 int cmd_proposals(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 struct store;
 struct run_info;

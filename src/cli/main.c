@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{ "entity", cmd_entity, "one person's records side by side" },
 	{ "why", cmd_why, "why two records are, or are not, the same person" },
 	{ "proposals", cmd_proposals, "what reconciliation proposes to change, and why" },
+	{ "review", cmd_review, "accept or reject proposals, for the record" },
+	{ "apply", cmd_apply, "apply approved proposals to a SQLite source (and undo)" },
 };
 
 static void usage(FILE *f)

@@ -11,6 +11,14 @@ struct settle_ctx {
 	const struct identified *id;
 	const struct policy *p;
 	struct buf a, b, c, reason;	/* scratch: dates, reason */
+	/* decisions carried from earlier runs (fingerprints, sorted) */
+	char **rejected, **accepted;
+	size_t n_rejected, n_accepted, cap_rejected, cap_accepted;
+	size_t *write;			/* proposals to write, by index */
+	bool *carried;			/* per proposal: an accepted one */
+	size_t n_write;
+	uint64_t skipped;		/* rejected before, data unchanged */
+	int err;
 };
 
 static const char *source_id(const struct settle_ctx *x, uint32_t record)
@@ -139,11 +147,98 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 	buf_addch(r, '.');
 }
 
-static int proposal_row_of(void *arg, size_t i, struct proposal_row *out)
+/* What a decision rests on: the record, the attribute and both values
+ * (a rejection also the origin and its date: new data is a new
+ * proposal); fields joined by US (0x1f), into out. */
+static void fingerprint(struct buf *out, bool full, const char *source,
+			const char *key, const char *attribute, const char *current,
+			const char *proposed, const char *os, const char *ok,
+			const char *od)
+{
+	const char *f[] = { source, key, attribute, proposed, current, os, ok, od };
+
+	buf_reset(out);
+	for (size_t i = 0; i < (full ? ARRAY_SIZE(f) : 4); i++) {
+		buf_addstr(out, f[i] ? f[i] : "");
+		buf_addch(out, 0x1f);
+	}
+}
+
+static int note_decision(void *arg, const struct proposal_row *r)
+{
+	struct settle_ctx *x = arg;
+	bool reject = !strcmp(r->decision, "reject");
+	char ***set = reject ? &x->rejected : &x->accepted;
+	size_t *n = reject ? &x->n_rejected : &x->n_accepted;
+	size_t *cap = reject ? &x->cap_rejected : &x->cap_accepted;
+	char *copy;
+
+	fingerprint(&x->c, reject, r->source, r->record_key, r->attribute,
+		    r->current, r->proposed, r->origin_source, r->origin_key,
+		    r->origin_date);
+	if (buf_error(&x->c) || xgrow(set, cap, *n + 1, sizeof(**set)) ||
+	    !(copy = xstrdup(x->c.data)))
+		return x->err = ST_ERR_NOMEM;
+	(*set)[(*n)++] = copy;
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool in_set(char **set, size_t n, const char *s)
+{
+	return n && bsearch(&s, set, n, sizeof(*set), str_cmp);
+}
+
+/* Which proposals to write: not those rejected before on the same data;
+ * those accepted before and still needed are carried as accepted. */
+static int choose_writes(struct settle_ctx *x, struct store *st,
+			 struct diag *d)
+{
+	const struct proposal *pr;
+	size_t np = reconciler_proposals(x->id->rec, &pr);
+
+	if (store_reviewed(st, note_decision, x, d))
+		return x->err ? x->err : ST_ERR;
+	if (x->n_rejected)
+		qsort(x->rejected, x->n_rejected, sizeof(*x->rejected), str_cmp);
+	if (x->n_accepted)
+		qsort(x->accepted, x->n_accepted, sizeof(*x->accepted), str_cmp);
+	x->write = xcalloc(np ? np : 1, sizeof(*x->write));
+	x->carried = xcalloc(np ? np : 1, sizeof(*x->carried));
+	if (!x->write || !x->carried)
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < np; i++) {
+		const struct proposal *p = &pr[i];
+		const char *src = source_id(x, p->record), *key = key_of(x, p->record);
+		const char *attr = x->p->attributes[p->attribute].id;
+
+		fingerprint(&x->c, true, src, key, attr, p->current, p->proposed,
+			    source_id(x, p->origin), key_of(x, p->origin),
+			    day_text(&x->a, p->origin_days));
+		if (buf_error(&x->c))
+			return ST_ERR_NOMEM;
+		if (in_set(x->rejected, x->n_rejected, x->c.data)) {
+			x->skipped++;
+			continue;
+		}
+		fingerprint(&x->c, false, src, key, attr, p->current, p->proposed,
+			    NULL, NULL, NULL);
+		x->carried[i] = in_set(x->accepted, x->n_accepted, x->c.data);
+		x->write[x->n_write++] = i;
+	}
+	return 0;
+}
+
+static int proposal_row_of(void *arg, size_t j, struct proposal_row *out)
 {
 	struct settle_ctx *x = arg;
 	const struct proposal *all, *pr;
 	const struct source *ts;
+	size_t i = x->write[j];
 
 	reconciler_proposals(x->id->rec, &all);
 	pr = &all[i];
@@ -152,13 +247,15 @@ static int proposal_row_of(void *arg, size_t i, struct proposal_row *out)
 	if (buf_error(&x->reason))
 		return ST_ERR_NOMEM;
 	*out = (struct proposal_row){
-		0, 0, (int64_t)i + 1, x->id->ids[pr->entity],
-		proposal_kind_name(pr->kind), proposal_status_name(pr->status),
+		0, 0, (int64_t)j + 1, x->id->ids[pr->entity],
+		proposal_kind_name(pr->kind), x->carried[i] ? "accepted" :
+		proposal_status_name(pr->status),
 		ts->id, key_of(x, pr->record), x->p->attributes[pr->attribute].id,
 		x->p->attributes[pr->attribute].owner_id, field_of(ts, pr->attribute, x->p), pr->current, pr->proposed,
 		source_id(x, pr->origin), key_of(x, pr->origin),
 		day_text(&x->a, pr->origin_days), pr->confidence,
-		decided_by_name(pr->decided_by), x->reason.data
+		decided_by_name(pr->decided_by), x->reason.data, NULL, NULL, NULL,
+		NULL
 	};
 	return 0;
 }
@@ -328,20 +425,23 @@ int settle_write(const struct identified *id, const struct policy *p,
 		 struct store *st, const struct findings_sink *sink,
 		 struct diag *d)
 {
-	struct settle_ctx x = { id, p, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct settle_ctx x = { id, p, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT,
+				NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0 };
 	const struct golden *g;
-	const struct proposal *pr;
 	const struct conflict *c;
 	size_t ng = reconciler_golden(id->rec, &g);
-	size_t np = reconciler_proposals(id->rec, &pr);
 	size_t nc = reconciler_conflicts(id->rec, &c);
 	int rc;
 
-	rc = store_add_golden_from(st, ng, golden_row_of, &x, d);
+	rc = choose_writes(&x, st, d);
+	if (!rc)
+		rc = store_add_golden_from(st, ng, golden_row_of, &x, d);
 	if (!rc)
 		rc = store_add_conflicts_from(st, nc, conflict_row_of, &x, d);
 	if (!rc)
-		rc = store_add_proposals_from(st, np, proposal_row_of, &x, d);
+		rc = store_add_proposals_from(st, x.n_write, proposal_row_of, &x, d);
+	if (!rc && metric(sink, "rejected_before", (double)x.skipped))
+		rc = ST_ERR;
 	if (!rc && (write_metrics(reconciler_stats(id->rec), sink) ||
 		    write_findings(&x, sink) || write_compliance(&x, sink)))
 		rc = ST_ERR;
@@ -349,5 +449,13 @@ int settle_write(const struct identified *id, const struct policy *p,
 	buf_release(&x.b);
 	buf_release(&x.c);
 	buf_release(&x.reason);
+	for (size_t i = 0; i < x.n_rejected; i++)
+		xfree(x.rejected[i]);
+	for (size_t i = 0; i < x.n_accepted; i++)
+		xfree(x.accepted[i]);
+	xfree(x.rejected);
+	xfree(x.accepted);
+	xfree(x.write);
+	xfree(x.carried);
 	return rc;
 }

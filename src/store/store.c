@@ -94,6 +94,36 @@ static const char *const migrations[] = {
 	" entity TEXT NOT NULL, source TEXT NOT NULL, record_key TEXT NOT NULL,"
 	" attribute TEXT NOT NULL, value TEXT NOT NULL, golden TEXT NOT NULL,"
 	" stale INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
+	/* schema 4: reviews of proposals, never changed or deleted */
+	"CREATE TABLE reviews("
+	" id INTEGER PRIMARY KEY,"
+	" proposal_id INTEGER NOT NULL REFERENCES proposals(id),"
+	" decision TEXT NOT NULL CHECK(decision IN ('accept', 'reject')),"
+	" reviewer TEXT NOT NULL, at TEXT NOT NULL, note TEXT);"
+	"CREATE INDEX reviews_by_proposal ON reviews(proposal_id);"
+	"CREATE TRIGGER reviews_never_change BEFORE UPDATE ON reviews"
+	" BEGIN SELECT RAISE(ABORT, 'reviews are never changed'); END;"
+	"CREATE TRIGGER reviews_never_go BEFORE DELETE ON reviews"
+	" BEGIN SELECT RAISE(ABORT, 'reviews are never deleted'); END;"
+	/* and the changes `steward apply` made to sources, to undo them */
+	"CREATE TABLE applies("
+	" id INTEGER PRIMARY KEY, source TEXT NOT NULL, at TEXT NOT NULL,"
+	" by TEXT, undo_of INTEGER REFERENCES applies(id));"
+	"CREATE TABLE applied_changes("
+	" apply_id INTEGER NOT NULL REFERENCES applies(id), seq INTEGER NOT NULL,"
+	" proposal_id INTEGER REFERENCES proposals(id), tbl TEXT NOT NULL,"
+	" key_column TEXT NOT NULL, record_key TEXT NOT NULL,"
+	" col TEXT NOT NULL, before TEXT, after TEXT,"
+	" PRIMARY KEY(apply_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX applied_by_proposal ON applied_changes(proposal_id);"
+	"CREATE TRIGGER applies_never_change BEFORE UPDATE ON applies"
+	" BEGIN SELECT RAISE(ABORT, 'applies are never changed'); END;"
+	"CREATE TRIGGER applies_never_go BEFORE DELETE ON applies"
+	" BEGIN SELECT RAISE(ABORT, 'applies are never deleted'); END;"
+	"CREATE TRIGGER changes_never_change BEFORE UPDATE ON applied_changes"
+	" BEGIN SELECT RAISE(ABORT, 'applied changes are never changed'); END;"
+	"CREATE TRIGGER changes_never_go BEFORE DELETE ON applied_changes"
+	" BEGIN SELECT RAISE(ABORT, 'applied changes are never deleted'); END;",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)

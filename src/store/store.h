@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -243,6 +243,8 @@ struct proposal_row {
 	const char *origin_date;	/* or NULL */
 	double confidence;
 	const char *rule, *reason;
+	/* the latest review, when reading; NULL when none */
+	const char *decision, *reviewer, *reviewed_at, *note;
 };
 
 /* A copy that disagrees with its person's golden value; stale: and is
@@ -274,6 +276,45 @@ int store_proposals(struct store *s, int64_t run,
 		    const struct proposal_filter *f,
 		    int (*fn)(void *, const struct proposal_row *), void *arg,
 		    struct diag *d);
+/* Record a review of proposal id (schema 4): decision "accept" or
+ * "reject", by whom, an optional note, now.  Takes its own transaction;
+ * the caller holds the writer lock.  ST_ERR with d when there is no such
+ * proposal. */
+int store_review(struct store *s, int64_t id, const char *decision,
+		 const char *reviewer, const char *note, struct diag *d)
+	MUST_CHECK;
+/* Every reviewed proposal of any run with its latest decision, for a
+ * scan to carry decisions forward: fn gets the row with decision set. */
+int store_reviewed(struct store *s,
+		   int (*fn)(void *, const struct proposal_row *), void *arg,
+		   struct diag *d);
+/* --- changes applied to sources (schema 4) ------------------------------ */
+
+struct applied_change {
+	int64_t apply_id, seq, proposal_id;	/* proposal_id 0: an undo */
+	const char *table, *key_column, *record_key, *column;
+	const char *before, *after;		/* NULL: SQL NULL */
+};
+
+/* Begin recording an apply (a transaction of the history): its source,
+ * who, and the apply it undoes (0 for none); its id into *id. */
+int store_apply_begin(struct store *s, const char *source, const char *by,
+		      int64_t undo_of, int64_t *id, struct diag *d) MUST_CHECK;
+int store_apply_change(struct store *s, const struct applied_change *c,
+		       struct diag *d) MUST_CHECK;
+/* Commit the apply, or forget it. */
+int store_apply_commit(struct store *s, struct diag *d) MUST_CHECK;
+void store_apply_abort(struct store *s);
+/* The changes of apply id in the order made; its source into source
+ * (size bytes) and whether it was undone already.  ST_ERR with d when
+ * there is no such apply. */
+int store_apply_changes(struct store *s, int64_t id, char *source, size_t size,
+			bool *undone, int64_t *undo_of,
+			int (*fn)(void *, const struct applied_change *),
+			void *arg, struct diag *d) MUST_CHECK;
+/* Has proposal id been applied (by an apply not undone since)? */
+int store_proposal_applied(struct store *s, int64_t id, bool *out,
+			   struct diag *d) MUST_CHECK;
 int store_golden(struct store *s, int64_t run, const char *entity,
 		 int (*fn)(void *, const struct golden_row *), void *arg,
 		 struct diag *d);

@@ -568,8 +568,10 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 	/* as steward 0.1 of issue 3 left it: no identity tables, version 1 */
 	raw_exec(fx->path, "DROP TABLE entities; DROP TABLE entity_members; "
 		 "DROP TABLE identity_links; DROP TABLE identity_model; "
-		 "DROP TABLE golden_values; DROP TABLE proposals; "
-		 "DROP TABLE conflicts; PRAGMA user_version = 1");
+		 "DROP TABLE applied_changes; DROP TABLE applies; "
+		 "DROP TABLE reviews; DROP TABLE golden_values; "
+		 "DROP TABLE proposals; DROP TABLE conflicts; "
+		 "PRAGMA user_version = 1");
 	fx_open(fx);
 	fx_close(fx);
 	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
@@ -591,8 +593,9 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 				      why, sizeof(why)), 2);
 }
 
-/* A history written before reconciliation (schema 2) is migrated and its
- * runs, identities included, still verify. */
+/* A history written before reconciliation (schema 2) or before reviews
+ * (schema 3) is migrated and its runs, identities included, still
+ * verify. */
 static void schema_2_history_is_migrated_and_still_verifies(void **state)
 {
 	struct fx *fx = *state;
@@ -605,12 +608,15 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 	fx_open(fx);
 	assert_int_equal(write_identity_run(fx, "2026-10-31"), 2);
 	fx_close(fx);
-	raw_exec(fx->path, "DROP TABLE golden_values; DROP TABLE proposals; "
-		 "DROP TABLE conflicts; PRAGMA user_version = 2");
+	raw_exec(fx->path, "DROP TABLE applied_changes; DROP TABLE applies; "
+		 "DROP TABLE reviews; DROP TABLE golden_values; "
+		 "DROP TABLE proposals; DROP TABLE conflicts; "
+		 "PRAGMA user_version = 2");
 	fx_open(fx);
 	fx_close(fx);
 	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), 3);
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	assert_int_equal(raw_count(fx->path, "reviews"), 0);
 	assert_int_equal(raw_count(fx->path, "proposals"), 0);
 	fx_open(fx);
 	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);

@@ -28,7 +28,7 @@ grep -q "billing is the system of record for payment_status; crm C1 says 'curren
 # the CSV changeset: the exact header, a defused formula
 "$STEWARD" proposals --db "$db" --source billing --format csv > "$TMPDIR/csv"
 cat "$TMPDIR/csv"
-head -1 "$TMPDIR/csv" | grep -qx 'id,kind,status,source,record_key,attribute,field,current,proposed,confidence,rule,owner,entity,origin_source,origin_key,origin_date,reason'
+head -1 "$TMPDIR/csv" | grep -qx 'id,kind,status,source,record_key,attribute,field,current,proposed,confidence,rule,owner,entity,origin_source,origin_key,origin_date,reason,decision,reviewer,reviewed_at,note'
 grep -qF ',"'"'"'=HYPERLINK(""http://x"")",' "$TMPDIR/csv"
 ! grep -q ',=HYPERLINK' "$TMPDIR/csv"
 
