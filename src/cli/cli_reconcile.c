@@ -1,8 +1,9 @@
 /*
- * cli_reconcile.c - `steward proposals`: what reconciliation proposes to
+ * cli_reconcile.c - the reconciliation commands: `proposals` (what to
  * change, as a table, a CSV changeset a CRM can bulk-import, JSON, or SQL
- * UPDATE statements for SQLite sources.  docs/reconciliation.md describes
- * it.
+ * UPDATE statements for SQLite sources), `review` (owners' decisions on
+ * them, for the record) and `apply` (approved proposals into a SQLite
+ * source, and back out).  docs/reconciliation.md describes them.
  */
 #include "cli/cli.h"
 
