@@ -12,7 +12,8 @@
 #     have a proposal to change it to the new number;
 #   - consent: the planted violations (consent_violation) against the CRM
 #     copies of email consent that disagree with an opt-out in marketing,
-#     and the count the consent rule reports.
+#     and the count the consent rule reports;
+#   - duplicates: merges proposed against the planted duplicate records.
 #
 #   bench/reconcile/run.sh [STEWARD]     (default build/steward)
 set -euo pipefail
@@ -65,3 +66,11 @@ sqlite3 -csv "$work/h.db" "SELECT source, record_key FROM conflicts WHERE run_id
 rule=$(sqlite3 "$work/h.db" "SELECT CAST(value AS INTEGER) FROM metrics WHERE run_id = 1
   AND source = 'compliance' AND target = 'consent' AND metric = 'violations'")
 echo "consent violations planted $(wc -l < "$work/cv-planted")  found $(wc -l < "$work/cv-found")  both $(comm -12 "$work/cv-planted" "$work/cv-found" | wc -l)  the rule counts $rule"
+
+# duplicates within the sources that keep profiles: one merge per planted
+# duplicate record (which record of a pair survives may differ)
+for s in crm billing marketing; do
+  planted=$(awk -F, -v s="$s" '$1 == s && $4 == "duplicate"' samples/truth/defects.csv | wc -l)
+  merges=$(sqlite3 "$work/h.db" "SELECT count(*) FROM proposals WHERE run_id = 1 AND kind = 'merge' AND source = '$s'")
+  echo "duplicates         $s: planted $planted  merges proposed $merges"
+done

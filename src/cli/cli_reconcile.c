@@ -22,7 +22,7 @@ static const char proposals_usage[] =
 	"                         [--status auto-approved|pending|accepted|rejected]\n"
 	"                         [--format table|csv|json|sql] [--policies DIR]\n\n"
 	"The changes reconciliation proposes in a run (default: the latest): for\n"
-	"each record whose value should change, the kind (update, fill, flag),\n"
+	"each record whose value should change, the kind (update, fill, flag, merge),\n"
 	"the record, the attribute and the source's column, its current and the\n"
 	"proposed value, where that comes from, the confidence, the rule that\n"
 	"decided and the reason in plain English.  --owner keeps the proposals\n"
@@ -199,10 +199,12 @@ static int add_sql(void *arg, const struct proposal_row *r)
 		 (long long)r->id, r->kind, r->status, r->confidence);
 	sql_comment(b, r->reason);
 	if (!s || s->kind != SOURCE_SQLITE || !s->table || !s->key_field ||
+	    !strcmp(r->kind, "merge") ||
 	    source_field_index(s, r->field) == SIZE_MAX) {
 		so->skipped++;
 		buf_addf(b, "-- not applied here: %s", !s ? "the policies have no "
-			 "such source" : s->kind != SOURCE_SQLITE ? "not a SQLite "
+			 "such source" : !strcmp(r->kind, "merge") ? "a merge of two "
+			 "records, for the source's own merge" : s->kind != SOURCE_SQLITE ? "not a SQLite "
 			 "source; use --format csv" : !s->table ? "the source reads "
 			 "a query, not a table" : "the value is not one whole "
 			 "column (made of several fields, or part of one)");
@@ -346,7 +348,8 @@ static const char apply_usage[] =
 	"       steward apply --undo APPLY_ID [--by NAME] [--db FILE]\n"
 	"                     [--policies DIR] [--data DIR]\n\n"
 	"Apply a run's approved proposals (auto-approved, or accepted by a\n"
-	"reviewer; update and fill) to a SQLite source, in one transaction, and\n"
+	"reviewer; update and fill, not merge) to a SQLite source, in one\n"
+	"transaction, and\n"
 	"record every value before and after in the history.  Without --commit\n"
 	"(a dry run, the default) it only lists what it would change.  --undo\n"
 	"puts back the values an apply changed, where nobody has changed them\n"
@@ -370,7 +373,9 @@ static int collect_approved(void *arg, const struct proposal_row *r)
 	struct apply_list *l = arg;
 	struct apply_item *it;
 
-	if (!strcmp(r->kind, "flag"))
+	/* a flag needs a person; a merge changes which records exist, not
+	 * a value (the CRM's own merge does it) */
+	if (!strcmp(r->kind, "flag") || !strcmp(r->kind, "merge"))
 		return 0;
 	if (source_field_index(l->s, r->field) == SIZE_MAX) {
 		l->not_column++;

@@ -94,16 +94,37 @@ static const char *field_of(const struct source *s, size_t attribute,
 	return p->attributes[attribute].id;
 }
 
+/* A merge's reason: which record survives and why. */
+static void merge_reason(struct settle_ctx *x, const struct proposal *pr)
+{
+	const char *src = source_id(x, pr->record);
+	const char *when = day_text(&x->b, pr->origin_days);
+
+	buf_addf(&x->reason, "%s %s and %s are one person (match probability "
+		 "%.3f); keep %s, ", src, key_of(x, pr->record),
+		 key_of(x, pr->origin), pr->confidence, key_of(x, pr->origin));
+	if (when)
+		buf_addf(&x->reason, "updated %s, ", when);
+	buf_addf(&x->reason, "with %u of %u values (%s has %u), and merge %s "
+		 "into it.", pr->origin_filled, pr->mapped, key_of(x, pr->record),
+		 pr->filled, key_of(x, pr->record));
+}
+
 /* The plain-English reason of a proposal into x->reason. */
 static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 {
-	const struct attribute *a = &x->p->attributes[pr->attribute];
+	const struct attribute *a;
 	const char *ts = source_id(x, pr->record), *tk = key_of(x, pr->record);
 	const char *os = source_id(x, pr->origin), *ok = key_of(x, pr->origin);
 	const char *when = day_text(&x->b, pr->origin_days);
 	struct buf *r = &x->reason;
 
 	buf_reset(r);
+	if (pr->kind == PROPOSE_MERGE) {
+		merge_reason(x, pr);
+		return;
+	}
+	a = &x->p->attributes[pr->attribute];
 	switch (pr->decided_by) {
 	case SURV_SYSTEM_OF_RECORD:
 		buf_addf(r, "%s is the system of record for %s; ", os, label_of(a));
@@ -145,6 +166,16 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 	if (when)
 		buf_addf(r, " as of %s", when);
 	buf_addch(r, '.');
+}
+
+/* A merge is about the whole record, not one attribute. */
+#define MERGE_ATTRIBUTE "(record)"
+
+static const char *attribute_of(const struct settle_ctx *x,
+				const struct proposal *p)
+{
+	return p->attribute == SIZE_MAX ? MERGE_ATTRIBUTE :
+	       x->p->attributes[p->attribute].id;
 }
 
 /* What a decision rests on: the record, the attribute and both values
@@ -214,7 +245,7 @@ static int choose_writes(struct settle_ctx *x, struct store *st,
 	for (size_t i = 0; i < np; i++) {
 		const struct proposal *p = &pr[i];
 		const char *src = source_id(x, p->record), *key = key_of(x, p->record);
-		const char *attr = x->p->attributes[p->attribute].id;
+		const char *attr = attribute_of(x, p);
 
 		fingerprint(&x->c, true, src, key, attr, p->current, p->proposed,
 			    source_id(x, p->origin), key_of(x, p->origin),
@@ -246,6 +277,17 @@ static int proposal_row_of(void *arg, size_t j, struct proposal_row *out)
 	reason_of(x, pr);
 	if (buf_error(&x->reason))
 		return ST_ERR_NOMEM;
+	if (pr->kind == PROPOSE_MERGE) {
+		*out = (struct proposal_row){
+			0, 0, (int64_t)j + 1, x->id->ids[pr->entity], "merge",
+			x->carried[i] ? "accepted" : proposal_status_name(pr->status),
+			ts->id, key_of(x, pr->record), MERGE_ATTRIBUTE, ts->owner_id,
+			ts->key_field, key_of(x, pr->record), key_of(x, pr->origin),
+			ts->id, key_of(x, pr->origin), day_text(&x->a, pr->origin_days),
+			pr->confidence, "merge", x->reason.data, NULL, NULL, NULL, NULL
+		};
+		return 0;
+	}
 	*out = (struct proposal_row){
 		0, 0, (int64_t)j + 1, x->id->ids[pr->entity],
 		proposal_kind_name(pr->kind), x->carried[i] ? "accepted" :
@@ -293,7 +335,8 @@ static int write_metrics(const struct reconcile_stats *s,
 	       metric(sink, "below_review", (double)s->below) ||
 	       metric(sink, "updates", (double)s->updates) ||
 	       metric(sink, "fills", (double)s->fills) ||
-	       metric(sink, "flags", (double)s->flags);
+	       metric(sink, "flags", (double)s->flags) ||
+	       metric(sink, "merges", (double)s->merges);
 }
 
 static void samples_of(const struct settle_ctx *x, const uint32_t *rec,

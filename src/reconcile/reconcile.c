@@ -909,6 +909,88 @@ static int gather(struct reconciler *rc, const uint32_t *rec, size_t n,
 	return 0;
 }
 
+/* Values record i holds of its source's mappings. */
+static unsigned filled(const struct reconciler *rc, uint32_t i, size_t *mapped)
+{
+	const struct segment *sg = segment_of(rc, i);
+	size_t nm = rc->p->sources[sg->source].n_mappings;
+	uint64_t base = sg->vstart + (uint64_t)(i - sg->first) * nm;
+	unsigned k = 0;
+
+	for (size_t m = 0; m < nm; m++) {
+		uint32_t v = rc->vals[base + m];
+
+		k += v && !(v & FAILED_BIT);
+	}
+	*mapped = nm;
+	return k;
+}
+
+/* Records of one source that are one person, rec[0..n) (in record order,
+ * so a source's records are together): merge each into the survivor. */
+static int merge_duplicates(struct reconciler *rc, uint32_t entity,
+			    const uint32_t *rec, size_t n, const double *p_member)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i, s = reconciler_source(rc, rec[i]), best = i, mapped;
+
+		while (j < n && reconciler_source(rc, rec[j]) == s)
+			j++;
+		/* a feed of events (tickets) has many records of one person */
+		if (!rc->fillable[s]) {
+			i = j;
+			continue;
+		}
+		for (size_t k = i + 1; k < j; k++) {
+			uint32_t a = rec[k], b = rec[best];
+			unsigned fa = filled(rc, a, &mapped), fb = filled(rc, b, &mapped);
+
+			if (rc->days[a] > rc->days[b] ||
+			    (rc->days[a] == rc->days[b] && fa > fb))
+				best = k;
+		}
+		for (size_t k = i; k < j && j - i > 1; k++) {
+			uint32_t t = rec[k], w = rec[best];
+			double conf = fmin(p_member[t], p_member[w]);
+			struct proposal *pr;
+
+			if (k == best)
+				continue;
+			if (conf < rc->review) {
+				rc->stats.below++;
+				continue;
+			}
+			if (xgrow(&rc->props, &rc->cap_props, rc->n_props + 1,
+				  sizeof(*rc->props)))
+				return ST_ERR_NOMEM;
+			pr = &rc->props[rc->n_props++];
+			memset(pr, 0, sizeof(*pr));
+			pr->kind = PROPOSE_MERGE;
+			pr->status = conf >= rc->auto_approve ? PROPOSAL_AUTO_APPROVED :
+				     PROPOSAL_PENDING;
+			pr->record = t;
+			pr->origin = w;
+			pr->entity = entity;
+			pr->attribute = SIZE_MAX;
+			pr->origin_days = rc->days[w] == NO_DAYS ? INT64_MIN : rc->days[w];
+			pr->confidence = conf;
+			pr->runner_trust = -1;
+			pr->runner_record = UINT32_MAX;
+			pr->decided_by = SURV_MOST_RECENT;
+			pr->filled = filled(rc, t, &mapped);
+			pr->origin_filled = filled(rc, w, &mapped);
+			pr->mapped = (unsigned)mapped;
+			if (pr->status == PROPOSAL_AUTO_APPROVED)
+				rc->stats.auto_approved++;
+			else
+				rc->stats.pending++;
+			rc->stats.merges++;
+		}
+		i = j;
+	}
+	return 0;
+}
+
 int reconciler_run(struct reconciler *rc, const uint32_t *entity,
 		   const double *p_member, size_t n_entities)
 {
@@ -951,6 +1033,9 @@ int reconciler_run(struct reconciler *rc, const uint32_t *entity,
 			rc2 = settle(rc, (uint32_t)e, cp + i, j - i, keep, p_member);
 			i = j;
 		}
+		if (!rc2 && start[e + 1] - from > 1)
+			rc2 = merge_duplicates(rc, (uint32_t)e, by + from,
+					       start[e + 1] - from, p_member);
 	}
 	if (!rc2)
 		comply_policy(rc);
@@ -1009,6 +1094,7 @@ const char *proposal_kind_name(enum proposal_kind k)
 	case PROPOSE_UPDATE: return "update";
 	case PROPOSE_FILL: return "fill";
 	case PROPOSE_FLAG: return "flag";
+	case PROPOSE_MERGE: return "merge";
 	}
 	return "?";
 }

@@ -24,6 +24,10 @@
  *      and every copy of a system-of-record attribute that disagrees and
  *      is older than the system of record's value (a stale copy);
  *   4. proposes a change for every record whose value should change:
+ *      `merge` (two records of a source that keeps profiles, as for
+ *      fills, are one person: the most
+ *      recently updated, then the most complete, then the first survives;
+ *      confidence the smaller match probability of the two),
  *      `update` (it disagrees), `fill` (it has none, its source maps the
  *      attribute and is the CRM or a system of record: the sources that
  *      keep profiles, not feeds of events), or `flag` (two values nothing but the tie-break set
@@ -56,7 +60,7 @@
  * it says nothing either way. */
 #define RECONCILE_NO_TRUST 0.5
 
-enum proposal_kind { PROPOSE_UPDATE, PROPOSE_FILL, PROPOSE_FLAG };
+enum proposal_kind { PROPOSE_UPDATE, PROPOSE_FILL, PROPOSE_FLAG, PROPOSE_MERGE };
 enum proposal_status { PROPOSAL_AUTO_APPROVED, PROPOSAL_PENDING };
 
 /* How a golden value was chosen: a strategy, or the tie-break. */
@@ -68,7 +72,8 @@ struct proposal {
 	uint32_t record;	/* the record to change */
 	uint32_t origin;	/* the winning copy's record */
 	uint32_t entity;
-	size_t attribute;	/* index into policy->attributes */
+	size_t attribute;	/* index into policy->attributes; SIZE_MAX
+				 * for a merge */
 	const char *current;	/* NULL for fill */
 	const char *proposed;
 	int64_t origin_days;	/* the winning copy's date, or INT64_MIN */
@@ -78,6 +83,8 @@ struct proposal {
 	uint32_t runner_record;
 	int decided_by;		/* enum survivor_strategy or DECIDED_TIE_BREAK */
 	bool over_sor;		/* the system of record holds another value */
+	/* merge: how many mapped values each record holds, of how many */
+	unsigned filled, origin_filled, mapped;
 };
 
 /* A copy that disagrees with its golden value. */
@@ -128,7 +135,7 @@ struct reconcile_stats {
 	uint64_t golden, contested;	/* golden values; of them disagreed on */
 	uint64_t conflicts, stale;
 	uint64_t auto_approved, pending, below;	/* proposals by confidence */
-	uint64_t updates, fills, flags;		/* proposed, by kind */
+	uint64_t updates, fills, flags, merges;	/* proposed, by kind */
 };
 
 struct reconciler;

@@ -201,8 +201,20 @@ static const struct proposal *proposal_for(const struct fixture *fx, uint32_t r,
 	size_t n = reconciler_proposals(fx->rc, &p);
 
 	for (size_t i = 0; i < n; i++)
-		if (p[i].record == r &&
+		if (p[i].record == r && p[i].kind != PROPOSE_MERGE &&
 		    !strcmp(fx->p->attributes[p[i].attribute].id, attribute))
+			return &p[i];
+	return NULL;
+}
+
+static const struct proposal *proposal_for_kind(const struct fixture *fx,
+						uint32_t r, enum proposal_kind k)
+{
+	const struct proposal *p;
+	size_t n = reconciler_proposals(fx->rc, &p);
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].record == r && p[i].kind == k)
 			return &p[i];
 	return NULL;
 }
@@ -443,6 +455,34 @@ static void low_match_probability_is_not_proposed(void **state)
 	fx_close(&fx);
 }
 
+static void duplicates_in_a_profile_source_merge(void **state)
+{
+	struct fixture fx;
+	const struct proposal *p;
+
+	(void)state;
+	fx_open(&fx);
+	/* two CRM records of Ann: the newer survives */
+	add(&fx, 0, 0, 0.97, (const char *[]){ "C1", "2026-09-01", "Ann", "111", NULL });
+	add(&fx, 0, 0, 1, (const char *[]){ "C2", "2026-10-01", "Ann", NULL, NULL });
+	/* two records of Bo in d, a source that keeps no profile: none */
+	add(&fx, 3, 1, 1, (const char *[]){ "Y1", "2026-10-01", "blue" });
+	add(&fx, 3, 1, 1, (const char *[]){ "Y2", "2026-10-02", "blue" });
+	run(&fx, 2);
+	p = proposal_for_kind(&fx, 0, PROPOSE_MERGE);
+	assert_non_null(p);
+	assert_int_equal(p->origin, 1);
+	assert_float_equal(p->confidence, 0.97, 1e-12);
+	assert_int_equal(p->filled, 2);
+	assert_int_equal(p->origin_filled, 1);
+	assert_int_equal(p->mapped, 3);
+	assert_null(proposal_for_kind(&fx, 1, PROPOSE_MERGE));
+	assert_null(proposal_for_kind(&fx, 2, PROPOSE_MERGE));
+	assert_null(proposal_for_kind(&fx, 3, PROPOSE_MERGE));
+	assert_int_equal(reconciler_stats(fx.rc)->merges, 1);
+	fx_close(&fx);
+}
+
 /* ---- compliance ------------------------------------------------------- */
 
 static const struct compliance_result *result_of(const struct fixture *fx,
@@ -508,6 +548,7 @@ int main(void)
 		cmocka_unit_test(separate_people_are_separate),
 		cmocka_unit_test(low_match_probability_is_not_proposed),
 		cmocka_unit_test(consent_and_copy_lag),
+		cmocka_unit_test(duplicates_in_a_profile_source_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
