@@ -139,7 +139,8 @@ for n in $id_sizes; do
   f=$(mktemp)
   /usr/bin/time -o "$f" -f "%e %M" "$steward" scan --data "$w" --db "$hist/h.db" \
     --as-of 2026-10-31 > "$hist/out" 2>/dev/null || true
-  read -r t m < "$f"
+  # the last line: /usr/bin/time says first when the scan exits 1 (a gate)
+  read -r t m < <(tail -n 1 "$f")
   rm -f "$f"
   recs=$(sed -nE 's/^identities: ([0-9]+) records.*/\1/p' "$hist/out")
   ids=$(sed -nE 's/^identities: .* in ([0-9.]+) s$/\1/p' "$hist/out")
