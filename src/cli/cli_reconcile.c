@@ -271,7 +271,7 @@ int cmd_proposals(int argc, char **argv)
 	};
 	const char *db = DEFAULT_DB, *run_text = NULL, *format = "table";
 	const char *policies = "policies";
-	struct proposal_filter f = { NULL, NULL, NULL, NULL };
+	struct proposal_filter f = { NULL, NULL, NULL };
 	enum out_format of = OUT_TABLE;
 	struct store *st = NULL;
 	struct run_info run;
@@ -452,7 +452,7 @@ static int apply_proposals(struct store *st, const struct policy *p,
 			   const char *db, bool commit, const char *by)
 {
 	struct apply_list l = { NULL, 0, 0, NULL, 0, 0 };
-	struct proposal_filter f = { source, NULL, NULL, NULL };
+	struct proposal_filter f = { source, NULL, NULL };
 	struct sqlite_target *tg = NULL;
 	struct out_table t;
 	struct buf before = BUF_INIT, out = BUF_INIT;

@@ -941,13 +941,17 @@ static int merge_duplicates(struct reconciler *rc, uint32_t entity,
 			i = j;
 			continue;
 		}
+		unsigned best_filled = filled(rc, rec[i], &mapped);
+
 		for (size_t k = i + 1; k < j; k++) {
 			uint32_t a = rec[k], b = rec[best];
-			unsigned fa = filled(rc, a, &mapped), fb = filled(rc, b, &mapped);
+			unsigned fa = filled(rc, a, &mapped);
 
 			if (rc->days[a] > rc->days[b] ||
-			    (rc->days[a] == rc->days[b] && fa > fb))
+			    (rc->days[a] == rc->days[b] && fa > best_filled)) {
 				best = k;
+				best_filled = fa;
+			}
 		}
 		for (size_t k = i; k < j && j - i > 1; k++) {
 			uint32_t t = rec[k], w = rec[best];

@@ -270,7 +270,7 @@ int store_add_proposals_from(struct store *s, size_t n,
 
 /* Which proposals to read; NULL for any. */
 struct proposal_filter {
-	const char *source, *status, *entity, *owner;
+	const char *source, *status, *owner;
 };
 int store_proposals(struct store *s, int64_t run,
 		    const struct proposal_filter *f,
@@ -315,8 +315,5 @@ int store_apply_changes(struct store *s, int64_t id, char *source, size_t size,
 /* Has proposal id been applied (by an apply not undone since)? */
 int store_proposal_applied(struct store *s, int64_t id, bool *out,
 			   struct diag *d) MUST_CHECK;
-int store_golden(struct store *s, int64_t run, const char *entity,
-		 int (*fn)(void *, const struct golden_row *), void *arg,
-		 struct diag *d);
 
 #endif

@@ -231,52 +231,13 @@ int store_proposals(struct store *s, int64_t run,
 			  "OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE "
 			  "r.decision WHEN 'accept' THEN 'accepted' WHEN 'reject' "
 			  "THEN 'rejected' END, p.status) = ?3) AND (?4 IS NULL OR "
-			  "p.entity = ?4) AND (?5 IS NULL OR p.owner = ?5) ORDER "
-			  "BY p.seq", &st, d))
+			  "p.owner = ?4) ORDER BY p.seq", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
 	store_bind_text(st, 2, f ? f->source : NULL);
 	store_bind_text(st, 3, f ? f->status : NULL);
-	store_bind_text(st, 4, f ? f->entity : NULL);
-	store_bind_text(st, 5, f ? f->owner : NULL);
+	store_bind_text(st, 4, f ? f->owner : NULL);
 	return store_each_row(s, st, visit_proposal, &v, d);
-}
-
-struct visit_golden {
-	int (*fn)(void *, const struct golden_row *);
-	void *arg;
-};
-
-static int visit_golden(sqlite3_stmt *st, void *ctx)
-{
-	struct visit_golden *v = ctx;
-	struct golden_row r = {
-		store_text(st, 0), store_text(st, 1), store_text(st, 2),
-		store_text(st, 3), store_text(st, 4), store_text(st, 5),
-		sqlite3_column_double(st, 6), store_text(st, 7),
-		store_text(st, 8), store_text(st, 9), store_text(st, 10),
-		sqlite3_column_type(st, 11) == SQLITE_NULL ? -1 :
-		sqlite3_column_double(st, 11),
-		sqlite3_column_int64(st, 12), sqlite3_column_int64(st, 13)
-	};
-
-	return v->fn(v->arg, &r);
-}
-
-int store_golden(struct store *s, int64_t run, const char *entity,
-		 int (*fn)(void *, const struct golden_row *), void *arg,
-		 struct diag *d)
-{
-	struct visit_golden v = { fn, arg };
-	sqlite3_stmt *st;
-
-	if (store_prepare(s, "SELECT " GOLDEN_COLUMNS " FROM golden_values "
-			  "WHERE run_id = ?1 AND (?2 IS NULL OR entity = ?2) "
-			  "ORDER BY entity, attribute", &st, d))
-		return ST_ERR;
-	sqlite3_bind_int64(st, 1, run);
-	store_bind_text(st, 2, entity);
-	return store_each_row(s, st, visit_golden, &v, d);
 }
 
 /* ---- applies -------------------------------------------------------------- */
