@@ -46,6 +46,10 @@ say "steward proposals: what to fix in billing's records, and why (the first lin
 say "steward proposals --format sql: the auto-approved ones as SQL for the billing database"
 "$steward" proposals --db reports/demo.db --policies policies --source billing \
   --status auto-approved --format sql | sed -n 1,6p
-say "steward audit verify"
+say "steward scores: October, then November (the renamed column and the stalled feed cost the CRM and support)"
+"$steward" scores --db reports/demo.db --run 1
+"$steward" scores --db reports/demo.db
+say "steward audit verify, and recompute every score from the history"
 "$steward" audit verify --db reports/demo.db
+"$steward" audit recompute --db reports/demo.db
 say "done: the handbook is in reports/handbook.md, the history in reports/demo.db"

@@ -31,7 +31,7 @@ struct policy *cli_load_policy(const struct cli_policy_opts *o, size_t *n_errors
 void cli_print_diag(const struct diag *d);
 void cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* A failed call: print its diagnostic, or "CMD: out of memory" when it
- * set none.  Returns EXIT_USAGE. */
+ * set none (or d is NULL).  Returns EXIT_USAGE. */
 int cli_fail(const char *cmd, const struct diag *d);
 
 /* Print text to stdout; returns EXIT_USAGE if stdout fails. */
@@ -53,6 +53,9 @@ int cmd_why(int argc, char **argv);
 int cmd_proposals(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_scores(int argc, char **argv);
+/* `steward audit recompute`: argv[0] is "recompute". */
+int cli_audit_recompute(int argc, char **argv);
 
 struct store;
 struct run_info;

@@ -57,7 +57,7 @@ int cli_write(const char *data, size_t len)
 
 int cli_fail(const char *cmd, const struct diag *d)
 {
-	if (d->set)
+	if (d && d->set)
 		cli_print_diag(d);
 	else
 		cli_error("%s: out of memory", cmd);

@@ -92,11 +92,15 @@ static const struct hist_cmd findings_cmd = {
 
 static const struct hist_cmd audit_cmd = {
 	"audit", OPT_DB, 0, 0,
-	"usage: steward audit verify [--db FILE]\n\n"
-	"Recompute the hash of every run in the history and check that each\n"
-	"run links to the one before it. Exit 0 when the chain holds, 1 when\n"
-	"it is broken (naming the first run that does not match), 2 when the\n"
-	"history cannot be read.\n"
+	"usage: steward audit verify [--db FILE]\n"
+	"       steward audit recompute [RUN] [--db FILE]\n\n"
+	"verify: recompute the hash of every run in the history and check that\n"
+	"each run links to the one before it. Exit 0 when the chain holds, 1\n"
+	"when it is broken (naming the first run that does not match), 2 when\n"
+	"the history cannot be read.\n"
+	"recompute: recompute every run's scores (or RUN's) from the history\n"
+	"and check that they match the stored ones (steward audit recompute\n"
+	"--help).\n"
 };
 
 /* getopt_long's table for one command: only the options it takes. */
@@ -1110,10 +1114,12 @@ int cmd_audit(int argc, char **argv)
 		fputs(audit_cmd.usage, stdout);
 		return EXIT_OK;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "recompute"))
+		return cli_audit_recompute(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "verify")) {
 		if (argc >= 2)
-			cli_error("audit: '%s' is not an audit command; the one "
-				  "there is: verify", argv[1]);
+			cli_error("audit: '%s' is not an audit command; the ones "
+				  "there are: verify, recompute", argv[1]);
 		fputs(audit_cmd.usage, stderr);
 		return EXIT_USAGE;
 	}

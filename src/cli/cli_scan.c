@@ -130,7 +130,7 @@ static void scan_usage(FILE *f)
 	fprintf(f, "usage: steward scan [--policies DIR] [--data DIR] [--db FILE] "
 		   "[--as-of YYYY-MM-DD]\n"
 		   "                    [--source ID]... [--threads N] [--timings]"
-		   " [--no-identity]\n\n"
+		   " [--no-identity]\n                    [--no-reconcile]\n\n"
 		   "Read every source once, profile it against the policies, compare "
 		   "it with the\nprevious run, and record the run (profiles, metrics, "
 		   "findings, input\nfingerprints) in the history database (default "
@@ -144,7 +144,9 @@ static void scan_usage(FILE *f)
 		   "time and that of its\nSHA-256 fingerprint to stderr.\n"
 		   "A scan of every source also resolves identities (who is the "
 		   "same person\nacross the sources) when the policies have identity "
-		   "rules or comparisons;\n--no-identity leaves that out.\n");
+		   "rules or comparisons,\nand reconciles the copies each person's "
+		   "records hold; --no-identity leaves\nboth out, --no-reconcile "
+		   "the reconciliation.  Every run is scored.\n");
 }
 
 static void summary(const struct scan_result *r, const char *db)
@@ -162,7 +164,7 @@ static void summary(const struct scan_result *r, const char *db)
 		       (unsigned long long)r->id_entities,
 		       (unsigned long long)r->id_links,
 		       (unsigned long long)r->id_reviews, r->id_seconds);
-	if (r->identified)
+	if (r->reconciled)
 		printf("reconciliation: %llu conflicts; %llu proposals (%llu "
 		       "auto-approved, %llu pending review; %llu below review) "
 		       "in %.1f s: steward proposals --db %s\n",
@@ -185,12 +187,13 @@ int cmd_scan(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "timings", no_argument, NULL, 'T' },
 		{ "no-identity", no_argument, NULL, 'I' },
+		{ "no-reconcile", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_policy_opts po = { "policies", NULL };
 	struct scan_options so = { DEFAULT_DB, 0, STEWARD_VERSION, 0, NULL, 0,
-				   NULL, NULL, false };
+				   NULL, NULL, false, false };
 	const char *only[LIMIT_SCAN_SOURCES];
 	struct progress_opts pro = { false, false, 0 };
 	struct scan_result res;
@@ -208,6 +211,7 @@ int cmd_scan(int argc, char **argv)
 		case 't': if (parse_threads(optarg, &so.threads)) return EXIT_USAGE; break;
 		case 'T': pro.timings = true; break;
 		case 'I': so.no_identity = true; break;
+		case 'R': so.no_reconcile = true; break;
 		case 's':
 			if (so.n_only == LIMIT_SCAN_SOURCES) {
 				cli_error("scan: --source at most %d times", LIMIT_SCAN_SOURCES);

@@ -182,7 +182,7 @@ int explain_pair(const struct policy *p, struct store *st, int64_t run,
 	if (pl.found)
 		resolver_set_prior(out->r, pl.prior);
 	out->prior = resolver_model(out->r)->prior;
-	if ((rc = identify_feed(p, NULL, out->r, NULL)) != 0 ||
+	if ((rc = identify_feed(p, NULL, out->r, NULL, NULL)) != 0 ||
 	    (rc = resolver_prepare(out->r, 0)) != 0)
 		return rc;
 	a = resolver_find(out->r, s1, ka);

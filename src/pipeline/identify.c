@@ -4,8 +4,10 @@
 #include "pipeline/identify.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
+#include "profile/batch.h"
 #include "util/json.h"
 
 int identify_nicknames(const struct policy *p, struct resolver *r,
@@ -29,14 +31,198 @@ bool identify_wanted(const struct policy *p)
 
 /* ---- reading ------------------------------------------------------------- */
 
-int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
-		  struct reconciler *rc)
+/*
+ * The reconciler is fed on a thread of its own, so that interning every
+ * mapped value (a hash table probe per value, mostly cache misses) runs
+ * beside identity resolution instead of after it.  The reading thread
+ * copies what reconciler_add reads of each record into a batch, in the
+ * layout below; one worker takes the batches in order and adds their
+ * records, so the reconciler sees them exactly as if fed directly.
+ *
+ * A batch record's slots: the source's fields (only those the reconciler
+ * reads; the others absent), then its mapped values, then per mapping ""
+ * when the value's transform failed; unused slots of narrower sources are
+ * absent.  The record's `line` holds its source's index.
+ */
+struct handoff {
+	const struct policy *p;
+	struct reconciler *rc;
+	struct batch_queue q;
+	bool q_ready;			/* q initialised */
+	struct batch *cur;
+	pthread_t thread;
+	int err;			/* the worker's; read after joining */
+	size_t slots;
+	bool *reads;			/* per source, per field: copied */
+	size_t *reads_at;		/* per source: its first in reads */
+	const char **vals;		/* slots scratch for the reading thread */
+	size_t *lens;
+	/* the worker's view of one record */
+	struct record rec;
+	const char **raw, **value, **why;
+	size_t *raw_len, *value_len;
+};
+
+static void *handoff_main(void *arg)
 {
-	for (size_t s = 0; s < p->n_sources; s++) {
+	struct handoff *h = arg;
+	struct batch *b;
+
+	while ((b = batch_queue_take(&h->q, 0)) != NULL) {
+		for (size_t i = 0; i < b->n && !h->err; i++) {
+			size_t s = (size_t)b->line[i];
+			const struct source *src = &h->p->sources[s];
+			size_t nf = src->n_fields, nm = src->n_mappings;
+
+			for (size_t f = 0; f < nf; f++)
+				h->raw[f] = batch_value(b, i, f, &h->raw_len[f]);
+			for (size_t m = 0; m < nm; m++) {
+				size_t len;
+
+				h->value[m] = batch_value(b, i, nf + m, &h->value_len[m]);
+				h->why[m] = batch_value(b, i, nf + nm + m, &len);
+			}
+			h->rec.number = b->number[i];
+			h->err = reconciler_add(h->rc, s, &h->rec);
+		}
+		batch_queue_done(&h->q, b);
+	}
+	return NULL;
+}
+
+static void handoff_free(struct handoff *h)
+{
+	if (!h)
+		return;
+	if (h->q_ready)
+		batch_queue_release(&h->q);
+	xfree(h->reads);
+	xfree(h->reads_at);
+	xfree(h->vals);
+	xfree(h->lens);
+	xfree(h->raw);
+	xfree(h->raw_len);
+	xfree(h->value);
+	xfree(h->value_len);
+	xfree(h->why);
+	xfree(h);
+}
+
+static int handoff_start(const struct policy *p, struct reconciler *rc,
+			 struct handoff **out)
+{
+	struct handoff *h = xcalloc(1, sizeof(*h));
+	size_t nfields = 0, maxf = 1, maxm = 1;
+
+	*out = NULL;
+	if (!h)
+		return ST_ERR_NOMEM;
+	h->p = p;
+	h->rc = rc;
+	h->reads_at = xcalloc(p->n_sources + 1, sizeof(*h->reads_at));
+	for (size_t s = 0; h->reads_at && s < p->n_sources; s++) {
+		const struct source *src = &p->sources[s];
+
+		h->reads_at[s] = nfields;
+		nfields += src->n_fields;
+		maxf = src->n_fields > maxf ? src->n_fields : maxf;
+		maxm = src->n_mappings > maxm ? src->n_mappings : maxm;
+		if (src->n_fields + 2 * src->n_mappings > h->slots)
+			h->slots = src->n_fields + 2 * src->n_mappings;
+	}
+	h->reads = xcalloc(nfields + 1, sizeof(*h->reads));
+	h->vals = xcalloc(h->slots + 1, sizeof(*h->vals));
+	h->lens = xcalloc(h->slots + 1, sizeof(*h->lens));
+	h->raw = xcalloc(maxf, sizeof(*h->raw));
+	h->raw_len = xcalloc(maxf, sizeof(*h->raw_len));
+	h->value = xcalloc(maxm, sizeof(*h->value));
+	h->value_len = xcalloc(maxm, sizeof(*h->value_len));
+	h->why = xcalloc(maxm, sizeof(*h->why));
+	if (!h->reads_at || !h->reads || !h->vals || !h->lens || !h->raw ||
+	    !h->raw_len || !h->value || !h->value_len || !h->why ||
+	    batch_queue_init(&h->q, 1, h->slots ? h->slots : 1)) {
+		handoff_free(h);	/* a failed init released q itself */
+		return ST_ERR_NOMEM;
+	}
+	h->q_ready = true;
+	for (size_t s = 0; s < p->n_sources; s++)
+		for (size_t f = 0; f < p->sources[s].n_fields; f++)
+			h->reads[h->reads_at[s] + f] = reconciler_reads_field(rc, s, f);
+	h->rec = (struct record){ 0, 0, "", h->raw, h->raw_len, h->value,
+				  h->value_len, h->why };
+	if (pthread_create(&h->thread, NULL, handoff_main, h)) {
+		handoff_free(h);
+		return ST_ERR_NOMEM;
+	}
+	*out = h;
+	return 0;
+}
+
+static int handoff_add(struct handoff *h, size_t s, const struct record *rec)
+{
+	const struct source *src = &h->p->sources[s];
+	size_t nf = src->n_fields, nm = src->n_mappings;
+
+	if (!h->cur && !(h->cur = batch_queue_free(&h->q)))
+		return ST_ERR_NOMEM;
+	for (size_t f = 0; f < nf; f++) {
+		bool want = h->reads[h->reads_at[s] + f];
+
+		h->vals[f] = want ? rec->raw[f] : NULL;
+		h->lens[f] = want ? rec->raw_len[f] : 0;
+	}
+	for (size_t m = 0; m < nm; m++) {
+		h->vals[nf + m] = rec->value ? rec->value[m] : NULL;
+		h->lens[nf + m] = rec->value ? rec->value_len[m] : 0;
+		h->vals[nf + nm + m] = rec->why && rec->why[m] ? "" : NULL;
+		h->lens[nf + nm + m] = 0;
+	}
+	for (size_t k = nf + 2 * nm; k < h->slots; k++) {
+		h->vals[k] = NULL;
+		h->lens[k] = 0;
+	}
+	if (batch_add(h->cur, rec->number, s, h->vals, h->lens))
+		return ST_ERR_NOMEM;
+	if (batch_full(h->cur)) {
+		batch_queue_submit(&h->q, h->cur);
+		h->cur = NULL;
+	}
+	return 0;
+}
+
+/* Hand over what is left (or nothing, when `abort`), wait for the worker
+ * and free h; the worker's error. */
+static int handoff_finish(struct handoff *h, bool abort)
+{
+	int rc;
+
+	if (!h)
+		return 0;
+	if (abort) {
+		batch_queue_abort(&h->q);
+	} else {
+		if (h->cur && h->cur->n)
+			batch_queue_submit(&h->q, h->cur);
+		batch_queue_close(&h->q);
+	}
+	pthread_join(h->thread, NULL);
+	rc = h->err;
+	handoff_free(h);
+	return rc;
+}
+
+int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
+		  struct reconciler *rc, struct handoff **pending)
+{
+	struct handoff *h = NULL;
+	int err = 0;
+
+	if (rc && (err = handoff_start(p, rc, &h)) != 0)
+		return err;
+	for (size_t s = 0; s < p->n_sources && err != ST_ERR_NOMEM; s++) {
 		struct reader *rd;
 		const struct record *rec;
 		struct diag d;
-		int err;
 
 		if (read && !read[s])
 			continue;
@@ -47,13 +233,28 @@ int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
 			continue;
 		while ((err = reader_next(rd, &rec, &d)) == 1)
 			if ((err = resolver_add(r, s, rec)) != 0 ||
-			    (rc && (err = reconciler_add(rc, s, rec)) != 0))
+			    (h && (err = handoff_add(h, s, rec)) != 0))
 				break;
 		reader_free(rd);
-		if (err == ST_ERR_NOMEM)
-			return err;
 	}
-	return 0;
+	if (err == ST_ERR_NOMEM) {
+		handoff_finish(h, true);
+		return err;
+	}
+	if (h && h->cur && h->cur->n) {
+		batch_queue_submit(&h->q, h->cur);
+		h->cur = NULL;
+	}
+	if (pending)
+		*pending = h;
+	else
+		err = handoff_finish(h, false);
+	return err == ST_ERR_NOMEM ? err : 0;
+}
+
+int identify_feed_wait(struct handoff *pending)
+{
+	return handoff_finish(pending, false);
 }
 
 /* ---- stable ids ---------------------------------------------------------- */
@@ -312,46 +513,103 @@ static double *member_probabilities(const struct resolver *r)
 	return p;
 }
 
-static int reconcile_run(struct identified *out)
+/* Reconciliation on its own thread: it reads only the reconciler and the
+ * two arrays made for it, so the identities can be written meanwhile. */
+struct settling {
+	pthread_t thread;
+	struct reconciler *rec;
+	uint32_t *entity;
+	double *pm;
+	size_t n_entities;
+	int rc;
+	double seconds;
+};
+
+static void *settling_main(void *arg)
 {
-	size_t n = resolver_records(out->r);
-	uint32_t *entity = xcalloc(n ? n : 1, sizeof(*entity));
-	double *pm = member_probabilities(out->r);
+	struct settling *g = arg;
 	struct timespec t0, t1;
-	int rc = ST_ERR_NOMEM;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (entity && pm && reconciler_records(out->rec) == n) {
-		for (size_t i = 0; i < n; i++)
-			entity[i] = (uint32_t)resolver_entity(out->r, i);
-		rc = reconciler_run(out->rec, entity, pm, resolver_entities(out->r));
-	}
-	xfree(entity);
-	xfree(pm);
+	g->rc = reconciler_run(g->rec, g->entity, g->pm, g->n_entities);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	out->rec_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-			   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	g->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return NULL;
+}
+
+static void settling_free(struct settling *g)
+{
+	if (!g)
+		return;
+	xfree(g->entity);
+	xfree(g->pm);
+	xfree(g);
+}
+
+static int reconcile_start(struct identified *out)
+{
+	size_t n = resolver_records(out->r);
+	struct settling *g = xcalloc(1, sizeof(*g));
+
+	if (!g)
+		return ST_ERR_NOMEM;
+	g->rec = out->rec;
+	g->n_entities = resolver_entities(out->r);
+	g->entity = xcalloc(n ? n : 1, sizeof(*g->entity));
+	g->pm = member_probabilities(out->r);
+	if (!g->entity || !g->pm || reconciler_records(out->rec) != n) {
+		settling_free(g);
+		return ST_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		g->entity[i] = (uint32_t)resolver_entity(out->r, i);
+	if (pthread_create(&g->thread, NULL, settling_main, g)) {
+		settling_free(g);
+		return ST_ERR_NOMEM;
+	}
+	out->settling = g;
+	return 0;
+}
+
+int identify_reconciled(struct identified *id)
+{
+	struct settling *g = id->settling;
+	int rc;
+
+	if (!g)
+		return 0;
+	pthread_join(g->thread, NULL);
+	rc = g->rc;
+	id->rec_seconds = g->seconds;
+	settling_free(g);
+	id->settling = NULL;
 	return rc;
 }
 
 int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
-		 struct store *st, struct identified *out, struct diag *d)
+		 bool reconcile, struct store *st, struct identified *out,
+		 struct diag *d)
 {
 	struct resolver_opts o = { 0x5EED, 0 };
+	struct handoff *fed = NULL;
 	struct timespec t0, t1;
 	size_t ne;
-	int rc;
+	int rc, werr;
 
 	memset(out, 0, sizeof(*out));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = resolver_new(p, &out->r)) != 0 ||
 	    (rc = identify_nicknames(p, out->r, d)) != 0)
 		return rc;
-	if ((rc = reconciler_new(p, as_of_days, &out->rec)) != 0)
+	if (reconcile && (rc = reconciler_new(p, as_of_days, &out->rec)) != 0)
 		return rc;
-	if ((rc = identify_feed(p, read, out->r, out->rec)) != 0 ||
-	    (rc = resolver_run(out->r, &o)) != 0)
-		return rc == ST_ERR ? ST_ERR_NOMEM : rc;
+	/* the reconciler takes its records while identities are resolved */
+	if ((rc = identify_feed(p, read, out->r, out->rec, &fed)) != 0)
+		return rc;
+	rc = resolver_run(out->r, &o);
+	if ((werr = identify_feed_wait(fed)) != 0 || rc)
+		return rc == ST_ERR || !rc ? ST_ERR_NOMEM : rc;
 	ne = resolver_entities(out->r);
 	out->ids = xcalloc(ne ? ne : 1, sizeof(*out->ids));
 	out->num = xcalloc(ne ? ne : 1, sizeof(*out->num));
@@ -366,7 +624,7 @@ int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
 	if (count_entities(p, out))
 		return ST_ERR_NOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if ((rc = reconcile_run(out)) != 0)
+	if (out->rec && (rc = reconcile_start(out)) != 0)
 		return rc;
 	out->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -375,6 +633,9 @@ int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
 
 void identify_release(struct identified *id)
 {
+	int rc = identify_reconciled(id);	/* freed all the same */
+
+	(void)rc;
 	resolver_free(id->r);
 	reconciler_free(id->rec);
 	xfree(id->ids);
@@ -590,6 +851,19 @@ static void sample_add(struct samples *s, const char *key, uint64_t number)
 	}
 }
 
+/* Does source s keep one record per person (the CRM, or the system of
+ * record of an attribute)?  The others record events (tickets, sign-ups),
+ * where a second record of one person is no duplicate. */
+static bool keeps_profiles(const struct policy *p, size_t s)
+{
+	if (p->sources[s].role == ROLE_CRM)
+		return true;
+	for (size_t a = 0; a < p->n_attributes; a++)
+		if (p->attributes[a].sor == &p->sources[s])
+			return true;
+	return false;
+}
+
 /* Records of source s that share their entity with an earlier record of
  * s: duplicates within the source. */
 static int duplicates_finding(const struct identified *id, const struct policy *p,
@@ -599,7 +873,7 @@ static int duplicates_finding(const struct identified *id, const struct policy *
 	struct finding f = { p->sources[s].id, NULL, DIM_UNIQUENESS, SEV_MEDIUM,
 			     "identity.duplicates", 0, "", NULL, NULL };
 	struct samples dup;
-	uint64_t people = 0;
+	uint64_t people = 0, records = 0;
 
 	memset(&dup, 0, sizeof(dup));
 	for (size_t e = 0; e < resolver_entities(r); e++) {
@@ -614,7 +888,14 @@ static int duplicates_finding(const struct identified *id, const struct policy *
 				sample_add(&dup, resolver_key(r, i), i);
 		}
 		people += seen > 1;
+		records += seen;
 	}
+	/* the inputs of the source's uniqueness score (docs/scoring.md) */
+	if (sink->metric(sink->arg, p->sources[s].id, "", DIM_UNIQUENESS,
+			 "resolved_records", (double)records) ||
+	    sink->metric(sink->arg, p->sources[s].id, "", DIM_UNIQUENESS,
+			 "duplicate_records", (double)dup.count))
+		return ST_ERR;
 	if (!dup.count)
 		return 0;
 	f.count = dup.count;
@@ -745,7 +1026,8 @@ int identify_write(const struct identified *id, const struct policy *p,
 	if (write_metrics(id, sink) || process_findings(id, p, sink))
 		return ST_ERR;
 	for (size_t s = 0; s < p->n_sources; s++)
-		if (read[s] && duplicates_finding(id, p, s, sink))
+		if (read[s] && keeps_profiles(p, s) &&
+		    duplicates_finding(id, p, s, sink))
 			return ST_ERR;
 	if (crm && read[crm - p->sources] &&
 	    coverage_findings(id, p, (size_t)(crm - p->sources), read, sink))

@@ -29,6 +29,7 @@ struct identified {
 	int64_t carried;		/* entities that kept an earlier id */
 	double seconds;
 	struct reconciler *rec;		/* golden values and proposals */
+	struct settling *settling;	/* rec being run; see below */
 	double rec_seconds;
 };
 
@@ -36,26 +37,39 @@ struct identified {
 int identify_nicknames(const struct policy *p, struct resolver *r,
 		       struct diag *d) MUST_CHECK;
 
+struct handoff;
+
 /* Add the records of every source whose read[] is true (every source
  * when read is NULL) to r, and to rc unless it is NULL.  A source that
- * cannot be opened now is left out.  ST_ERR_NOMEM. */
+ * cannot be opened now is left out.  rc is fed on a thread of its own:
+ * with `pending` NULL the call waits for it; otherwise *pending is set and
+ * identify_feed_wait(*pending) must be called before rc is used (or
+ * freed).  ST_ERR_NOMEM. */
 int identify_feed(const struct policy *p, const bool *read, struct resolver *r,
-		  struct reconciler *rc) MUST_CHECK;
+		  struct reconciler *rc, struct handoff **pending) MUST_CHECK;
+/* Wait until every record fed reached the reconciler; NULL is a no-op.
+ * ST_ERR_NOMEM. */
+int identify_feed_wait(struct handoff *pending) MUST_CHECK;
 
 /* Does the policy ask for identity resolution at all? */
 bool identify_wanted(const struct policy *p);
 
 /* Resolve the sources whose read[] is true, then reconcile them as of
- * that day (reconcile.h).  ST_ERR_NOMEM, or ST_ERR with d (the history
- * could not be read). */
+ * that day (reconcile.h) unless `reconcile` is false.  ST_ERR_NOMEM, or ST_ERR with d (the history
+ * could not be read).  Reconciliation runs on a thread of its own while
+ * the caller writes the identities: identify_reconciled() waits for it,
+ * and must be called before out->rec is read. */
 int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
-		 struct store *st, struct identified *out, struct diag *d)
-	MUST_CHECK;
+		 bool reconcile, struct store *st, struct identified *out,
+		 struct diag *d) MUST_CHECK;
 /* Write the entities, members, links, model, metrics and findings into
  * the run being written. */
 int identify_write(const struct identified *id, const struct policy *p,
 		   const bool *read, struct store *st,
 		   const struct findings_sink *sink, struct diag *d) MUST_CHECK;
+/* Wait for reconciliation to finish (at once when it has, or never ran):
+ * its error, ST_ERR_NOMEM.  identify_release() waits too. */
+int identify_reconciled(struct identified *id) MUST_CHECK;
 void identify_release(struct identified *id);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pipeline/identify.h"
+#include "pipeline/scores.h"
 #include "pipeline/settle.h"
 #include "profile/findings.h"
 #include "store/store.h"
@@ -448,7 +449,7 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 
 static int record(const struct policy *p, const struct scan_options *o,
 		  struct store *st, struct scanned *sc,
-		  const struct identified *id, const bool *read,
+		  struct identified *id, const bool *read,
 		  struct scan_result *res, struct diag *d)
 {
 	struct writer w = { st, res, d, BUF_INIT };
@@ -477,11 +478,27 @@ static int record(const struct policy *p, const struct scan_options *o,
 	if (!rc && id->r) {
 		struct findings_sink sink = { write_metric, write_finding, &w };
 
+		/* the reconciler ran meanwhile */
 		rc = identify_write(id, p, read, st, &sink, d);
-		if (!rc && id->rec)
+		if (!rc)
+			rc = identify_reconciled(id);
+		if (!rc && id->rec) {
+			const struct reconcile_stats *cs = reconciler_stats(id->rec);
+
+			res->reconciled = true;
+			res->rec_conflicts = cs->conflicts;
+			res->rec_auto = cs->auto_approved;
+			res->rec_pending = cs->pending;
+			res->rec_below = cs->below;
+			res->rec_seconds = id->rec_seconds;
+			res->gate_failed |= settle_gate_failed(id);
 			rc = settle_write(id, p, st, &sink, d);
+		}
 	}
 	buf_release(&w.json);
+	/* last: the scores rest on every metric and finding above */
+	if (!rc)
+		rc = scores_record(p, st, run.id, d);
 	if (rc) {
 		store_run_abort(st);
 		return rc;
@@ -518,7 +535,8 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 	for (size_t i = 0; i < p->n_sources; i++)
 		read[i] = selected(o, &p->sources[i]) && !sc[i].sp.failed;
 	if (!rc && identify_wanted(p) && !o->n_only && !o->no_identity) {
-		rc = identify_run(p, read, o->as_of_days, st, &id, d);
+		rc = identify_run(p, read, o->as_of_days, !o->no_reconcile, st,
+				  &id, d);
 		if (!rc) {
 			const struct resolver_stats *rs = resolver_stats(id.r);
 
@@ -528,17 +546,6 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 			res->id_links = rs->links;
 			res->id_reviews = rs->reviews;
 			res->id_seconds = id.seconds;
-			if (id.rec) {
-				const struct reconcile_stats *cs =
-					reconciler_stats(id.rec);
-
-				res->rec_conflicts = cs->conflicts;
-				res->rec_auto = cs->auto_approved;
-				res->rec_pending = cs->pending;
-				res->rec_below = cs->below;
-				res->rec_seconds = id.rec_seconds;
-				res->gate_failed |= settle_gate_failed(&id);
-			}
 		}
 	}
 	if (!rc)

@@ -38,6 +38,9 @@ struct scan_options {
 	/* leave identity resolution out (it runs only on a scan of every
 	 * source, when the policy has identity rules or comparisons) */
 	bool no_identity;
+	/* resolve identities but leave reconciliation (and with it the
+	 * compliance rules) out */
+	bool no_reconcile;
 };
 
 struct scan_result {
@@ -48,6 +51,7 @@ struct scan_result {
 	bool gate_failed;
 	/* identity resolution, when it ran */
 	bool identified;
+	bool reconciled;
 	uint64_t id_records, id_entities, id_links, id_reviews;
 	double id_seconds;
 	/* reconciliation, which runs with it */

@@ -373,6 +373,13 @@ static int write_findings(const struct settle_ctx *x,
 		    sink->metric(sink->arg, src, a->id, DIM_CONSISTENCY,
 				 "reconcile_copies", (double)k[i].copies))
 			return ST_ERR;
+		if (k[i].comply_checked &&
+		    (sink->metric(sink->arg, src, a->id, DIM_COMPLIANCE,
+				  "compliance_checked", (double)k[i].comply_checked) ||
+		     sink->metric(sink->arg, src, a->id, DIM_COMPLIANCE,
+				  "compliance_violations",
+				  (double)k[i].comply_violations)))
+			return ST_ERR;
 		if (k[i].conflicts) {
 			samples_of(x, k[i].conflict_rec, k[i].conflicts, &s);
 			f.samples = &s;

@@ -24,7 +24,9 @@ struct vent {
 struct vtab {
 	struct vent *v;
 	size_t n, cap;
-	uint32_t *slots;	/* id; 0 empty */
+	/* the id in the low half, the hash's high half above it, so that
+	 * most probes settle without touching v; 0 empty */
+	uint64_t *slots;
 	size_t mask;
 };
 
@@ -96,10 +98,13 @@ struct reconciler {
 
 /* ---- values --------------------------------------------------------------- */
 
+#define SLOT_OF(h, id) (((h) & 0xFFFFFFFF00000000u) | (uint64_t)(id))
+#define SLOT_TAG(x) ((x) & 0xFFFFFFFF00000000u)
+
 static int vtab_grow(struct vtab *t)
 {
 	size_t cap = t->mask ? (t->mask + 1) * 2 : 64;
-	uint32_t *s = xcalloc(cap, sizeof(*s));
+	uint64_t *s = xcalloc(cap, sizeof(*s));
 
 	if (!s)
 		return ST_ERR_NOMEM;
@@ -108,7 +113,7 @@ static int vtab_grow(struct vtab *t)
 
 		while (s[j])
 			j = (j + 1) & (cap - 1);
-		s[j] = (uint32_t)(i + 1);
+		s[j] = SLOT_OF(t->v[i].hash, i + 1);
 	}
 	xfree(t->slots);
 	t->slots = s;
@@ -116,21 +121,25 @@ static int vtab_grow(struct vtab *t)
 	return 0;
 }
 
-/* The id of a value, added when new; 0 when memory ran out. */
-static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
-			size_t len)
+/* Make room for one more value, so that its slot can be fetched early. */
+static int vtab_reserve(struct vtab *t)
 {
-	uint64_t h = sketch_hash(s, len);
+	return (t->n + 1) * 2 > t->mask + 1 ? vtab_grow(t) : 0;
+}
+
+/* The id of a value of hash h, added when new; 0 when memory ran out.
+ * The table has room (vtab_reserve). */
+static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
+			size_t len, uint64_t h)
+{
 	size_t j;
 	char *copy;
 
-	if ((t->n + 1) * 2 > t->mask + 1 && vtab_grow(t))
-		return 0;
 	for (j = (size_t)h & t->mask; t->slots[j]; j = (j + 1) & t->mask) {
-		size_t i = t->slots[j] - 1;
+		size_t i = (uint32_t)t->slots[j] - 1;
 
-		if (t->v[i].hash == h && t->v[i].len == len &&
-		    !memcmp(t->v[i].str, s, len))
+		if (SLOT_TAG(t->slots[j]) == SLOT_TAG(h) && t->v[i].hash == h &&
+		    t->v[i].len == len && !memcmp(t->v[i].str, s, len))
 			return (uint32_t)(i + 1);
 	}
 	if (t->n >= FAILED_BIT - 1 ||
@@ -139,7 +148,7 @@ static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
 	if (!(copy = arena_strndup(a, s, len)))
 		return 0;
 	t->v[t->n] = (struct vent){ copy, len, h };
-	t->slots[j] = (uint32_t)++t->n;
+	t->slots[j] = SLOT_OF(h, ++t->n);
 	return (uint32_t)t->n;
 }
 
@@ -310,6 +319,7 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 	const struct source *src = &rc->p->sources[s];
 	size_t nm = src->n_mappings;
 	uint64_t v0 = rc->n_vals;
+	uint64_t h[32];
 
 	if (rc->n == UINT32_MAX - 1)
 		return ST_ERR_NOMEM;	/* record indexes are 32-bit */
@@ -322,12 +332,28 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 	    xgrow(&rc->vals, &rc->cap_vals, rc->n_vals + nm, sizeof(*rc->vals)))
 		return ST_ERR_NOMEM;
 	rc->days[rc->n] = updated_days(src, rec);
+	/* hash every value and fetch its first slot before probing any, so
+	 * that the cache misses of one record's values overlap */
+	for (size_t m = 0; m < nm && m < ARRAY_SIZE(h); m++) {
+		struct vtab *t = &rc->tabs[rc->ctx[s][m].attribute];
+
+		if (!rec->value || !rec->value[m] || !rec->value_len[m])
+			continue;
+		if (vtab_reserve(t))
+			return ST_ERR_NOMEM;
+		h[m] = sketch_hash(rec->value[m], rec->value_len[m]);
+		__builtin_prefetch(&t->slots[(size_t)h[m] & t->mask]);
+	}
 	for (size_t m = 0; m < nm; m++) {
+		struct vtab *t = &rc->tabs[rc->ctx[s][m].attribute];
 		uint32_t id = 0;
 
 		if (rec->value && rec->value[m] && rec->value_len[m]) {
-			id = vtab_id(&rc->tabs[rc->ctx[s][m].attribute], &rc->strings,
-				     rec->value[m], rec->value_len[m]);
+			if (vtab_reserve(t))
+				return ST_ERR_NOMEM;
+			id = vtab_id(t, &rc->strings, rec->value[m], rec->value_len[m],
+				     m < ARRAY_SIZE(h) ? h[m] :
+				     sketch_hash(rec->value[m], rec->value_len[m]));
 			if (!id)
 				return ST_ERR_NOMEM;
 			if (rec->why && rec->why[m])
@@ -341,6 +367,23 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 	rc->n_vals += nm;
 	rc->n++;
 	return 0;
+}
+
+bool reconciler_reads_field(const struct reconciler *rc, size_t s, size_t f)
+{
+	const struct source *src = &rc->p->sources[s];
+
+	if (f == src->updated_index)
+		return true;
+	for (size_t m = 0; m < src->n_mappings; m++) {
+		const struct trust_rule *t = rc->ctx[s][m].trust;
+
+		for (size_t i = 0; t && i < t->n_evidence; i++)
+			if (t->evidence[i].field_index == f ||
+			    t->evidence[i].dated_index == f)
+				return true;
+	}
+	return false;
 }
 
 size_t reconciler_records(const struct reconciler *rc)
@@ -711,23 +754,36 @@ static void comply_copies(struct reconciler *rc, const struct copy *cp,
 			if (!out)
 				continue;
 			r->checked++;
-			for (size_t i = 0; i < n; i++)
-				if (present(&cp[i]) && cp[i].source != sor->source &&
-				    strcasecmp(vtab_str(t, cp[i].value),
-					       rule->opted_out))
+			for (size_t i = 0; i < n; i++) {
+				struct copy_counts *cc;
+
+				if (!present(&cp[i]) || cp[i].source == sor->source)
+					continue;
+				cc = counts_for(rc, &cp[i]);
+				cc->comply_checked++;
+				if (strcasecmp(vtab_str(t, cp[i].value), rule->opted_out)) {
+					cc->comply_violations++;
 					violation(r, cp[i].record);
+				}
+			}
 		} else if (rule->kind == COMPLY_COPY_LAG) {
 			lag = (double)duration_approx_seconds(&rule->max_lag) / 86400.0;
 			for (size_t i = 0; i < n; i++) {
 				const struct copy *c = &cp[i];
 
+				struct copy_counts *cc;
+
 				if (!present(c) || c->source == sor->source)
 					continue;
 				r->checked++;
+				cc = counts_for(rc, c);
+				cc->comply_checked++;
 				if (c->value != sor->value && c->days != NO_DAYS &&
 				    sor->days != NO_DAYS &&
-				    (double)(sor->days - c->days) > lag)
+				    (double)(sor->days - c->days) > lag) {
+					cc->comply_violations++;
 					violation(r, c->record);
+				}
 			}
 		}
 	}
@@ -762,14 +818,16 @@ static void comply_policy(struct reconciler *rc)
 			/* every personal value held by a source declared to
 			 * hold none */
 			for (size_t j = 0; j < rc->n_counts; j++) {
-				const struct copy_counts *c = &rc->counts[j];
+				struct copy_counts *c = &rc->counts[j];
 
 				if (!p->attributes[c->attribute].personal)
 					continue;
 				r->checked += c->copies;
+				c->comply_checked += c->copies;
 				if (p->sources[c->source].personal_data || !c->copies)
 					continue;
 				r->violations += c->copies;
+				c->comply_violations += c->copies;
 				if (r->n_samples < RECONCILE_SAMPLES)
 					r->sample_name[r->n_samples++] =
 						p->sources[c->source].id;

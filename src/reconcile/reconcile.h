@@ -116,6 +116,9 @@ struct golden {
 struct copy_counts {
 	size_t source, attribute;
 	uint64_t copies, conflicts, stale;
+	/* copies the compliance rules about copies judged, and found in
+	 * breach (consent, copy lag, personal data) */
+	uint64_t comply_checked, comply_violations;
 	uint32_t conflict_rec[RECONCILE_SAMPLES], stale_rec[RECONCILE_SAMPLES];
 };
 
@@ -149,6 +152,12 @@ void reconciler_free(struct reconciler *rc);
  * source holds) but never wins.  ST_ERR_NOMEM. */
 int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 	MUST_CHECK;
+
+/* Whether reconciler_add reads field f (an index into the source's fields)
+ * of source s's records, besides their mapped values: their updated-at
+ * and the fields of trust evidence.  A caller that hands records over in
+ * a copy need copy no others. */
+bool reconciler_reads_field(const struct reconciler *rc, size_t s, size_t f);
 
 /* Reconcile, given every record's entity (0 .. n_entities - 1) and match
  * probability (see above).  ST_ERR_NOMEM. */

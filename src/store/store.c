@@ -124,6 +124,16 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'applied changes are never changed'); END;"
 	"CREATE TRIGGER changes_never_go BEFORE DELETE ON applied_changes"
 	" BEGIN SELECT RAISE(ABORT, 'applied changes are never deleted'); END;",
+	/* 4 -> 5: scores, and the parameters they were computed with */
+	"CREATE TABLE score_params("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY(run_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE scores("
+	" run_id INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL,"
+	" scope TEXT NOT NULL, subject TEXT NOT NULL, attribute TEXT NOT NULL,"
+	" dimension TEXT NOT NULL, score REAL NOT NULL, grade TEXT,"
+	" inputs TEXT NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)
@@ -556,6 +566,11 @@ static const char *const content_queries[] = {
 	"SELECT run_id, " PROPOSAL_COLUMNS " FROM proposals WHERE run_id = ?1 "
 	"ORDER BY seq",
 	"SELECT run_id, " CONFLICT_COLUMNS " FROM conflicts WHERE run_id = ?1 "
+	"ORDER BY seq",
+	/* schema 5 */
+	"SELECT run_id, seq, " SCORE_PARAM_COLUMNS " FROM score_params "
+	"WHERE run_id = ?1 ORDER BY seq",
+	"SELECT run_id, seq, " SCORE_COLUMNS " FROM scores WHERE run_id = ?1 "
 	"ORDER BY seq",
 };
 /* The first of content_queries whose tables a run may leave empty. */

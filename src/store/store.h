@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -304,6 +304,42 @@ int store_apply_change(struct store *s, const struct applied_change *c,
 		       struct diag *d) MUST_CHECK;
 /* Commit the apply, or forget it. */
 int store_apply_commit(struct store *s, struct diag *d) MUST_CHECK;
+
+/* ---- scores (schema 5; docs/scoring.md) ---------------------------------- */
+
+/* A parameter scores were computed with: kind "weight" (name: dimension,
+ * value: the weight), "grade" (name: the grade, value: its minimum),
+ * "source" or "attribute" (name: its id, value: its owner, "" for none).
+ * Numbers are written so that they read back exactly (%.17g). */
+struct score_param_row {
+	const char *kind, *name, *value;
+};
+
+struct score_row {
+	const char *scope;	/* cell, source, owner, overall */
+	const char *subject;	/* source, owner or "" */
+	const char *attribute;	/* "" unless a cell */
+	const char *dimension;	/* a dimension, or "total" */
+	double score;
+	const char *grade;
+	const char *inputs;
+};
+
+/* Into the run being written, in order. */
+int store_add_score_params(struct store *s, const struct score_param_row *rows,
+			   size_t n, struct diag *d) MUST_CHECK;
+int store_add_scores(struct store *s, const struct score_row *rows, size_t n,
+		     struct diag *d) MUST_CHECK;
+/* A run's, in the order written. */
+int store_score_params(struct store *s, int64_t run,
+		       int (*fn)(void *, const struct score_param_row *),
+		       void *arg, struct diag *d) MUST_CHECK;
+int store_scores(struct store *s, int64_t run,
+		 int (*fn)(void *, const struct score_row *), void *arg,
+		 struct diag *d) MUST_CHECK;
+/* Was the run scored (it has score parameters)? */
+int store_has_scores(struct store *s, int64_t run, bool *out, struct diag *d)
+	MUST_CHECK;
 void store_apply_abort(struct store *s);
 /* The changes of apply id in the order made; its source into source
  * (size bytes) and whether it was undone already.  ST_ERR with d when

@@ -1,6 +1,7 @@
 /*
  * store_int.h - what the files of the store share: the handle and the
- * statement helpers of store.c, for store_identity.c and store_reconcile.c.
+ * statement helpers of store.c, for store_identity.c, store_reconcile.c and
+ * store_score.c.
  */
 #ifndef STEWARD_STORE_INT_H
 #define STEWARD_STORE_INT_H
@@ -34,6 +35,10 @@ struct store {
 	"origin_date, confidence, rule, reason"
 #define CONFLICT_COLUMNS "seq, entity, source, record_key, attribute, " \
 	"value, golden, stale"
+
+/* The score tables' (schema 5), after run_id and seq. */
+#define SCORE_PARAM_COLUMNS "kind, name, value"
+#define SCORE_COLUMNS "scope, subject, attribute, dimension, score, grade, inputs"
 
 /* A diagnostic naming the database and SQLite's message; returns ST_ERR. */
 int store_db_fail(struct store *s, struct diag *d, const char *what);

@@ -498,6 +498,25 @@ static const struct compliance_result *result_of(const struct fixture *fx,
 	return NULL;
 }
 
+/* A caller that copies records for the reconciler copies the updated-at
+ * and the evidence fields (b's ok and ok_on), and nothing else raw. */
+static void reads_only_dates_and_evidence(void **state)
+{
+	static const bool a[] = { false, true, false, false, false };
+	static const bool b[] = { false, true, false, false, false, true, true };
+	struct fixture fx;
+
+	(void)state;
+	fx_open(&fx);
+	assert_int_equal(fx.p->sources[0].n_fields, 5);
+	assert_int_equal(fx.p->sources[1].n_fields, 7);
+	for (size_t f = 0; f < 5; f++)
+		assert_int_equal(reconciler_reads_field(fx.rc, 0, f), a[f]);
+	for (size_t f = 0; f < 7; f++)
+		assert_int_equal(reconciler_reads_field(fx.rc, 1, f), b[f]);
+	fx_close(&fx);
+}
+
 static void consent_and_copy_lag(void **state)
 {
 	struct fixture fx;
@@ -548,6 +567,7 @@ int main(void)
 		cmocka_unit_test(separate_people_are_separate),
 		cmocka_unit_test(low_match_probability_is_not_proposed),
 		cmocka_unit_test(consent_and_copy_lag),
+		cmocka_unit_test(reads_only_dates_and_evidence),
 		cmocka_unit_test(duplicates_in_a_profile_source_merge),
 	};
 

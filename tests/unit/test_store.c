@@ -571,6 +571,7 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 		 "DROP TABLE applied_changes; DROP TABLE applies; "
 		 "DROP TABLE reviews; DROP TABLE golden_values; "
 		 "DROP TABLE proposals; DROP TABLE conflicts; "
+		 "DROP TABLE score_params; DROP TABLE scores; "
 		 "PRAGMA user_version = 1");
 	fx_open(fx);
 	fx_close(fx);
@@ -611,6 +612,7 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 	raw_exec(fx->path, "DROP TABLE applied_changes; DROP TABLE applies; "
 		 "DROP TABLE reviews; DROP TABLE golden_values; "
 		 "DROP TABLE proposals; DROP TABLE conflicts; "
+		 "DROP TABLE score_params; DROP TABLE scores; "
 		 "PRAGMA user_version = 2");
 	fx_open(fx);
 	fx_close(fx);
@@ -623,6 +625,87 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 	assert_int_equal(v.runs, 2);
 	assert_int_equal(v.bad_run, 0);
 	fx_close(fx);
+}
+
+/* A run with scores and their parameters (schema 5). */
+static int64_t write_scored_run(struct fx *fx, const char *as_of)
+{
+	static const struct score_param_row p[] = {
+		{ "weight", "completeness", "1" }, { "grade", "A", "90" },
+		{ "source", "crm", "sales" },
+	};
+	static const struct score_row sc[] = {
+		{ "cell", "crm", "email", "completeness", 96.5, "A", "present share 0.965" },
+		{ "overall", "", "", "total", 96.5, "A", "weighted over 1 dimension" },
+	};
+	struct run_info run;
+
+	run_init(&run, as_of);
+	if (store_run_begin(fx->s, &run, &fx->d) || add_rows(fx->s, 3, false, &fx->d) ||
+	    store_add_score_params(fx->s, p, 3, &fx->d) ||
+	    store_add_scores(fx->s, sc, 2, &fx->d))
+		fail_msg("writing a run: %s", fx->d.msg);
+	snprintf(run.finished_at, sizeof(run.finished_at), "%sT01:05:00Z", as_of);
+	snprintf(run.status, sizeof(run.status), "ok");
+	if (store_run_commit(fx->s, &run, &fx->d))
+		fail_msg("store_run_commit: %s", fx->d.msg);
+	return run.id;
+}
+
+static int count_param(void *arg, const struct score_param_row *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int last_score(void *arg, const struct score_row *r)
+{
+	snprintf(arg, 64, "%s %s %s %.1f %s", r->scope, r->subject, r->dimension,
+		 r->score, r->grade);
+	return 0;
+}
+
+/* A schema-4 history (before scores) is migrated, its runs verify and
+ * have no scores; a scored run reads back in order and its scores and
+ * parameters are in its hash. */
+static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
+{
+	struct fx *fx = *state;
+	struct verify_result v;
+	char ver[16], last[64], why[256];
+	bool has = true;
+	int params = 0;
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	raw_exec(fx->path, "DROP TABLE score_params; DROP TABLE scores; "
+		 "PRAGMA user_version = 4");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	fx_open(fx);
+	assert_int_equal(store_has_scores(fx->s, 1, &has, &fx->d), 0);
+	assert_false(has);
+	assert_int_equal(write_scored_run(fx, "2026-10-31"), 2);
+	assert_int_equal(store_has_scores(fx->s, 2, &has, &fx->d), 0);
+	assert_true(has);
+	assert_int_equal(store_score_params(fx->s, 2, count_param, &params, &fx->d), 0);
+	assert_int_equal(params, 3);
+	assert_int_equal(store_scores(fx->s, 2, last_score, last, &fx->d), 0);
+	assert_string_equal(last, "overall  total 96.5 A");
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
+	assert_int_equal(verify_after(fx, "UPDATE scores SET score = 50 WHERE seq = 1",
+				      why, sizeof(why)), 2);
+	raw_exec(fx->path, "UPDATE scores SET score = 96.5 WHERE seq = 1");
+	assert_int_equal(verify_after(fx, NULL, why, sizeof(why)), 0);
+	assert_int_equal(verify_after(fx, "UPDATE score_params SET value = '0.5' "
+				      "WHERE kind = 'weight'", why, sizeof(why)), 2);
 }
 
 static void hash_chain_verifies(void **state)
@@ -898,6 +981,7 @@ int main(void)
 		T(killed_writer_leaves_history_unchanged),
 		T(schema_1_history_is_migrated_and_still_verifies),
 		T(schema_2_history_is_migrated_and_still_verifies),
+		T(schema_4_history_is_migrated_and_scores_are_hashed),
 		T(hash_chain_verifies),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),

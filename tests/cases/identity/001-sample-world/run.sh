@@ -34,7 +34,7 @@ pair=$(sqlite3 -separator ' ' "$db" "SELECT source_a || ':' || key_a, source_b |
 grep -q "the pair was linked there" "$TMPDIR/why2"
 grep -Eq "^  prior +[-][0-9]" "$TMPDIR/why2"
 grep -Eq "^  total .*probability 0\.9[5-9]|^  total .*probability 1\.0" "$TMPDIR/why2"
-! "$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" crm:NOPE crm:C0000001 2> "$TMPDIR/err"
+if "$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$ROOT/samples" crm:NOPE crm:C0000001 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "no record with key 'NOPE' in source 'crm'" "$TMPDIR/err"
 
 # entity: every record of one person, side by side

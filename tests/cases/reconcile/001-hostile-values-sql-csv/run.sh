@@ -30,7 +30,7 @@ grep -q "billing is the system of record for payment_status; crm C1 says 'curren
 cat "$TMPDIR/csv"
 head -1 "$TMPDIR/csv" | grep -qx 'id,kind,status,source,record_key,attribute,field,current,proposed,confidence,rule,owner,entity,origin_source,origin_key,origin_date,reason,decision,reviewer,reviewed_at,note'
 grep -qF ',"'"'"'=HYPERLINK(""http://x"")",' "$TMPDIR/csv"
-! grep -q ',=HYPERLINK' "$TMPDIR/csv"
+if grep -q ',=HYPERLINK' "$TMPDIR/csv"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 
 # the SQL, applied to a copy of billing, writes the values and nothing else
 "$STEWARD" proposals --db "$db" --policies policies --source billing --format sql > "$TMPDIR/sql"
@@ -49,10 +49,10 @@ sqlite3 "$TMPDIR/copy.sqlite" "SELECT count(*) FROM x" > /dev/null
 [ "$(sqlite3 "$db" "SELECT value FROM golden_values WHERE attribute = 'payment_status' AND record_key = 'B1'")" = overdue ]
 "$STEWARD" audit verify --db "$db" > /dev/null
 sqlite3 "$db" "UPDATE proposals SET proposed = 'tampered' WHERE record_key = 'C1'"
-! "$STEWARD" audit verify --db "$db" > /dev/null 2>&1
+if "$STEWARD" audit verify --db "$db" > /dev/null 2>&1; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 
 # bad options
-! "$STEWARD" proposals --db "$db" --status maybe 2> "$TMPDIR/err"
+if "$STEWARD" proposals --db "$db" --status maybe 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "unknown status 'maybe'" "$TMPDIR/err"
-! "$STEWARD" proposals --db "$db" --format xml 2> "$TMPDIR/err"
+if "$STEWARD" proposals --db "$db" --format xml 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "unknown format 'xml'" "$TMPDIR/err"

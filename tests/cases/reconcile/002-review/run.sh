@@ -21,11 +21,11 @@ fam=$(id_of billing B1 family_name); pay=$(id_of crm C1 payment_status)
 [ -n "$fam" ] && [ -n "$pay" ]
 
 # refused: no reviewer, not an id, no such proposal
-! "$STEWARD" review reject "$fam" --db "$db" 2> "$TMPDIR/err"
+if "$STEWARD" review reject "$fam" --db "$db" 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "say who decides with --by NAME" "$TMPDIR/err"
-! "$STEWARD" review reject x1 --by ana --db "$db" 2> "$TMPDIR/err"
+if "$STEWARD" review reject x1 --by ana --db "$db" 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "'x1' is not a proposal id" "$TMPDIR/err"
-! "$STEWARD" review accept 999 --by ana --db "$db" 2> "$TMPDIR/err"
+if "$STEWARD" review accept 999 --by ana --db "$db" 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "there is no proposal 999" "$TMPDIR/err"
 
 "$STEWARD" review reject "$fam" --by "Ana Owner" --note "the CRM is wrong here" --db "$db"
@@ -34,8 +34,8 @@ grep -q "there is no proposal 999" "$TMPDIR/err"
 grep -q '"decision": "reject", "reviewer": "Ana Owner", "reviewed_at": "20[0-9-]*T[0-9:]*Z", "note": "the CRM is wrong here"' "$TMPDIR/json"
 [ "$("$STEWARD" proposals --db "$db" --status rejected --format csv | wc -l)" = 2 ]
 # never changed, never deleted
-! sqlite3 "$db" "DELETE FROM reviews" 2> /dev/null
-! sqlite3 "$db" "UPDATE reviews SET decision = 'accept'" 2> /dev/null
+if sqlite3 "$db" "DELETE FROM reviews" 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
+if sqlite3 "$db" "UPDATE reviews SET decision = 'accept'" 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 [ "$(sqlite3 "$db" "SELECT count(*) FROM reviews")" = 2 ]
 
 # the same data next month: the rejection holds, the acceptance is carried

@@ -51,21 +51,21 @@ grep -q "^apply 2 undid apply 1: 2 values restored, 1 changed since and kept" "$
 [ "$(sqlite3 "$data/billing.sqlite" "SELECT family FROM accounts WHERE acct = 'B1'")" = OBrien ]
 [ "$(sqlite3 "$data/billing.sqlite" "SELECT family FROM accounts WHERE acct = 'B2'")" = Hyper ]
 [ "$(sqlite3 "$data/billing.sqlite" "SELECT family FROM accounts WHERE acct = 'B3'")" = Lunde ]
-! a --undo 1 2> "$TMPDIR/err"
+if a --undo 1 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "apply 1 was undone already" "$TMPDIR/err"
-! a --undo 2 2> "$TMPDIR/err"
+if a --undo 2 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "apply 2 is itself an undo" "$TMPDIR/err"
-! a --undo 9 2> "$TMPDIR/err"
+if a --undo 9 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "there is no apply 9" "$TMPDIR/err"
 # undone: the proposals can be applied again
 a --source billing | grep -q "^dry run: 3 changes"
 
 # never changed or deleted
-! sqlite3 "$db" "DELETE FROM applied_changes" 2> /dev/null
-! sqlite3 "$db" "UPDATE applies SET by = 'eve'" 2> /dev/null
+if sqlite3 "$db" "DELETE FROM applied_changes" 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
+if sqlite3 "$db" "UPDATE applies SET by = 'eve'" 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 # a CSV source: refused, with what to do
-! a --source crm 2> "$TMPDIR/err"
+if a --source crm 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "'crm' is not a SQLite source read from a table; export its changes with steward proposals --format csv --source crm" "$TMPDIR/err"
-! a 2> /dev/null
-! a --source billing --undo 1 2> /dev/null
+if a 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
+if a --source billing --undo 1 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 "${S[@]}" audit verify --db "$db" > /dev/null
