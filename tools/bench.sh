@@ -172,3 +172,55 @@ printf '%-22s %9s\n' "without reconciliation" "$tb"
 printf '%-22s %9s  peak %.0f MB\n' "with reconciliation" "$tf" "$(echo "$rss / 1024" | bc -l)"
 printf '%-22s %8.0f%%  (target: under 30%%)\n' "added" "$(echo "($tf / $tb - 1) * 100" | bc -l)"
 rm -rf "$hist"
+
+# ---- reports (issue 6) ------------------------------------------------------
+# 20 owners, each owning a copy of the sample CRM as a source of its own,
+# scanned 12 times (month ends), then `steward report` for the last run:
+# 20 scorecards, the summary and the audit report, HTML and PDF, trends over
+# 12 runs; median of $runs.  The target is under 2 seconds.
+rep=$(mktemp -d)
+mkdir -p "$rep/policies" "$rep/data"
+{
+  echo '<?xml version="1.0" encoding="UTF-8"?>'
+  echo '<steward>'
+  for i in $(seq -w 1 20); do
+    echo "  <owner id=\"team$i\" name=\"Team $i\" contact=\"team$i@example.com\"/>"
+  done
+  for a in email:email phone:text postcode:text payment_status:text email_consent:text; do
+    id=${a%%:*}; n=$(( ${#id} % 20 + 1 ))
+    printf '  <attribute id="%s" type="%s" system-of-record="crm01" owner="team%02d"%s/>\n' \
+      "$id" "${a#*:}" "$n" "$([ "$id" = email ] && echo ' personal="true"')"
+  done
+  for i in $(seq -w 1 20); do
+    role=""; [ "$i" = 01 ] && role=' role="crm"'
+    cat <<XML
+  <source id="crm$i" kind="csv" owner="team$i"$role>
+    <location path="crm$i.csv"/><key field="customer_id"/>
+    <updated field="updated_at" format="%Y-%m-%d"/>
+    <field name="customer_id"/><field name="first_name"/><field name="last_name"/>
+    <field name="email" attribute="email" transform="email"/>
+    <field name="phone_number" attribute="phone"/>
+    <field name="postcode" attribute="postcode"/><field name="country"/>
+    <field name="payment_status" attribute="payment_status"/>
+    <field name="email_consent" attribute="email_consent"/>
+    <field name="created_at"/><field name="updated_at" type="date" format="%Y-%m-%d"/>
+  </source>
+XML
+  done
+  echo '  <identity link="0.95" review="0.80"><rule id="same-email"><equal attribute="email"/></rule></identity>'
+  echo '</steward>'
+} > "$rep/policies/p.xml"
+for i in $(seq -w 1 20); do cp samples/crm.csv "$rep/data/crm$i.csv"; done
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+  "$steward" scan --policies "$rep/policies" --data "$rep/data" --db "$rep/h.db" \
+    --as-of "2026-$m-28" > /dev/null 2>&1 || true
+done
+report_cmd=("$steward" report --policies "$rep/policies" --db "$rep/h.db" --out "$rep/out")
+read -r t rss <<< "$(measure "${report_cmd[@]}")"
+pages=$("${report_cmd[@]}" | sed -nE 's/.*\(([0-9]+) PDF pages\).*/\1/p')
+printf '\nbench: reports of 20 owners over %s runs (median of %d runs)\n' \
+  "$(sqlite3 "$rep/h.db" 'SELECT count(*) FROM runs')" "$runs"
+printf '%-10s %9s %9s %7s  %s\n' files "time s" "peak MB" pages "target"
+printf '%-10s %9s %9.1f %7s  %s\n' "$(ls "$rep/out" | wc -l)" "$t" \
+  "$(echo "$rss / 1024" | bc -l)" "$pages" "under 2 s"
+rm -rf "$rep"

@@ -52,4 +52,7 @@ say "steward scores: October, then November (the renamed column and the stalled 
 say "steward audit verify, and recompute every score from the history"
 "$steward" audit verify --db reports/demo.db
 "$steward" audit recompute --db reports/demo.db
-say "done: the handbook is in reports/handbook.md, the history in reports/demo.db"
+say "steward report: October's reports, then November's (scorecards per owner, executive summary, audit)"
+"$steward" report --policies policies --db reports/demo.db --run 1
+"$steward" report --policies policies --db reports/demo.db
+say "done: the reports are in reports/2026-10/ and reports/2026-11/ (open index.html), the handbook in reports/handbook.md, the history in reports/demo.db"

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "one screen about a run: sources, worst findings, drift" },
 	{ "profile", cmd_profile, "a source's profile in a run" },
 	{ "findings", cmd_findings, "a run's findings" },
+	{ "report", cmd_report, "write a run's scorecards, executive summary and audit report" },
 	{ "scores", cmd_scores, "a run's scores per source, owner and overall" },
 	{ "audit", cmd_audit, "audit verify | recompute: check the hash chain, or the scores" },
 	{ "identities", cmd_identities, "who is who: each record's person (entity id)" },

@@ -339,6 +339,49 @@ static int write_metrics(const struct reconcile_stats *s,
 	       metric(sink, "merges", (double)s->merges);
 }
 
+/* The single customer view: of the people with a CRM record, those whose
+ * CRM copies agree with every system of record (no conflict in the CRM
+ * on an attribute another source is the system of record of). */
+static int write_coverage(const struct settle_ctx *x,
+			  const struct findings_sink *sink)
+{
+	const struct policy *p = x->p;
+	const struct resolver *r = x->id->r;
+	const struct conflict *c;
+	size_t nc = reconciler_conflicts(x->id->rec, &c);
+	size_t ne = resolver_entities(r), crm = SIZE_MAX;
+	unsigned char *state;	/* per entity: 1 has a CRM record, 2 and disagrees */
+	uint64_t people = 0, agree = 0;
+	int rc;
+
+	for (size_t s = 0; s < p->n_sources; s++)
+		if (p->sources[s].role == ROLE_CRM)
+			crm = s;
+	if (crm == SIZE_MAX)
+		return 0;
+	if (!(state = xcalloc(ne ? ne : 1, 1)))
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < resolver_records(r); i++)
+		if (resolver_source(r, i) == crm)
+			state[resolver_entity(r, i)] = 1;
+	for (size_t k = 0; k < nc; k++) {
+		const struct attribute *a = &p->attributes[c[k].attribute];
+
+		if (reconciler_source(x->id->rec, c[k].record) == crm && a->sor &&
+		    a->sor != &p->sources[crm] && state[c[k].entity])
+			state[c[k].entity] = 2;
+	}
+	for (size_t e = 0; e < ne; e++) {
+		people += state[e] != 0;
+		agree += state[e] == 1;
+	}
+	xfree(state);
+	rc = metric(sink, "crm_people", (double)people) ||
+	     metric(sink, "crm_agrees", (double)agree) ||
+	     metric(sink, "crm_agrees_share", people ? (double)agree / (double)people : 1);
+	return rc ? ST_ERR : 0;
+}
+
 static void samples_of(const struct settle_ctx *x, const uint32_t *rec,
 		       uint64_t n, struct samples *out)
 {
@@ -495,6 +538,8 @@ int settle_write(const struct identified *id, const struct policy *p,
 	if (!rc && (write_metrics(reconciler_stats(id->rec), sink) ||
 		    write_findings(&x, sink) || write_compliance(&x, sink)))
 		rc = ST_ERR;
+	if (!rc)
+		rc = write_coverage(&x, sink);
 	buf_release(&x.a);
 	buf_release(&x.b);
 	buf_release(&x.c);

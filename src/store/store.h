@@ -288,6 +288,15 @@ int store_review(struct store *s, int64_t id, const char *decision,
 int store_reviewed(struct store *s,
 		   int (*fn)(void *, const struct proposal_row *), void *arg,
 		   struct diag *d);
+/* Every review decision, oldest first, with its proposal (decision set). */
+int store_review_log(struct store *s,
+		     int (*fn)(void *, const struct proposal_row *), void *arg,
+		     struct diag *d) MUST_CHECK;
+/* The first `limit` conflicts of a run in (source, attribute). */
+int store_conflicts(struct store *s, int64_t run, const char *source,
+		    const char *attribute, int64_t limit,
+		    int (*fn)(void *, const struct conflict_row *), void *arg,
+		    struct diag *d) MUST_CHECK;
 /* --- changes applied to sources (schema 4) ------------------------------ */
 
 struct applied_change {

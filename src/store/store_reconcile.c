@@ -381,3 +381,59 @@ int store_proposal_applied(struct store *s, int64_t id, bool *out,
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : store_db_fail(s, d, "cannot read applies");
 }
+
+/* ---- reading for reports ---------------------------------------------------- */
+
+int store_review_log(struct store *s,
+		     int (*fn)(void *, const struct proposal_row *), void *arg,
+		     struct diag *d)
+{
+	struct visit_proposals v = { fn, arg };
+	sqlite3_stmt *st;
+
+	/* the columns of PROPOSAL_SELECT, one row per decision */
+	if (store_prepare(s, "SELECT p.id, p.run_id, p.seq, p.entity, p.kind, "
+			  "p.status, p.source, p.record_key, p.attribute, p.owner, "
+			  "p.field, p.current, p.proposed, p.origin_source, "
+			  "p.origin_key, p.origin_date, p.confidence, p.rule, "
+			  "p.reason, r.decision, r.reviewer, r.at, r.note FROM "
+			  "reviews r JOIN proposals p ON p.id = r.proposal_id "
+			  "ORDER BY r.id", &st, d))
+		return ST_ERR;
+	return store_each_row(s, st, visit_proposal, &v, d);
+}
+
+struct visit_conflicts {
+	int (*fn)(void *, const struct conflict_row *);
+	void *arg;
+};
+
+static int visit_conflict(sqlite3_stmt *st, void *ctx)
+{
+	struct visit_conflicts *v = ctx;
+	struct conflict_row r = { sqlite3_column_int64(st, 0), store_text(st, 1),
+				  store_text(st, 2), store_text(st, 3),
+				  store_text(st, 4), store_text(st, 5),
+				  store_text(st, 6), sqlite3_column_int(st, 7) != 0 };
+
+	return v->fn(v->arg, &r);
+}
+
+int store_conflicts(struct store *s, int64_t run, const char *source,
+		    const char *attribute, int64_t limit,
+		    int (*fn)(void *, const struct conflict_row *), void *arg,
+		    struct diag *d)
+{
+	struct visit_conflicts v = { fn, arg };
+	sqlite3_stmt *st;
+
+	if (store_prepare(s, "SELECT " CONFLICT_COLUMNS " FROM conflicts WHERE "
+			  "run_id = ?1 AND source = ?2 AND attribute = ?3 ORDER BY "
+			  "seq LIMIT ?4", &st, d))
+		return ST_ERR;
+	sqlite3_bind_int64(st, 1, run);
+	store_bind_text(st, 2, source);
+	store_bind_text(st, 3, attribute);
+	sqlite3_bind_int64(st, 4, limit);
+	return store_each_row(s, st, visit_conflict, &v, d);
+}
