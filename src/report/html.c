@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "util/fileio.h"
+#include "util/files.h"
 #include "util/utf8.h"
 
 #define VERSION_NOTE "steward"
@@ -409,7 +409,7 @@ int html_write(const struct report *r, const char *path, struct diag *d)
 	if (rc)
 		rc = diag_set(d, (struct diag_pos){ path, 0, 0 }, "out of memory");
 	else
-		rc = file_write_atomic(path, out.data, out.len, d);
+		rc = files_write_atomic(path, out.data, out.len, d);
 	buf_release(&out);
 	return rc;
 }
@@ -443,7 +443,7 @@ int html_write_index(const char *path, const char *title, const char *lead,
 	if (buf_error(&out))
 		rc = diag_set(d, (struct diag_pos){ path, 0, 0 }, "out of memory");
 	else
-		rc = file_write_atomic(path, out.data, out.len, d);
+		rc = files_write_atomic(path, out.data, out.len, d);
 	buf_release(&out);
 	return rc;
 }

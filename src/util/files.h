@@ -24,4 +24,11 @@ void files_join(const char *dir, const char *name, struct buf *out);
 
 bool files_is_dir(const char *path);
 
+/* Write data to PATH.tmp and rename it over path, so that a reader sees
+ * the old file or the new one, never half of one (it is not forced to
+ * disk: what it holds can be written again); on failure nothing is left
+ * behind and d names the path and the reason. */
+int files_write_atomic(const char *path, const void *data, size_t len,
+		       struct diag *d) MUST_CHECK;
+
 #endif
