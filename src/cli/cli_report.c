@@ -117,10 +117,12 @@ int cmd_report(int argc, char **argv)
 		if (reports_write(p, s, run.id, &ro, &res, &d))
 			rc = cli_fail("report", &d);
 		else
-			printf("wrote %zu file%s to %s (%u PDF page%s) in %.2f s; "
-			       "start at %s/index.html\n", res.written,
-			       res.written == 1 ? "" : "s", res.dir, res.pages,
-			       res.pages == 1 ? "" : "s", res.seconds, res.dir);
+			printf("wrote %zu file%s to %s (%u PDF page%s) in %.2f s%s%s%s\n",
+			       res.written, res.written == 1 ? "" : "s", res.dir,
+			       res.pages, res.pages == 1 ? "" : "s", res.seconds,
+			       ro.html && !ro.owner ? "; start at " : "",
+			       ro.html && !ro.owner ? res.dir : "",
+			       ro.html && !ro.owner ? "/index.html" : "");
 		if (!rc && res.replaced)
 			cli_error("report: %lu character%s the PDF fonts lack %s "
 				  "drawn as a replacement mark", res.replaced,

@@ -257,36 +257,35 @@ out:
 
 void reports_mask(const char *value, struct buf *out)
 {
+	static const char dots[] = "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";
 	const char *at = strchr(value, '@');
-	size_t len = strlen(value), first;
+	size_t len = strlen(value), first, last, chars = 0;
 	int32_t cp;
 
 	if (!len)
 		return;
+	for (size_t i = 0; i < len; chars++)
+		i += utf8_decode(value + i, len - i, &cp);
 	first = utf8_decode(value, len, &cp);
 	if (at && at > value) {
-		/* an address keeps its first letter and its domain */
+		/* an address keeps its first character and its domain */
 		buf_add(out, value, first);
-		buf_addstr(out, "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2");
+		buf_addstr(out, dots);
 		buf_addstr(out, at);
 		return;
 	}
-	if (len <= 4) {
-		buf_addstr(out, "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2");
+	/* a short value is all hidden; a longer one keeps its first and
+	 * last character, so people can tell values apart */
+	if (chars < 6) {
+		buf_addstr(out, dots);
 		return;
 	}
-	/* the first and last character, so people can tell values apart */
+	last = len - 1;
+	while (last > 0 && ((unsigned char)value[last] & 0xC0) == 0x80)
+		last--;
 	buf_add(out, value, first);
-	buf_addstr(out, "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2");
-	{
-		size_t k = len;
-
-		while (k > 0 && ((unsigned char)value[k - 1] & 0xC0) == 0x80)
-			k--;
-		if (k > 0)
-			k--;
-		buf_addstr(out, value + k);
-	}
+	buf_addstr(out, dots);
+	buf_addstr(out, value + last);
 }
 
 /* value as a report may show it: masked when the attribute is personal */
@@ -357,8 +356,26 @@ static bool owner_finding(const struct ctx *x, const char *o, const struct frow 
 	for (size_t i = 0; i < x->p->n_compliance && !strcmp(f->source, "compliance"); i++)
 		if (!strcmp(x->p->compliance[i].id, f->target))
 			rule = &x->p->compliance[i];
-	return rule && rule->attribute && rule->attribute->owner_id &&
-	       !strcmp(rule->attribute->owner_id, o);
+	if (!rule)
+		return false;
+	if (rule->attribute)
+		return rule->attribute->owner_id && !strcmp(rule->attribute->owner_id, o);
+	/* a rule about sources (personal data where declared): its
+	 * evidence names them, alone or as source:key */
+	for (size_t s = 0; s < x->p->n_sources; s++) {
+		const char *id = x->p->sources[s].id, *hit = f->samples;
+		size_t n = strlen(id);
+
+		if (!owns_source(x->p, o, id))
+			continue;
+		while ((hit = strstr(hit, id)) != NULL) {
+			if ((hit == f->samples || hit[-1] == '"') &&
+			    (hit[n] == '"' || hit[n] == ':'))
+				return true;
+			hit += n;
+		}
+	}
+	return false;
 }
 
 static unsigned sev_tone(int sev)
@@ -467,7 +484,7 @@ static const char *const dim_titles[DIM_COUNT] = {
 	"Integrity", "Compliance"
 };
 
-/* A small trend chart per dimension and one for the total. */
+/* A small trend chart per dimension that has a score. */
 static void dimension_trends(struct ctx *x, struct report *r, const char *scope,
 			     const char *subject)
 {
@@ -582,6 +599,37 @@ static int add_pending(void *arg, const struct proposal_row *p)
 	return 0;
 }
 
+/* The message with its numbers left out: what a finding says, not how
+ * much (for telling apart the findings one rule reports in one place). */
+static bool same_words(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a >= '0' && *a <= '9')
+			a++;
+		while (*b >= '0' && *b <= '9')
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
+static bool same_place(const struct frow *a, const struct frow *b)
+{
+	return !strcmp(a->rule, b->rule) && !strcmp(a->source, b->source) &&
+	       !strcmp(a->target, b->target);
+}
+
+/* Are two findings the same one, in two runs?  Same rule, same place,
+ * and the same words. */
+static bool same_finding(const struct frow *a, const struct frow *b)
+{
+	return same_place(a, b) && same_words(a->message, b->message);
+}
+
 /* What changed: each dimension's score against the run before, and the
  * findings (rule, source, target) that are new, gone or changed. */
 static void changes(struct ctx *x, struct report *r, const char *owner)
@@ -590,6 +638,7 @@ static void changes(struct ctx *x, struct report *r, const char *owner)
 					    ">This run|20", ">Change|30" };
 	struct report_table *t;
 	size_t k = x->n_runs - 1, fresh = 0, gone = 0, worse = 0, better = 0;
+	bool *used, *matched;
 	char a[16], b[16];
 
 	if (!x->has_before || x->n_runs < 2) {
@@ -615,36 +664,46 @@ static void changes(struct ctx *x, struct report *r, const char *owner)
 			report_cellf(r, t, now < was ? COLOUR_POOR : COLOUR_GOOD,
 				     "%+.1f", now - was);
 	}
-	for (size_t i = 0; i < x->now.n; i++) {
-		const struct frow *f = &x->now.rows[i];
-		const struct frow *g = NULL;
-
-		if (!owner_finding(x, owner, f))
-			continue;
-		for (size_t j = 0; j < x->before.n && !g; j++)
-			if (!strcmp(x->before.rows[j].rule, f->rule) &&
-			    !strcmp(x->before.rows[j].source, f->source) &&
-			    !strcmp(x->before.rows[j].target, f->target))
-				g = &x->before.rows[j];
-		if (!g)
-			fresh++;
-		else if (f->count > g->count)
-			worse++;
-		else if (f->count < g->count)
-			better++;
+	/* a finding is its (rule, source, target); one rule may report
+	 * several with the same key (one per other source, say), so each
+	 * earlier finding answers for one current finding at most */
+	used = xcalloc(x->before.n + 1, sizeof(*used));
+	matched = xcalloc(x->now.n + 1, sizeof(*matched));
+	if (!used || !matched) {
+		xfree(used);
+		xfree(matched);
+		x->err = ST_ERR_NOMEM;
+		return;
 	}
-	for (size_t j = 0; j < x->before.n; j++) {
-		const struct frow *g = &x->before.rows[j];
-		bool still = false;
+	/* first the findings that say the same words, then those in the
+	 * same place whose words changed ("1 record" to "2 records") */
+	for (int loose = 0; loose <= 1; loose++)
+		for (size_t i = 0; i < x->now.n; i++) {
+			const struct frow *f = &x->now.rows[i];
+			const struct frow *g = NULL;
 
-		if (!owner_finding(x, owner, g))
-			continue;
-		for (size_t i = 0; i < x->now.n && !still; i++)
-			still = !strcmp(x->now.rows[i].rule, g->rule) &&
-				!strcmp(x->now.rows[i].source, g->source) &&
-				!strcmp(x->now.rows[i].target, g->target);
-		gone += !still;
-	}
+			if (matched[i] || !owner_finding(x, owner, f))
+				continue;
+			for (size_t j = 0; j < x->before.n && !g; j++)
+				if (!used[j] && (loose ? same_place(&x->before.rows[j], f) :
+						 same_finding(&x->before.rows[j], f))) {
+					g = &x->before.rows[j];
+					used[j] = true;
+				}
+			if (!g && !loose)
+				continue;
+			matched[i] = true;
+			if (!g)
+				fresh++;
+			else if (f->count > g->count)
+				worse++;
+			else if (f->count < g->count)
+				better++;
+		}
+	xfree(matched);
+	for (size_t j = 0; j < x->before.n; j++)
+		gone += !used[j] && owner_finding(x, owner, &x->before.rows[j]);
+	xfree(used);
 	report_para(r, "Findings since the run of %s: %zu new, %zu resolved, %zu "
 		    "grown, %zu shrunk.", x->runs[k - 1].as_of, fresh, gone, worse,
 		    better);
@@ -759,8 +818,9 @@ static struct report *summary_report(struct ctx *x)
 	double people = metric_of(x, "identity", "", "entities");
 	double share = metric_of(x, "reconcile", "", "crm_agrees_share");
 	double dups = 0, recs = 0;
-	const char *grade, *names[64];
-	double totals[64];
+	const char *grade, **names = NULL;
+	double *totals = NULL;
+	size_t *order = NULL;
 	const struct frow *top[TOP_FINDINGS];
 	char a[32], note[96], sub[256];
 	struct report *r;
@@ -845,17 +905,39 @@ static struct report *summary_report(struct ctx *x)
 	}
 
 	report_heading(r, 1, "owners", "Owners compared");
-	n = 0;
-	for (size_t o = 0; o < x->p->n_owners && n < 64; o++) {
-		names[n] = x->p->owners[o].name ? x->p->owners[o].name : x->p->owners[o].id;
-		totals[n++] = score_in(x, k, "owner", x->p->owners[o].id, "",
-				       SCORE_TOTAL, NULL);
+	n = x->p->n_owners;
+	names = xcalloc(n + 1, sizeof(*names));
+	totals = xcalloc(n + 1, sizeof(*totals));
+	order = xcalloc(n + 1, sizeof(*order));
+	if (!names || !totals || !order) {
+		x->err = ST_ERR_NOMEM;
+		goto out;
+	}
+	/* best first; owners without a score last, in the policy's order */
+	for (size_t o = 0; o < n; o++) {
+		double v = score_in(x, k, "owner", x->p->owners[o].id, "",
+				    SCORE_TOTAL, NULL);
+		size_t at = o;
+
+		for (; at > 0 && (isnan(totals[at - 1]) ? !isnan(v) :
+				  !isnan(v) && v > totals[at - 1]); at--) {
+			totals[at] = totals[at - 1];
+			order[at] = order[at - 1];
+		}
+		totals[at] = v;
+		order[at] = o;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct owner *ow = &x->p->owners[order[i]];
+
+		names[i] = ow->name ? ow->name : ow->id;
 	}
 	{
 		char alt[256];
 		struct chart *c;
 
-		snprintf(alt, sizeof(alt), "The total score of each of the %zu owners", n);
+		snprintf(alt, sizeof(alt), "The total score of each of the %zu "
+			 "owners, best first", n);
 		c = report_chart(r, "Each owner's total score", 500, 24.0 * (double)n + 8,
 				 alt);
 		chart_bars(r, c, names, totals, n);
@@ -863,10 +945,11 @@ static struct report *summary_report(struct ctx *x)
 	{
 		static const char *const cols[] = { "Owner|28", ">Total|10", "Grade|8",
 						    ">Change|12", "Weakest dimension|42" };
-		struct report_table *t = report_table(r, "Owners by total score", 5, cols);
+		struct report_table *t = report_table(r, "Owners by total score, "
+						      "best first", 5, cols);
 
-		for (size_t o = 0; o < x->p->n_owners; o++) {
-			const char *id = x->p->owners[o].id, *g;
+		for (size_t i = 0; i < n; i++) {
+			const char *id = x->p->owners[order[i]].id, *g;
 			double v = score_in(x, k, "owner", id, "", SCORE_TOTAL, &g);
 			double was = k ? score_in(x, k - 1, "owner", id, "", SCORE_TOTAL, NULL) : NAN;
 			int worst = -1;
@@ -880,7 +963,7 @@ static struct report *summary_report(struct ctx *x)
 					worst = d;
 				}
 			}
-			report_cell(r, t, names[o < n ? o : 0], 0);
+			report_cell(r, t, names[i], 0);
 			report_cell(r, t, fmt_score(a, sizeof(a), v),
 				    isnan(v) ? 0 : score_colour(v));
 			report_cell(r, t, g, 0);
@@ -904,6 +987,10 @@ static struct report *summary_report(struct ctx *x)
 		findings_table(x, r, "The ten worst findings of the run", top, n);
 	else
 		report_para(r, "No findings.");
+out:
+	xfree(names);
+	xfree(totals);
+	xfree(order);
 	return r;
 }
 
@@ -1099,6 +1186,12 @@ static int make_dirs(const char *dir, struct diag *d)
 {
 	char path[1024];
 
+	if (!*dir)
+		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "the output "
+				"directory is empty; give one with --out");
+	if (strlen(dir) >= sizeof(path))
+		return diag_set(d, (struct diag_pos){ dir, 0, 0 }, "the output "
+				"directory's name is too long");
 	snprintf(path, sizeof(path), "%s", dir);
 	for (char *p = path + 1; ; p++) {
 		if (*p == '/' || !*p) {
@@ -1214,7 +1307,8 @@ int reports_write(const struct policy *p, struct store *st, int64_t run,
 			  "provenance, compliance evidence, review log, handbook");
 		report_free(r);
 	}
-	if (!rc && o->html) {
+	/* one owner's scorecard leaves the month's index as it is */
+	if (!rc && o->html && !o->owner) {
 		char path[1200], lead[256];
 
 		snprintf(path, sizeof(path), "%s/index.html", res->dir);

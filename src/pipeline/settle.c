@@ -340,8 +340,10 @@ static int write_metrics(const struct reconcile_stats *s,
 }
 
 /* The single customer view: of the people with a CRM record, those whose
- * CRM copies agree with every system of record (no conflict in the CRM
- * on an attribute another source is the system of record of). */
+ * CRM copies of the attributes another source is the system of record of
+ * agree with the golden value (the system of record's, where the
+ * attribute's survivorship puts it first); a CRM value that fails its
+ * transform is not a disagreement (it gets an update proposal). */
 static int write_coverage(const struct settle_ctx *x,
 			  const struct findings_sink *sink)
 {
@@ -376,9 +378,11 @@ static int write_coverage(const struct settle_ctx *x,
 		agree += state[e] == 1;
 	}
 	xfree(state);
+	/* no CRM records read: coverage unknown, not perfect */
 	rc = metric(sink, "crm_people", (double)people) ||
 	     metric(sink, "crm_agrees", (double)agree) ||
-	     metric(sink, "crm_agrees_share", people ? (double)agree / (double)people : 1);
+	     (people && metric(sink, "crm_agrees_share",
+			       (double)agree / (double)people));
 	return rc ? ST_ERR : 0;
 }
 

@@ -69,12 +69,14 @@ void chart_trend(struct report *r, struct chart *c, const char *const *labels,
 			m += !isnan(s[k].v[i]);
 		shown = m > shown ? m : shown;
 	}
-	/* the run labels: first, last, and as many between as fit */
+	/* the run labels: first, last, and as many between as fit, about
+	 * 48 points apart (a date in 7-point type is 40 wide) */
 	for (size_t i = 0; i < n; i++) {
 		double xx = n > 1 ? LEFT + w * (double)i / (double)(n - 1) : LEFT + w / 2;
-		size_t every = n > 6 ? (n + 5) / 6 : 1;
+		size_t slots = w / 48 >= 2 ? (size_t)(w / 48) : 2;
+		size_t every = n > slots ? (n - 1 + slots - 2) / (slots - 1) : 1;
 
-		if (i % every && i != n - 1)
+		if (i != n - 1 && (i % every || n - 1 - i < every))
 			continue;
 		chart_text(r, c, xx, TOP + h + FONT_SMALL + 4, FONT_SMALL,
 			   n == 1 ? ANCHOR_MIDDLE : i == 0 ? ANCHOR_START :

@@ -243,13 +243,28 @@ void report_cell(struct report *r, struct report_table *t, const char *text,
 void report_cellf(struct report *r, struct report_table *t, unsigned tone,
 		  const char *fmt, ...)
 {
-	char buf[512];
+	char small[256], *s = small;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	report_cell(r, t, buf, tone);
+	if (n < 0) {
+		r->err = ST_ERR_NOMEM;
+		return;
+	}
+	/* longer than the buffer: format again into the arena */
+	if ((size_t)n >= sizeof(small)) {
+		if (!(s = arena_alloc(&r->a, (size_t)n + 1))) {
+			r->err = ST_ERR_NOMEM;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	report_cell(r, t, s, tone);
 }
 
 /* ---- charts --------------------------------------------------------------- */

@@ -173,6 +173,9 @@ static void masking(void **state)
 		{ "+447700900123", "+•••3" },
 		{ "Bob", "•••" },
 		{ "O'Brien", "O•••n" },
+		/* counted in characters, not bytes: two CJK ones are hidden */
+		{ "王芳", "•••" },
+		{ "Ørsted", "Ø•••d" },
 		{ "", "" },
 	};
 

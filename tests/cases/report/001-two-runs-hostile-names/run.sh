@@ -65,10 +65,17 @@ no grep -qF 'ann@x.com' "$TMPDIR/sales.txt"
 for f in scorecard-sales scorecard-billing-ops executive-summary audit; do
   grep -qF "href=\"$f.html\"" "$out/index.html"
 done
-# --owner: one scorecard (and the index); HTML only
+# --owner: one scorecard, HTML only; the index of a full run stays whole
 out=$TMPDIR/owner
 "$STEWARD" report --policies policies --db "$db" --out "$out" --owner billing-ops --format html > /dev/null
-[ "$(ls "$out" | tr '\n' ' ')" = "index.html scorecard-billing-ops.html " ]
+[ "$(ls "$out" | tr '\n' ' ')" = "scorecard-billing-ops.html " ]
+out=$TMPDIR/reports/2026-11
+"$STEWARD" report --policies policies --db "$db" --out "$out" --owner billing-ops > /dev/null
+grep -qF 'href="audit.html"' "$out/index.html"
+# what changed since the first run is counted
+pdftotext "$out/scorecard-billing-ops.pdf" - 2>/dev/null | grep -q "Findings since the run of 2026-10-31: [0-9]* new"
+if "$STEWARD" report --policies policies --db "$db" --out "" 2> "$TMPDIR/err"; then exit 1; fi
+grep -q "output directory is empty" "$TMPDIR/err"
 # refused
 no "$STEWARD" report --policies policies --db "$db" --format docx 2> "$TMPDIR/err"
 grep -q "format takes html, pdf or html,pdf" "$TMPDIR/err"
