@@ -144,6 +144,22 @@ static void num(struct buf *out, double v)
 	buf_addstr(out, strcmp(s, "-0") ? s : "0");
 }
 
+/* ` name="v"`, a number attribute. */
+static void attr(struct buf *out, const char *name, double v)
+{
+	buf_addf(out, " %s=\"", name);
+	num(out, v);
+	buf_addch(out, '"');
+}
+
+/* ` name="#rrggbb"`. */
+static void attr_colour(struct buf *out, const char *name, unsigned c)
+{
+	buf_addf(out, " %s=\"", name);
+	colour(out, c);
+	buf_addch(out, '"');
+}
+
 /* The chart as an SVG document. */
 static void svg(struct buf *out, const struct chart *c)
 {
@@ -153,38 +169,32 @@ static void svg(struct buf *out, const struct chart *c)
 	num(out, c->width);
 	buf_addch(out, ' ');
 	num(out, c->height);
-	buf_addstr(out, "\" width=\"");
-	num(out, c->width);
-	buf_addstr(out, "\" height=\"");
-	num(out, c->height);
-	buf_addstr(out, "\"><title>");
+	buf_addch(out, '"');
+	attr(out, "width", c->width);
+	attr(out, "height", c->height);
+	buf_addstr(out, "><title>");
 	html_escape(out, c->alt);
 	buf_addstr(out, "</title>");
 	for (size_t i = 0; i < c->n_rects; i++) {
 		const struct chart_rect *r = &c->rects[i];
 
-		buf_addstr(out, "<rect x=\"");
-		num(out, r->x);
-		buf_addstr(out, "\" y=\"");
-		num(out, r->y);
-		buf_addstr(out, "\" width=\"");
-		num(out, r->w);
-		buf_addstr(out, "\" height=\"");
-		num(out, r->h);
-		buf_addstr(out, "\" fill=\"");
-		colour(out, r->fill);
-		buf_addstr(out, "\"/>");
+		buf_addstr(out, "<rect");
+		attr(out, "x", r->x);
+		attr(out, "y", r->y);
+		attr(out, "width", r->w);
+		attr(out, "height", r->h);
+		attr_colour(out, "fill", r->fill);
+		buf_addstr(out, "/>");
 	}
 	for (size_t i = 0; i < c->n_lines; i++) {
 		const struct chart_line *l = &c->lines[i];
 
 		if (l->n > 1 && l->width > 0) {
-			buf_addstr(out, "<polyline fill=\"none\" stroke=\"");
-			colour(out, l->colour);
-			buf_addstr(out, "\" stroke-width=\"");
-			num(out, l->width);
-			buf_addstr(out, l->dashed ? "\" stroke-dasharray=\"3 2\" points=\"" :
-					"\" points=\"");
+			buf_addstr(out, "<polyline fill=\"none\"");
+			attr_colour(out, "stroke", l->colour);
+			attr(out, "stroke-width", l->width);
+			buf_addstr(out, l->dashed ? " stroke-dasharray=\"3 2\" points=\"" :
+					" points=\"");
 			for (size_t k = 0; k < l->n; k++) {
 				if (k)
 					buf_addch(out, ' ');
@@ -195,27 +205,24 @@ static void svg(struct buf *out, const struct chart *c)
 			buf_addstr(out, "\"/>");
 		}
 		for (size_t k = 0; l->dots && k < l->n; k++) {
-			buf_addstr(out, "<circle cx=\"");
-			num(out, l->x[k]);
-			buf_addstr(out, "\" cy=\"");
-			num(out, l->y[k]);
-			buf_addstr(out, "\" r=\"2.2\" fill=\"");
-			colour(out, l->colour);
-			buf_addstr(out, "\"/>");
+			buf_addstr(out, "<circle");
+			attr(out, "cx", l->x[k]);
+			attr(out, "cy", l->y[k]);
+			attr(out, "r", 2.2);
+			attr_colour(out, "fill", l->colour);
+			buf_addstr(out, "/>");
 		}
 	}
 	for (size_t i = 0; i < c->n_texts; i++) {
 		const struct chart_text *t = &c->texts[i];
 
-		buf_addstr(out, "<text x=\"");
-		num(out, t->x);
-		buf_addstr(out, "\" y=\"");
-		num(out, t->y);
-		buf_addstr(out, "\" font-size=\"");
-		num(out, t->size);
-		buf_addf(out, "\" text-anchor=\"%s\" fill=\"", anchor[t->anchor]);
-		colour(out, t->colour);
-		buf_addstr(out, "\" font-family=\"DejaVu Sans,Verdana,sans-serif\">");
+		buf_addstr(out, "<text");
+		attr(out, "x", t->x);
+		attr(out, "y", t->y);
+		attr(out, "font-size", t->size);
+		buf_addf(out, " text-anchor=\"%s\"", anchor[t->anchor]);
+		attr_colour(out, "fill", t->colour);
+		buf_addstr(out, " font-family=\"DejaVu Sans,Verdana,sans-serif\">");
 		html_escape(out, t->text);
 		buf_addstr(out, "</text>");
 	}

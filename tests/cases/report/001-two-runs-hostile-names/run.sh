@@ -30,6 +30,12 @@ for f in "$out"/*.html; do
   [ ! -s "$TMPDIR/lint" ] || { echo "$f:"; cat "$TMPDIR/lint"; exit 1; }
   # self-contained: no scripts, nothing fetched
   no grep -qiE '<script|<link |src="http|href="http' "$f"
+  # each chart is a well-formed SVG document
+  { grep -o 'base64,[A-Za-z0-9+/=]*' "$f" || true; } | cut -c8- | while read -r b; do
+    printf '%s' "$b" | base64 -d > "$TMPDIR/chart.svg"
+    xmllint --noout "$TMPDIR/chart.svg"
+    grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$TMPDIR/chart.svg"
+  done
 done
 for f in "$out"/*.pdf; do
   qpdf --check "$f" > /dev/null

@@ -51,39 +51,35 @@ grep -q "no scores for owner 'nobody'" "$TMPDIR/err"
 if "$STEWARD" scores --db "$db" --scope cells 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "scope takes cell, source, owner or overall" "$TMPDIR/err"
 
+# recompute DB: exit 1, its output in $TMPDIR/out
+mismatch() {
+  set +e
+  "$STEWARD" audit recompute "$@" > "$TMPDIR/out"; local rc=$?
+  set -e
+  [ "$rc" = 1 ] || { echo "audit recompute $*: exit $rc, not 1" >&2; exit 1; }
+}
+
 # recompute: all match
 "$STEWARD" audit recompute --db "$db" > "$TMPDIR/out"
 grep -q '^run 1: [0-9]* scores recomputed, all match$' "$TMPDIR/out"
 # a changed input is caught, and named
 cp "$db" "$TMPDIR/t.db"
 sqlite3 "$TMPDIR/t.db" "UPDATE metrics SET value = 0.5 WHERE source = 'crm' AND target = 'email' AND metric = 'present_share'"
-set +e
-"$STEWARD" audit recompute 1 --db "$TMPDIR/t.db" > "$TMPDIR/out"; rc=$?
-set -e
-[ "$rc" = 1 ]
+mismatch 1 --db "$TMPDIR/t.db"
 grep -q 'run 1: MISMATCH: .* first: score [0-9]* (cell crm/email, completeness): stored 75.000000, recomputed 50.000000' "$TMPDIR/out"
 # and so is a changed score
 cp "$db" "$TMPDIR/t.db"
 sqlite3 "$TMPDIR/t.db" "UPDATE scores SET score = 99 WHERE scope = 'overall' AND dimension = 'total'"
-set +e
-"$STEWARD" audit recompute --db "$TMPDIR/t.db" > "$TMPDIR/out"; rc=$?
-set -e
-[ "$rc" = 1 ]
+mismatch --db "$TMPDIR/t.db"
 grep -q '(overall , total): stored 99.000000' "$TMPDIR/out"
 # and scores deleted, and a parameter steward would not write
 cp "$db" "$TMPDIR/t.db"
 sqlite3 "$TMPDIR/t.db" "DELETE FROM scores"
-set +e
-"$STEWARD" audit recompute --db "$TMPDIR/t.db" > "$TMPDIR/out"; rc=$?
-set -e
-[ "$rc" = 1 ]
+mismatch --db "$TMPDIR/t.db"
 grep -q 'run 1: MISMATCH: 0 of 0 stored scores match the recomputation; first: score 1 (cell crm/email, completeness) is recomputed but not stored' "$TMPDIR/out"
 cp "$db" "$TMPDIR/t.db"
 sqlite3 "$TMPDIR/t.db" "UPDATE score_params SET value = 'heavy' WHERE kind = 'weight' AND name = 'validity'"
-set +e
-"$STEWARD" audit recompute --db "$TMPDIR/t.db" > "$TMPDIR/out"; rc=$?
-set -e
-[ "$rc" = 1 ]
+mismatch --db "$TMPDIR/t.db"
 grep -q "first: scoring parameter 2 (weight 'validity' = 'heavy') is not one steward writes" "$TMPDIR/out"
 if "$STEWARD" audit recompute 7 --db "$db" 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 
