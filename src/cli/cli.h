@@ -55,6 +55,9 @@ int cmd_review(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_scores(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_schedule(int argc, char **argv);
+int cmd_run_due(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 /* `steward audit recompute`: argv[0] is "recompute". */
 int cli_audit_recompute(int argc, char **argv);
 

@@ -134,6 +134,13 @@ static const char *const migrations[] = {
 	" scope TEXT NOT NULL, subject TEXT NOT NULL, attribute TEXT NOT NULL,"
 	" dimension TEXT NOT NULL, score REAL NOT NULL, grade TEXT,"
 	" inputs TEXT NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;",
+	/* 5 -> 6: what the scheduler ran, so that it runs each slot once;
+	 * written between runs, like reviews, so not in a run's hash */
+	"CREATE TABLE schedule_runs("
+	" id INTEGER PRIMARY KEY, schedule TEXT NOT NULL, due_at INTEGER NOT NULL,"
+	" task TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,"
+	" result TEXT NOT NULL, run_id INTEGER);"
+	"CREATE INDEX schedule_runs_by_schedule ON schedule_runs(schedule, due_at);",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)

@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -346,6 +346,25 @@ int store_score_params(struct store *s, int64_t run,
 int store_scores(struct store *s, int64_t run,
 		 int (*fn)(void *, const struct score_row *), void *arg,
 		 struct diag *d) MUST_CHECK;
+/* ---- the scheduler's record (schema 6; docs/scheduling.md) -------------- */
+
+/* One task the scheduler ran for one slot of a schedule. */
+struct schedule_run_row {
+	const char *schedule;
+	int64_t due_at;			/* the slot, UTC seconds */
+	const char *task;		/* scan, integrity, report */
+	const char *started_at, *finished_at;	/* ISO 8601 UTC */
+	const char *result;		/* "ok", "gate failed", "failed: ..." */
+	int64_t run_id;			/* the run it wrote, 0 for none */
+};
+
+/* Record it, in a transaction of its own. */
+int store_add_schedule_run(struct store *s, const struct schedule_run_row *r,
+			   struct diag *d) MUST_CHECK;
+/* The latest slot of schedule recorded; *found false when none. */
+int store_last_due(struct store *s, const char *schedule, int64_t *due,
+		   bool *found, struct diag *d) MUST_CHECK;
+
 /* Was the run scored (it has score parameters)? */
 int store_has_scores(struct store *s, int64_t run, bool *out, struct diag *d)
 	MUST_CHECK;

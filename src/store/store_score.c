@@ -1,8 +1,8 @@
 /*
  * store_score.c - scores in the history (schema 5): each run's scores and
  * the parameters they were computed with, so that `steward audit
- * recompute` needs nothing but the history.  See store.h and
- * docs/scoring.md.
+ * recompute` needs nothing but the history (docs/scoring.md); and the
+ * scheduler's record of what it ran (schema 6, docs/scheduling.md).
  */
 #include "store/store_int.h"
 
@@ -136,4 +136,57 @@ int store_has_scores(struct store *s, int64_t run, bool *out, struct diag *d)
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	       store_db_fail(s, d, "cannot read the scores");
+}
+
+/* ---- the scheduler's record (schema 6) -------------------------------------- */
+
+int store_add_schedule_run(struct store *s, const struct schedule_run_row *r,
+			   struct diag *d)
+{
+	sqlite3_stmt *st;
+
+	if (store_exec(s, "BEGIN IMMEDIATE", d))
+		return ST_ERR;
+	if (store_prepare(s, "INSERT INTO schedule_runs(schedule, due_at, task, "
+			  "started_at, finished_at, result, run_id) VALUES(?1, ?2, "
+			  "?3, ?4, ?5, ?6, ?7)", &st, d)) {
+		store_exec(s, "ROLLBACK", NULL);
+		return ST_ERR;
+	}
+	store_bind_text(st, 1, r->schedule);
+	sqlite3_bind_int64(st, 2, r->due_at);
+	store_bind_text(st, 3, r->task);
+	store_bind_text(st, 4, r->started_at);
+	store_bind_text(st, 5, r->finished_at);
+	store_bind_text(st, 6, r->result);
+	if (r->run_id)
+		sqlite3_bind_int64(st, 7, r->run_id);
+	else
+		sqlite3_bind_null(st, 7);
+	if (store_step_done(s, st, d)) {
+		store_exec(s, "ROLLBACK", NULL);
+		return ST_ERR;
+	}
+	return store_exec(s, "COMMIT", d);
+}
+
+int store_last_due(struct store *s, const char *schedule, int64_t *due,
+		   bool *found, struct diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = false;
+	if (store_prepare(s, "SELECT max(due_at) FROM schedule_runs WHERE "
+			  "schedule = ?1", &st, d))
+		return ST_ERR;
+	store_bind_text(st, 1, schedule);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*due = sqlite3_column_int64(st, 0);
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	       store_db_fail(s, d, "cannot read the scheduler's record");
 }

@@ -572,6 +572,7 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 		 "DROP TABLE reviews; DROP TABLE golden_values; "
 		 "DROP TABLE proposals; DROP TABLE conflicts; "
 		 "DROP TABLE score_params; DROP TABLE scores; "
+		 "DROP TABLE schedule_runs; "
 		 "PRAGMA user_version = 1");
 	fx_open(fx);
 	fx_close(fx);
@@ -613,6 +614,7 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 		 "DROP TABLE reviews; DROP TABLE golden_values; "
 		 "DROP TABLE proposals; DROP TABLE conflicts; "
 		 "DROP TABLE score_params; DROP TABLE scores; "
+		 "DROP TABLE schedule_runs; "
 		 "PRAGMA user_version = 2");
 	fx_open(fx);
 	fx_close(fx);
@@ -681,6 +683,7 @@ static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
 	raw_exec(fx->path, "DROP TABLE score_params; DROP TABLE scores; "
+		 "DROP TABLE schedule_runs; "
 		 "PRAGMA user_version = 4");
 	fx_open(fx);
 	fx_close(fx);
@@ -706,6 +709,44 @@ static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
 	assert_int_equal(verify_after(fx, NULL, why, sizeof(why)), 0);
 	assert_int_equal(verify_after(fx, "UPDATE score_params SET value = '0.5' "
 				      "WHERE kind = 'weight'", why, sizeof(why)), 2);
+}
+
+/* A schema-5 history gains the scheduler's record; its latest slot per
+ * schedule reads back, and recording it leaves the runs' hashes alone. */
+static void schema_5_history_gains_the_schedulers_record(void **state)
+{
+	struct fx *fx = *state;
+	struct schedule_run_row a = { "monthly", 1796083200, "scan",
+		"2026-12-01T06:00:01Z", "2026-12-01T06:02:00Z", "ok", 1 };
+	struct schedule_run_row b = { "monthly", 1798761600, "report",
+		"2027-01-01T06:00:01Z", "2027-01-01T06:00:03Z", "failed: x", 0 };
+	struct verify_result v;
+	char ver[16];
+	int64_t due = 0;
+	bool found = true;
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	raw_exec(fx->path, "DROP TABLE schedule_runs; PRAGMA user_version = 5");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	fx_open(fx);
+	assert_int_equal(store_last_due(fx->s, "monthly", &due, &found, &fx->d), 0);
+	assert_false(found);
+	assert_int_equal(store_add_schedule_run(fx->s, &b, &fx->d), 0);
+	assert_int_equal(store_add_schedule_run(fx->s, &a, &fx->d), 0);
+	assert_int_equal(store_last_due(fx->s, "monthly", &due, &found, &fx->d), 0);
+	assert_true(found);
+	assert_int_equal(due, 1798761600);
+	assert_int_equal(store_last_due(fx->s, "hourly", &due, &found, &fx->d), 0);
+	assert_false(found);
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
+	assert_int_equal(raw_count(fx->path, "schedule_runs"), 2);
 }
 
 static void hash_chain_verifies(void **state)
@@ -982,6 +1023,7 @@ int main(void)
 		T(schema_1_history_is_migrated_and_still_verifies),
 		T(schema_2_history_is_migrated_and_still_verifies),
 		T(schema_4_history_is_migrated_and_scores_are_hashed),
+		T(schema_5_history_gains_the_schedulers_record),
 		T(hash_chain_verifies),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),
