@@ -55,4 +55,6 @@ say "steward audit verify, and recompute every score from the history"
 say "steward report: October's reports, then November's (scorecards per owner, executive summary, audit)"
 "$steward" report --policies policies --db reports/demo.db --run 1
 "$steward" report --policies policies --db reports/demo.db
+say "steward schedule: when the policies' schedules fire next (steward daemon or steward run-due runs them)"
+"$steward" schedule --policies policies --from 2026-11-30T12:00:00Z --count 2
 say "done: the reports are in reports/2026-10/ and reports/2026-11/ (open index.html), the handbook in reports/handbook.md, the history in reports/demo.db"
