@@ -20,6 +20,7 @@
 #include "sched/schedule.h"
 #include "store/store.h"
 #include "util/cron.h"
+#include "util/files.h"
 
 #define SCHEDULE_MAX_COUNT 1000
 
@@ -225,12 +226,28 @@ bad:
 
 /* The lock that keeps two schedulers off one history: DB.sched.lock,
  * held by flock() for the scheduler's life (apart from the writer lock
- * each scan takes, which a process's own scans would release). */
-static int sched_lock(const char *db, int *fd)
+ * each scan takes, which a process's own scans would release).  Its text
+ * says who holds it: "daemon pid N" or "run-due pid N".  EXIT_OK;
+ * EXIT_FINDINGS (quietly done) when run-due meets another run-due still
+ * at work; EXIT_USAGE otherwise. */
+static int sched_lock(const char *db, const char *who, int *fd)
 {
 	char path[1100], held[128] = "", note[96];
+	const char *slash = strrchr(db, '/');
+	struct diag d;
 	ssize_t n;
 
+	diag_clear(&d);
+	/* a new installation: the history's folder may not exist yet */
+	if (slash && slash != db) {
+		char dir[1024];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db), db);
+		if (files_mkdirs(dir, &d)) {
+			cli_print_diag(&d);
+			return EXIT_USAGE;
+		}
+	}
 	snprintf(path, sizeof(path), "%s.sched.lock", db);
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (*fd < 0) {
@@ -241,14 +258,20 @@ static int sched_lock(const char *db, int *fd)
 		n = pread(*fd, held, sizeof(held) - 1, 0);
 		held[n > 0 ? n : 0] = '\0';
 		held[strcspn(held, "\n")] = '\0';
-		cli_error("another steward daemon runs the schedules of %s (%s); "
-			  "stop it first, or use another --db", db,
-			  held[0] ? held : "holder unknown");
 		close(*fd);
 		*fd = -1;
+		/* cron started run-due again while the last one still scans */
+		if (!strcmp(who, "run-due") && !strncmp(held, "run-due", 7)) {
+			printf("another steward run-due (%s) is still running this "
+			       "history's schedules; nothing to do\n", held + 8);
+			return EXIT_FINDINGS;
+		}
+		cli_error("another steward scheduler (%s) runs the schedules of %s; "
+			  "stop it first, or use another --db", held[0] ? held :
+			  "holder unknown", db);
 		return EXIT_USAGE;
 	}
-	snprintf(note, sizeof(note), "pid %ld\n", (long)getpid());
+	snprintf(note, sizeof(note), "%s pid %ld\n", who, (long)getpid());
 	if (ftruncate(*fd, 0) == 0 && pwrite(*fd, note, strlen(note), 0) < 0)
 		return EXIT_OK;	/* the note is a courtesy */
 	return EXIT_OK;
@@ -271,15 +294,18 @@ static void log_task(void *arg, const struct due_task *t)
 		t->seconds, (long long)t->run_id, t->result);
 	fflush(l->f);
 	l->gate |= !strcmp(t->result, "gate failed");
-	l->failed |= !strncmp(t->result, "failed", 6);
+	l->failed |= !strncmp(t->result, "failed", 6) ||
+		     !strncmp(t->result, "partial", 7);
 	buf_release(&slot);
 }
 
 /* Run every schedule due at `now`, in the policies' order. */
 static int run_due_at(const struct policy *p, const struct sched_opts *o,
-		      int64_t now, struct logger *l, size_t *ran)
+		      int64_t now, struct logger *l, size_t *ran,
+		      bool (*stop)(void *), void *stop_arg)
 {
-	struct due_options dopt = { o->db, NULL, STEWARD_VERSION, o->threads };
+	struct due_options dopt = { o->db, NULL, STEWARD_VERSION, o->threads,
+				    stop, stop_arg };
 	char dir[1024];
 	const char *slash = strrchr(o->db, '/');
 	struct store *st = NULL;
@@ -296,6 +322,8 @@ static int run_due_at(const struct policy *p, const struct sched_opts *o,
 	for (size_t i = 0; !rc && i < p->n_schedules; i++) {
 		int64_t slot;
 
+		if (stop && stop(stop_arg))
+			break;
 		if ((rc = due_slot(&p->schedules[i], st, now, &slot, &d)) || !slot)
 			continue;
 		store_close(st);
@@ -331,8 +359,11 @@ int cmd_run_due(int argc, char **argv)
 	buf_release(&why);
 	if (!(p = cli_load_policy(&o.po, &errors)))
 		return EXIT_USAGE;
-	if ((rc = sched_lock(o.db, &lock)) == EXIT_OK) {
-		rc = run_due_at(p, &o, now, &l, &ran);
+	rc = sched_lock(o.db, "run-due", &lock);
+	if (rc == EXIT_FINDINGS) {
+		rc = EXIT_OK;
+	} else if (rc == EXIT_OK) {
+		rc = run_due_at(p, &o, now, &l, &ran, NULL, NULL);
 		if (!rc && !ran)
 			printf("nothing is due\n");
 		close(lock);
@@ -345,13 +376,65 @@ int cmd_run_due(int argc, char **argv)
 	return rc;
 }
 
+/* The daemon's signals, taken at safe points (between tasks). */
+struct signals {
+	sigset_t set;		/* SIGTERM, SIGINT, SIGHUP: blocked */
+	int stop;		/* the stopping signal taken, or 0 */
+	bool reload;		/* a SIGHUP taken, not yet acted on */
+};
+
+/* Take whatever signals are pending, without waiting. */
+static void signals_take(struct signals *g)
+{
+	struct timespec zero = { 0, 0 };
+	siginfo_t info;
+	int sig;
+
+	while ((sig = sigtimedwait(&g->set, &info, &zero)) > 0) {
+		if (sig == SIGHUP)
+			g->reload = true;
+		else if (!g->stop)
+			g->stop = sig;
+	}
+}
+
+static bool should_stop(void *arg)
+{
+	struct signals *g = arg;
+
+	signals_take(g);
+	return g->stop != 0;
+}
+
+static void reload(struct signals *g, struct sched_opts *o, struct policy **p)
+{
+	size_t errors = 0;
+	struct policy *q;
+
+	g->reload = false;
+	if ((q = cli_load_policy(&o->po, &errors)) != NULL) {
+		policy_free(*p);
+		*p = q;
+		fprintf(stderr, "steward daemon: SIGHUP: policies reloaded, %zu "
+			"schedule%s\n", q->n_schedules, q->n_schedules == 1 ? "" : "s");
+	} else {
+		fprintf(stderr, "steward daemon: SIGHUP: the policies in %s are "
+			"invalid (above); keeping the ones loaded before\n", o->po.dir);
+	}
+}
+
+/* The longest the daemon sleeps at once: it looks at the clock again at
+ * least this often, so a suspended machine or a clock that was set does
+ * not make it late by more than this. */
+#define DAEMON_NAP 60
+
 int cmd_daemon(int argc, char **argv)
 {
 	struct sched_opts o;
 	struct logger l = { stderr, false, false };
+	struct signals g;
 	struct buf why = BUF_INIT;
 	struct policy *p;
-	sigset_t set;
 	size_t errors = 0;
 	int64_t clock_now = 0, until = 0;
 	bool fake = getenv("STEWARD_NOW") && *getenv("STEWARD_NOW");
@@ -365,78 +448,69 @@ int cmd_daemon(int argc, char **argv)
 		buf_release(&why);
 		return EXIT_USAGE;
 	}
+	buf_release(&why);
 	/* the signals wait for the loop, which takes them at safe points;
 	 * blocked before any thread starts, so every thread has them blocked */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	memset(&g, 0, sizeof(g));
+	sigemptyset(&g.set);
+	sigaddset(&g.set, SIGTERM);
+	sigaddset(&g.set, SIGINT);
+	sigaddset(&g.set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &g.set, NULL);
 	if (!(p = cli_load_policy(&o.po, &errors)))
 		return EXIT_USAGE;
-	if ((rc = sched_lock(o.db, &lock)) != EXIT_OK) {
+	if ((rc = sched_lock(o.db, "daemon", &lock)) != EXIT_OK) {
 		policy_free(p);
-		return rc;
+		return EXIT_USAGE;
 	}
 	fprintf(stderr, "steward daemon: pid %ld, history %s, %zu schedule%s%s\n",
 		(long)getpid(), o.db, p->n_schedules, p->n_schedules == 1 ? "" : "s",
 		fake ? ", simulated time from STEWARD_NOW" : "");
 	for (;;) {
-		struct timespec wait;
-		siginfo_t info;
 		size_t ran = 0;
-		int64_t now = fake ? clock_now : (int64_t)time(NULL), next;
-		int sig;
+		int64_t now = fake ? clock_now : (int64_t)time(NULL), next, wake;
 
 		if (o.until && now > until)
 			break;
-		if ((rc = run_due_at(p, &o, now, &l, &ran)) != EXIT_OK)
+		rc = run_due_at(p, &o, now, &l, &ran, should_stop, &g);
+		if (rc != EXIT_OK || g.stop)
 			break;
+		if (g.reload)
+			reload(&g, &o, &p);
 		next = due_next(p, now);
 		if (fake) {
-			/* a stop asked for is honoured in simulated time too */
-			struct timespec zero = { 0, 0 };
-
-			sig = sigtimedwait(&set, &info, &zero);
-			if (sig == SIGTERM || sig == SIGINT)
-				break;
 			if (next < 0 || (o.until && next > until))
 				break;
 			clock_now = next;
 			continue;
 		}
-		if (next < 0) {
-			fprintf(stderr, "steward daemon: no schedule fires again; "
-				"waiting for a signal\n");
-			sig = sigwaitinfo(&set, &info);
-		} else {
-			int64_t secs = next - (int64_t)time(NULL);
+		/* sleep until the next due time, --until, or a nap, whichever
+		 * comes first; a signal ends the sleep */
+		wake = (int64_t)time(NULL) + DAEMON_NAP;
+		if (next >= 0 && next < wake)
+			wake = next;
+		if (o.until && until + 1 < wake)
+			wake = until + 1;
+		{
+			int64_t secs = wake - (int64_t)time(NULL);
+			struct timespec nap = { secs > 0 ? (time_t)secs : 0, 0 };
+			siginfo_t info;
+			int sig = sigtimedwait(&g.set, &info, &nap);
 
-			wait.tv_sec = secs > 0 ? (time_t)secs : 0;
-			wait.tv_nsec = 0;
-			sig = sigtimedwait(&set, &info, &wait);
+			if (sig == SIGHUP)
+				g.reload = true;
+			else if (sig > 0)
+				g.stop = sig;
+			signals_take(&g);
 		}
-		if (sig == SIGTERM || sig == SIGINT) {
-			fprintf(stderr, "steward daemon: %s: stopping; the history is "
-				"consistent\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		if (g.stop)
 			break;
-		}
-		if (sig == SIGHUP) {
-			struct policy *q = cli_load_policy(&o.po, &errors);
-
-			if (q) {
-				policy_free(p);
-				p = q;
-				fprintf(stderr, "steward daemon: SIGHUP: policies "
-					"reloaded, %zu schedule%s\n", p->n_schedules,
-					p->n_schedules == 1 ? "" : "s");
-			} else {
-				fprintf(stderr, "steward daemon: SIGHUP: the policies in "
-					"%s are invalid (above); keeping the ones loaded "
-					"before\n", o.po.dir);
-			}
-		}
+		if (g.reload)
+			reload(&g, &o, &p);
 	}
+	if (g.stop)
+		fprintf(stderr, "steward daemon: %s: stopping; the history is "
+			"consistent\n", g.stop == SIGTERM ? "SIGTERM" : "SIGINT");
 	close(lock);
 	policy_free(p);
 	return rc;

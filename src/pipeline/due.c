@@ -35,6 +35,8 @@ static int64_t latest_slot(const struct schedule *s, int64_t after, int64_t now)
 	return 0;
 }
 
+static const unsigned task_order[] = { TASK_SCAN, TASK_INTEGRITY, TASK_REPORT };
+
 int due_slot(const struct schedule *s, struct store *st, int64_t now,
 	     int64_t *slot, struct diag *d)
 {
@@ -44,8 +46,25 @@ int due_slot(const struct schedule *s, struct store *st, int64_t now,
 	*slot = 0;
 	if (store_last_due(st, s->id, &last, &found, d))
 		return ST_ERR;
-	/* never run: its latest slot ever */
-	*slot = latest_slot(s, found ? last : INT64_MIN / 2, now);
+	/* never run: its latest slot ever; else the latest since the last
+	 * recorded one, that one included, in case it was left half done */
+	*slot = latest_slot(s, found ? last - 1 : INT64_MIN / 2, now);
+	if (found && *slot == last) {
+		bool all = true;
+
+		for (size_t i = 0; i < sizeof(task_order) / sizeof(task_order[0]); i++) {
+			bool done;
+
+			if (!(s->tasks & task_order[i]))
+				continue;
+			if (store_slot_task_done(st, s->id, last,
+						 due_task_name(task_order[i]), &done, d))
+				return ST_ERR;
+			all &= done;
+		}
+		if (all)
+			*slot = 0;
+	}
 	return 0;
 }
 
@@ -80,7 +99,8 @@ static double since(const struct timespec *t0)
 }
 
 static void run_one(const struct policy *p, unsigned task, int64_t slot,
-		    const struct due_options *o, struct due_task *t)
+		    int64_t slot_run, const struct due_options *o,
+		    struct due_task *t)
 {
 	struct diag d;
 	int rc;
@@ -93,9 +113,10 @@ static void run_one(const struct policy *p, unsigned task, int64_t slot,
 		struct store *st = NULL;
 		int64_t run = 0;
 
-		/* the reports of the latest run */
+		/* the reports of this slot's scan, or of the latest run */
 		rc = store_open(o->db_path, &st, &d);
-		if (!rc)
+		run = slot_run;
+		if (!rc && !run)
 			rc = store_latest_run(st, &run, &d);
 		if (!rc && !run)
 			rc = diag_set(&d, (struct diag_pos){ o->db_path, 0, 0 },
@@ -130,8 +151,11 @@ static void run_one(const struct policy *p, unsigned task, int64_t slot,
 
 		if (d.set)
 			diag_format(&d, &msg);
-		snprintf(t->result, sizeof(t->result), "failed: %s",
-			 d.set ? msg.data : "out of memory");
+		/* the history's writer lock (store_lock's message): a scan
+		 * someone started by hand; this task waits for the next try */
+		t->busy = d.set && strstr(d.msg, "another steward is writing");
+		snprintf(t->result, sizeof(t->result), "%s: %s",
+			 t->busy ? "busy" : "failed", d.set ? msg.data : "out of memory");
 		buf_release(&msg);
 	}
 }
@@ -141,31 +165,53 @@ int due_run(const struct policy *p, const struct schedule *s, int64_t slot,
 	    void (*done)(void *arg, const struct due_task *t), void *arg,
 	    struct diag *d)
 {
-	static const unsigned order[] = { TASK_SCAN, TASK_INTEGRITY, TASK_REPORT };
+	int64_t slot_run = 0;	/* this slot's scan's run, for its report */
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	for (size_t i = 0; i < sizeof(task_order) / sizeof(task_order[0]); i++) {
 		struct due_task t;
 		struct timespec t0;
 		struct store *st = NULL;
+		bool recorded = false;
 		int rc;
 
-		if (!(s->tasks & order[i]))
+		if (!(s->tasks & task_order[i]))
+			continue;
+		if (o->stop && o->stop(o->stop_arg))
+			return 0;	/* the rest of the slot runs next time */
+		rc = store_open(o->db_path, &st, d);
+		if (!rc)
+			rc = store_slot_task_done(st, s->id, slot,
+						  due_task_name(task_order[i]),
+						  &recorded, d);
+		store_close(st);
+		if (rc)
+			return rc;
+		if (recorded)
 			continue;
 		memset(&t, 0, sizeof(t));
 		t.s = s;
 		t.slot = slot;
-		t.task = order[i];
+		t.task = task_order[i];
 		iso_now(t.started_at, sizeof(t.started_at));
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		run_one(p, order[i], slot, o, &t);
+		run_one(p, task_order[i], slot, slot_run, o, &t);
 		t.seconds = since(&t0);
 		iso_now(t.finished_at, sizeof(t.finished_at));
+		if (task_order[i] == TASK_SCAN && t.run_id &&
+		    strncmp(t.result, "failed", 6))
+			slot_run = t.run_id;
+		if (t.busy) {
+			if (done)
+				done(arg, &t);
+			return 0;
+		}
 		/* recorded, failed or not: a slot runs once */
+		st = NULL;
 		rc = store_open(o->db_path, &st, d);
 		if (!rc) {
 			struct schedule_run_row row = { s->id, slot,
-				due_task_name(order[i]), t.started_at, t.finished_at,
-				t.result, t.run_id };
+				due_task_name(task_order[i]), t.started_at,
+				t.finished_at, t.result, t.run_id };
 
 			rc = store_add_schedule_run(st, &row, d);
 		}

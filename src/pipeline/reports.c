@@ -21,6 +21,7 @@
 #include "report/chart.h"
 #include "report/html.h"
 #include "report/score.h"
+#include "util/files.h"
 #include "util/utf8.h"
 
 #define TOP_FINDINGS 12
@@ -1182,34 +1183,6 @@ static struct report *audit_report(struct ctx *x)
 
 /* ---- writing --------------------------------------------------------------- */
 
-static int make_dirs(const char *dir, struct diag *d)
-{
-	char path[1024];
-
-	if (!*dir)
-		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "the output "
-				"directory is empty; give one with --out");
-	if (strlen(dir) >= sizeof(path))
-		return diag_set(d, (struct diag_pos){ dir, 0, 0 }, "the output "
-				"directory's name is too long");
-	snprintf(path, sizeof(path), "%s", dir);
-	for (char *p = path + 1; ; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(path, 0755) && errno != EEXIST)
-				return diag_set(d, (struct diag_pos){ dir, 0, 0 },
-						"cannot make the directory: %s",
-						strerror(errno));
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	return 0;
-}
-
 static int emit(struct ctx *x, const struct reports_options *o,
 		struct reports_result *res, struct report *r,
 		struct html_link *links, size_t *n_links, const char *note)
@@ -1273,7 +1246,12 @@ int reports_write(const struct policy *p, struct store *st, int64_t run,
 	else	/* reports/2026-10 for a run as of 2026-10-31 */
 		snprintf(res->dir, sizeof(res->dir), "%s/%.7s",
 			 o->base_dir ? o->base_dir : "reports", x.run.as_of);
-	if ((rc = make_dirs(res->dir, d)) != 0)
+	if (!*res->dir) {
+		rc = diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "the output "
+			      "directory is empty; give one with --out");
+		goto out;
+	}
+	if ((rc = files_mkdirs(res->dir, d)) != 0)
 		goto out;
 	links = xcalloc(p->n_owners + 3, sizeof(*links));
 	if (!links) {

@@ -16,35 +16,42 @@
 
 int sched_next(const struct schedule *s, int64_t after, int64_t *next)
 {
-	/* Walk the wall clock's matches from a little before `after`, in
-	 * order, and take the first that falls after it.  Starting early
-	 * catches a match the clocks skipped, which fires after the change
-	 * (02:30 in a skipped hour fires at 03:30, so at 03:10 it is still
-	 * to come); a match the clocks repeat maps to its first occurrence,
-	 * which may lie before `after`, and is passed over.  A match every
-	 * minute takes ZONE_JUMP / 60 steps at most, and only within
-	 * ZONE_JUMP of a change. */
-	int off_then, off_now;
+	/* Walk the wall clock's matches in order and take the earliest
+	 * instant after `after` they map to.  Near a change of offset the
+	 * two orders differ: a match the clocks skipped fires after the
+	 * change (02:30 in a skipped hour fires at 03:30, so at 03:10 it is
+	 * still to come, and with a 30-minute change it may come after a
+	 * later match), and a match the clocks repeat maps to its first
+	 * occurrence, which may lie before `after`.  So the walk starts
+	 * ZONE_JUMP early and goes on until ZONE_JUMP past `after` on the
+	 * wall clock.  Away from any change (the offset the same from
+	 * ZONE_JUMP before to ZONE_JUMP after), the orders agree and the
+	 * first match after `after` is the answer. */
+	int off_then, off_now, off_later;
 	int64_t local = zone_to_naive(s->timezone, after - ZONE_JUMP, &off_then);
+	int64_t here = zone_to_naive(s->timezone, after, &off_now), best = -1;
+	bool steady;
 
-	/* without a change of offset in that while (nearly always), the
-	 * walk may start at `after` itself */
-	zone_to_naive(s->timezone, after, &off_now);
-	if (off_now == off_then)
-		local = after + off_now;
-	for (int tries = 0; tries < 2 * ZONE_JUMP / 60 + 8; tries++) {
+	zone_to_naive(s->timezone, after + ZONE_JUMP, &off_later);
+	steady = off_then == off_now && off_now == off_later;
+	if (steady)
+		local = here;
+	for (int tries = 0; tries < 4 * ZONE_JUMP / 60 + 8; tries++) {
 		int64_t cand, t;
 
 		if (cron_next(&s->cron, local, &cand))
-			return -1;
+			break;
 		t = zone_to_utc(s->timezone, cand);
-		if (t > after) {
-			*next = t;
-			return 0;
-		}
+		if (t > after && (best < 0 || t < best))
+			best = t;
+		if (best >= 0 && (steady || cand > here + ZONE_JUMP))
+			break;
 		local = cand;
 	}
-	return -1;
+	if (best < 0)
+		return -1;
+	*next = best;
+	return 0;
 }
 
 void sched_format(const char *zone, int64_t t, struct buf *out)

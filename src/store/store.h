@@ -361,6 +361,9 @@ struct schedule_run_row {
 /* Record it, in a transaction of its own. */
 int store_add_schedule_run(struct store *s, const struct schedule_run_row *r,
 			   struct diag *d) MUST_CHECK;
+/* Has task of schedule been recorded for the slot due_at? */
+int store_slot_task_done(struct store *s, const char *schedule, int64_t due_at,
+			 const char *task, bool *done, struct diag *d) MUST_CHECK;
 /* The latest slot of schedule recorded; *found false when none. */
 int store_last_due(struct store *s, const char *schedule, int64_t *due,
 		   bool *found, struct diag *d) MUST_CHECK;

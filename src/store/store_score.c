@@ -190,3 +190,22 @@ int store_last_due(struct store *s, const char *schedule, int64_t *due,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	       store_db_fail(s, d, "cannot read the scheduler's record");
 }
+
+int store_slot_task_done(struct store *s, const char *schedule, int64_t due_at,
+			 const char *task, bool *done, struct diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s, "SELECT 1 FROM schedule_runs WHERE schedule = ?1 AND "
+			  "due_at = ?2 AND task = ?3 LIMIT 1", &st, d))
+		return ST_ERR;
+	store_bind_text(st, 1, schedule);
+	sqlite3_bind_int64(st, 2, due_at);
+	store_bind_text(st, 3, task);
+	rc = sqlite3_step(st);
+	*done = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	       store_db_fail(s, d, "cannot read the scheduler's record");
+}

@@ -201,3 +201,31 @@ int files_write_atomic(const char *path, const void *data, size_t len,
 				strerror(err));
 	return 0;
 }
+
+int files_mkdirs(const char *dir, struct diag *d)
+{
+	char path[4096];
+
+	if (!*dir)
+		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "an empty "
+				"directory name");
+	if (strlen(dir) >= sizeof(path))
+		return diag_set(d, (struct diag_pos){ dir, 0, 0 }, "the directory's "
+				"name is too long");
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(path, 0755) && errno != EEXIST)
+				return diag_set(d, (struct diag_pos){ dir, 0, 0 },
+						"cannot make the directory: %s",
+						strerror(errno));
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}

@@ -24,6 +24,9 @@ void files_join(const char *dir, const char *name, struct buf *out);
 
 bool files_is_dir(const char *path);
 
+/* Make dir and its missing parents (mkdir -p); d names what failed. */
+int files_mkdirs(const char *dir, struct diag *d) MUST_CHECK;
+
 /* Write data to PATH.tmp and rename it over path, so that a reader sees
  * the old file or the new one, never half of one (it is not forced to
  * disk: what it holds can be written again); on failure nothing is left

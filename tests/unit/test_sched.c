@@ -1,7 +1,8 @@
 /*
  * test_sched.c - when schedules fire: a table of cron expressions, time
  * zones and instants against their expected next fire times, across
- * daylight-saving changes in both directions (London and New York), leap
+ * daylight-saving changes in both directions (London and New York, and
+ * Lord Howe's half hour), leap
  * days and month ends, and the time steward takes as now.  The cron
  * grammar itself is tested in test_cron.c.
  */
@@ -50,6 +51,12 @@ static void next_fire_times(void **state)
 		 * 1 November */
 		{ "30 2 * * *", "America/New_York", "2026-03-08T01:00:00-05:00", "2026-03-08T03:30:00-04:00" },
 		{ "30 1 * * *", "America/New_York", "2026-11-01T01:31:00-04:00", "2026-11-02T01:30:00-05:00" },
+		/* Lord Howe moves its clocks by half an hour (02:00 to 02:30
+		 * on 4 October 2026): the real 02:40 comes before the skipped
+		 * 02:20, which fires at 02:50; neither is lost */
+		{ "20,40 2 * * *", "Australia/Lord_Howe", "2026-10-03T12:00:00Z", "2026-10-04T02:40:00+11:00" },
+		{ "20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T02:40:00+11:00", "2026-10-04T02:50:00+11:00" },
+		{ "20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T02:50:00+11:00", "2026-10-05T02:20:00+11:00" },
 		/* leap days, month ends, the end of a year */
 		{ "0 0 29 2 *", "UTC", "2026-01-01T00:00:00Z", "2028-02-29T00:00:00+00:00" },
 		{ "0 12 31 * *", "UTC", "2026-04-01T00:00:00Z", "2026-05-31T12:00:00+00:00" },
