@@ -233,20 +233,14 @@ bad:
 static int sched_lock(const char *db, const char *who, int *fd)
 {
 	char path[1100], held[128] = "", note[96];
-	const char *slash = strrchr(db, '/');
 	struct diag d;
 	ssize_t n;
 
 	diag_clear(&d);
 	/* a new installation: the history's folder may not exist yet */
-	if (slash && slash != db) {
-		char dir[1024];
-
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - db), db);
-		if (files_mkdirs(dir, &d)) {
-			cli_print_diag(&d);
-			return EXIT_USAGE;
-		}
+	if (files_make_parent(db, &d)) {
+		cli_print_diag(&d);
+		return EXIT_USAGE;
 	}
 	snprintf(path, sizeof(path), "%s.sched.lock", db);
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);

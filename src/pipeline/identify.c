@@ -608,8 +608,11 @@ int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
 	if ((rc = identify_feed(p, read, out->r, out->rec, &fed)) != 0)
 		return rc;
 	rc = resolver_run(out->r, &o);
-	if ((werr = identify_feed_wait(fed)) != 0 || rc)
-		return rc == ST_ERR || !rc ? ST_ERR_NOMEM : rc;
+	/* the reconciler's thread is waited for even when resolving failed;
+	 * both fail only for memory (resolver_run's ST_ERR included) */
+	werr = identify_feed_wait(fed);
+	if (rc || werr)
+		return ST_ERR_NOMEM;
 	ne = resolver_entities(out->r);
 	out->ids = xcalloc(ne ? ne : 1, sizeof(*out->ids));
 	out->num = xcalloc(ne ? ne : 1, sizeof(*out->num));

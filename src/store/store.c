@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/files.h"
 #include "util/sha256.h"
 
 static const char *const migrations[] = {
@@ -207,30 +208,6 @@ static int migrate(struct store *s, struct diag *d)
 	return 0;
 }
 
-static int make_parent(const char *path, struct diag *d)
-{
-	char dir[4096];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			break;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return diag_set(d, (struct diag_pos){ path, 0, 0 }, "cannot create "
-				"the directory %s: %s", dir, strerror(errno));
-	return 0;
-}
-
 int store_open(const char *path, struct store **out, struct diag *d)
 {
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -242,7 +219,7 @@ int store_open(const char *path, struct store **out, struct diag *d)
 		return ST_ERR_NOMEM;
 	}
 	s->lock_fd = -1;
-	if (make_parent(path, d)) {
+	if (files_make_parent(path, d)) {
 		store_close(s);
 		return ST_ERR;
 	}

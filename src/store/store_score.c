@@ -6,13 +6,9 @@
  */
 #include "store/store_int.h"
 
-struct param_rows {
-	const struct score_param_row *rows;
-};
-
 static int bind_param(sqlite3_stmt *st, void *ctx, size_t i)
 {
-	const struct score_param_row *r = &((struct param_rows *)ctx)->rows[i];
+	const struct score_param_row *r = (const struct score_param_row *)ctx + i;
 
 	sqlite3_bind_int64(st, 2, (int64_t)i + 1);
 	store_bind_text(st, 3, r->kind);
@@ -24,20 +20,14 @@ static int bind_param(sqlite3_stmt *st, void *ctx, size_t i)
 int store_add_score_params(struct store *s, const struct score_param_row *rows,
 			   size_t n, struct diag *d)
 {
-	struct param_rows p = { rows };
-
 	return store_insert_rows(s, "INSERT INTO score_params(run_id, "
 				 "seq, " SCORE_PARAM_COLUMNS ") VALUES(?1,?2,?3,?4,?5)", n,
-				 bind_param, &p, d);
+				 bind_param, (void *)rows, d);
 }
-
-struct score_rows {
-	const struct score_row *rows;
-};
 
 static int bind_score(sqlite3_stmt *st, void *ctx, size_t i)
 {
-	const struct score_row *r = &((struct score_rows *)ctx)->rows[i];
+	const struct score_row *r = (const struct score_row *)ctx + i;
 
 	sqlite3_bind_int64(st, 2, (int64_t)i + 1);
 	store_bind_text(st, 3, r->scope);
@@ -53,11 +43,9 @@ static int bind_score(sqlite3_stmt *st, void *ctx, size_t i)
 int store_add_scores(struct store *s, const struct score_row *rows, size_t n,
 		     struct diag *d)
 {
-	struct score_rows p = { rows };
-
 	return store_insert_rows(s, "INSERT INTO scores(run_id, seq, " SCORE_COLUMNS
 				 ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", n,
-				 bind_score, &p, d);
+				 bind_score, (void *)rows, d);
 }
 
 struct visit_params {

@@ -229,3 +229,17 @@ int files_mkdirs(const char *dir, struct diag *d)
 	}
 	return 0;
 }
+
+int files_make_parent(const char *path, struct diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+
+	if (!slash || slash == path)
+		return 0;
+	if ((size_t)(slash - path) >= sizeof(dir))
+		return diag_set(d, (struct diag_pos){ path, 0, 0 }, "the directory's "
+				"name is too long");
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return files_mkdirs(dir, d);
+}

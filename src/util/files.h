@@ -26,6 +26,9 @@ bool files_is_dir(const char *path);
 
 /* Make dir and its missing parents (mkdir -p); d names what failed. */
 int files_mkdirs(const char *dir, struct diag *d) MUST_CHECK;
+/* The same for the directory a file goes in ("a/b/c.db": a/b); nothing
+ * for a file in the current or root directory. */
+int files_make_parent(const char *path, struct diag *d) MUST_CHECK;
 
 /* Write data to PATH.tmp and rename it over path, so that a reader sees
  * the old file or the new one, never half of one (it is not forced to
