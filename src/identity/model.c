@@ -60,6 +60,12 @@ int model_init(struct model *m, const struct identity *id)
 		default_m(mc);
 		for (size_t l = 0; l < mc->n_levels; l++)
 			mc->u[l] = 1.0 / (double)mc->n_levels;
+		/* m alone in the policy: fixed, and u estimated */
+		if (c->m && !c->u && c->n_mu == mc->n_levels) {
+			for (size_t l = 0; l < mc->n_levels; l++)
+				mc->m[l] = clamp(c->m[l]);
+			mc->m_given = true;
+		}
 	}
 	m->lambda = 0.1;
 	m->prior = id->has_prior ? id->prior : 0.1;
@@ -259,7 +265,7 @@ static double em_step(struct model *m, const struct pattern_count *list,
 			delta = fmax(delta, fabs(v - mc->u_cand[l]));
 			mc->u_cand[l] = v;
 		}
-		if (mc->fixed || mc->m_known || den[i] <= 0)
+		if (mc->fixed || mc->m_given || mc->m_known || den[i] <= 0)
 			continue;
 		for (size_t l = 0; l < mc->n_levels; l++) {
 			double v = clamp(num[i][l] / den[i]);
@@ -371,7 +377,7 @@ void model_know_m(struct model *m, size_t i, const uint64_t *counts)
 	struct model_cmp *mc = &m->cmp[i];
 	double total = 0;
 
-	if (mc->fixed)
+	if (mc->fixed || mc->m_given)
 		return;
 	for (size_t l = 0; l < mc->n_levels; l++)
 		total += (double)counts[l];

@@ -45,6 +45,7 @@ struct model_cmp {
 	 * pairs), used by EM only; scoring uses u, of random pairs */
 	double u_cand[MODEL_MAX_LEVELS];
 	bool fixed;		/* m and u from the policy */
+	bool m_given;		/* m alone from the policy: EM leaves it */
 	bool m_known;		/* m from labelled pairs: EM leaves it */
 	uint64_t m_pairs;	/* how many labelled pairs gave it */
 };

@@ -621,25 +621,31 @@ static void check_mu(struct policy_loader *L, struct comparison *c)
 		return;
 	if (c->n_mu != want) {
 		policy_error(L, policy_attr_loc(L, c->loc, "m", 0), "compare on '%s' "
-			     "has %zu levels (exact, %zu threshold%s, else) but m and u "
-			     "give %zu values", c->attribute_id, want, want - 2,
-			     want == 3 ? "" : "s", c->n_mu);
+			     "has %zu levels (exact, %zu threshold%s, else) but %s "
+			     "give%s %zu values", c->attribute_id, want, want - 2,
+			     want == 3 ? "" : "s", c->u ? "m and u" : "m",
+			     c->u ? "" : "s", c->n_mu);
 		return;
 	}
 	for (size_t i = 0; i < c->n_mu; i++) {
-		if (!(c->m[i] > 0 && c->m[i] < 1) || !(c->u[i] > 0 && c->u[i] < 1)) {
+		if (!(c->m[i] > 0 && c->m[i] < 1) ||
+		    (c->u && !(c->u[i] > 0 && c->u[i] < 1))) {
 			policy_error(L, policy_attr_loc(L, c->loc, "m", 0),
 				     "compare on '%s': every m and u must be strictly "
 				     "between 0 and 1", c->attribute_id);
 			return;
 		}
 		sm += c->m[i];
-		su += c->u[i];
+		su += c->u ? c->u[i] : 0;
 	}
-	if (fabs(sm - 1) > 0.01 || fabs(su - 1) > 0.01)
+	if (c->u && (fabs(sm - 1) > 0.01 || fabs(su - 1) > 0.01))
 		policy_error(L, policy_attr_loc(L, c->loc, "m", 0), "compare on '%s': "
 			     "m values add up to %.3g and u values to %.3g; each must "
 			     "add up to 1 over the levels", c->attribute_id, sm, su);
+	else if (!c->u && fabs(sm - 1) > 0.01)
+		policy_error(L, policy_attr_loc(L, c->loc, "m", 0), "compare on '%s': "
+			     "m values add up to %.3g; they must add up to 1 over "
+			     "the levels", c->attribute_id, sm);
 }
 
 /* Parse one blocking term: attr, func(attr) or prefix|suffix(attr,N). */

@@ -252,8 +252,11 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 	if (c->swap_with)
 		buf_addf(out, "; a value equal to the other record's `%s` counts "
 			 "as the closest level below exact", c->swap_with);
-	buf_addstr(out, c->m ? "; its weights are fixed in the policy" :
-			       "; its weights are estimated from the data");
+	buf_addstr(out, c->m && c->u ? "; its weights are fixed in the policy" :
+			c->m ? "; how often one person's records agree is fixed "
+			       "in the policy, how often different people's do is "
+			       "estimated from the data" :
+			"; its weights are estimated from the data");
 	if (c->tf_adjust)
 		buf_addstr(out, ", and agreement on a common value counts for less "
 				"than agreement on a rare one");

@@ -542,10 +542,11 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 		/* a bad number, already reported */
 		c->m = c->u = NULL;
 		c->n_mu = 0;
-	} else if (nm != nu || (c->m == NULL) != (c->u == NULL)) {
-		policy_error(b->L, c->loc, "compare on '%s': m and u must both be "
-			     "given, with one value per level (m has %zu, u has %zu)",
-			     c->attribute_id, nm, nu);
+	} else if ((c->u && !c->m) || (c->m && c->u && nm != nu)) {
+		/* m alone is fixed with u estimated; u alone is not */
+		policy_error(b->L, c->loc, "compare on '%s': u needs m beside it, "
+			     "with one value per level (m has %zu, u has %zu); give m "
+			     "alone to have u estimated", c->attribute_id, nm, nu);
 		c->m = c->u = NULL;
 		c->n_mu = 0;
 	}

@@ -672,6 +672,47 @@ static void know_m_needs_enough_pairs_and_leaves_fixed_alone(void **state)
 	model_release(&fx.m);
 }
 
+/* m alone in the policy: fixed through EM and labelled pairs, while u is
+ * estimated from random pairs like any other comparison's. */
+static void m_alone_is_fixed_and_u_estimated(void **state)
+{
+	struct fixture fx;
+	struct patterns p;
+	double m[2] = { 0.8, 0.2 };
+	const uint64_t many[2] = { 900, 100 };
+	int agree[2] = { 0, 0 }, differ[2] = { 1, 1 };
+
+	(void)state;
+	fx_init(&fx, 2);
+	fx.c[0].m = m;
+	fx.c[0].n_mu = 2;
+	fx_model(&fx);
+	assert_false(fx.m.cmp[0].fixed);
+	assert_true(fx.m.cmp[0].m_given);
+	assert_true(fx.m.cmp[0].m[0] == 0.8 && fx.m.cmp[0].m[1] == 0.2);
+	assert_false(fx.m.cmp[1].m_given);
+
+	/* u from random pairs: 1 in 100 agree */
+	patterns_init(&p);
+	add(&p, &fx.m, agree, 10);
+	add(&p, &fx.m, differ, 990);
+	model_fit_u(&fx.m, &p);
+	expect_near(fx.m.cmp[0].u[0], 0.01, 1e-15, "u estimated");
+	expect_near(fx.m.cmp[0].u[1], 0.99, 1e-15, "u estimated");
+
+	/* neither labelled pairs nor EM move m */
+	model_know_m(&fx.m, 0, many);
+	assert_false(fx.m.cmp[0].m_known);
+	assert_int_equal(model_fit_m(&fx.m, &p), 0);
+	assert_true(fx.m.iterations >= 1);
+	assert_true(fx.m.cmp[0].m[0] == 0.8 && fx.m.cmp[0].m[1] == 0.2);
+	/* the other comparison was fitted */
+	assert_true(fx.m.cmp[1].m[0] != 0.9 / (0.9 + 0.05));
+	expect_near(model_weight(&fx.m, 0, 0, 0), log2(0.8 / 0.01), 1e-12, "weight");
+	patterns_release(&p);
+	model_release(&fx.m);
+}
+
 /* --- weights, prior, probability, labels ---------------------------------- */
 
 static void weight_is_log2_m_over_u_with_override(void **state)
@@ -817,6 +858,7 @@ int main(void)
 		cmocka_unit_test(fit_m_keeps_fixed_comparisons_and_handles_no_candidates),
 		cmocka_unit_test(know_m_sets_m_from_enough_pairs_and_em_keeps_it),
 		cmocka_unit_test(know_m_needs_enough_pairs_and_leaves_fixed_alone),
+		cmocka_unit_test(m_alone_is_fixed_and_u_estimated),
 		cmocka_unit_test(weight_is_log2_m_over_u_with_override),
 		cmocka_unit_test(set_prior_scales_lambda_to_all_pairs_unless_fixed),
 		cmocka_unit_test(probability_is_half_where_bits_cancel_the_prior),

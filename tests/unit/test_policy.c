@@ -110,6 +110,27 @@ static void expect_error(const char *extra, const char *needle)
 	assert_null(p);
 }
 
+/* m alone is fixed by the policy and u left to the data. */
+static void m_alone_loads_without_u(void **state)
+{
+	struct policy *p = NULL;
+	char msg[1024];
+	const struct comparison *c;
+
+	(void)state;
+	assert_int_equal(load_with("  <identity link=\"0.9\" review=\"0.5\"><compare "
+				   "attribute=\"email\" method=\"exact\" m=\"0.8 0.2\"/>"
+				   "<block on=\"email\"/></identity>\n",
+				   &p, msg, sizeof(msg), NULL, NULL), 0);
+	assert_non_null(p);
+	c = &p->identity.comparisons[0];
+	assert_int_equal(c->n_mu, 2);
+	assert_non_null(c->m);
+	assert_null(c->u);
+	assert_true(c->m[0] == 0.8 && c->m[1] == 0.2);
+	policy_free(p);
+}
+
 static void loads_the_shipped_sample_policies(void **state)
 {
 	struct diag_list errors;
@@ -305,10 +326,22 @@ static void semantic_checks_have_clear_messages(void **state)
 	expect_error("  <source id=\"s4\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\" "
 		     "header=\"false\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
 		     "so every field needs column=\"N\"");
-	/* found by reviewing the loader: m without u used to crash */
+	/* u needs m beside it; m alone (u estimated) is checked alone */
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
-		     "method=\"exact\" m=\"0.9 0.1\"/><block on=\"email\"/></identity>\n",
-		     "m and u must both be given");
+		     "method=\"exact\" u=\"0.9 0.1\"/><block on=\"email\"/></identity>\n",
+		     "compare on 'email': u needs m beside it");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" m=\"0.9 0.1\" u=\"0.5 0.3 0.2\"/><block on=\"email\"/></identity>\n",
+		     "u needs m beside it, with one value per level (m has 2, u has 3)");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" m=\"0.5 0.3 0.2\"/><block on=\"email\"/></identity>\n",
+		     "compare on 'email' has 2 levels (exact, 0 thresholds, else) but m gives 3 values");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" m=\"0.9 0.2\"/><block on=\"email\"/></identity>\n",
+		     "compare on 'email': m values add up to 1.1; they must add up to 1");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" m=\"1 0\"/><block on=\"email\"/></identity>\n",
+		     "every m and u must be strictly between 0 and 1");
 	expect_error("  <source id=\"s5\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\" "
 		     "delimiter=\"none\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
 		     "the delimiter must be one ASCII character");
@@ -667,6 +700,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(loads_the_shipped_sample_policies),
+		cmocka_unit_test(m_alone_loads_without_u),
 		cmocka_unit_test(merges_files_in_name_order),
 		cmocka_unit_test(data_directory_comes_from_policy_or_option),
 		cmocka_unit_test(digest_changes_with_any_byte),
