@@ -354,6 +354,7 @@ static int split_record(const char *arg, char *source, size_t size,
 struct pair_link {
 	const char *sb, *kb;
 	char status[16];
+	char conflict[128];	/* status "conflict": the attribute */
 	double probability;
 	bool found;
 };
@@ -364,10 +365,14 @@ static int find_link(void *arg, const struct link_row *l)
 
 	if ((!strcmp(l->source_a, pl->sb) && !strcmp(l->key_a, pl->kb)) ||
 	    (!strcmp(l->source_b, pl->sb) && !strcmp(l->key_b, pl->kb))) {
-		/* a link made them one person: that is what the run did */
-		if (pl->found && !strcmp(pl->status, "linked"))
+		/* a link made them one person, or an exclusive value kept
+		 * them apart: that is what the run did with the pair */
+		if (pl->found && (!strcmp(pl->status, "linked") ||
+				  !strcmp(pl->status, "conflict")))
 			return 0;
 		snprintf(pl->status, sizeof(pl->status), "%s", l->status);
+		snprintf(pl->conflict, sizeof(pl->conflict), "%s",
+			 l->conflict ? l->conflict : "");
 		pl->probability = l->probability;
 		pl->found = true;
 	}
@@ -375,7 +380,8 @@ static int find_link(void *arg, const struct link_row *l)
 }
 
 static void print_why(struct buf *b, const struct pair_explanation *e,
-		      const struct policy *p, const char *ra, const char *rb)
+		      const struct policy *p, const char *ra, const char *rb,
+		      bool kept_apart)
 {
 	double prior_bits = log2(e->prior / (1 - e->prior));
 	size_t wa, wb;
@@ -383,7 +389,9 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 	if (e->rule >= 0) {
 		const struct identity_rule *ru = &p->identity.rules[e->rule];
 
-		buf_addf(b, "Rule '%s' joins them: ", ru->id);
+		buf_addf(b, kept_apart ? "Rule '%s' would join them, but the "
+			 "run kept them apart (above): " : "Rule '%s' joins them: ",
+			 ru->id);
 		if (ru->says)
 			buf_addf(b, "%s\n", ru->says);
 		else {
@@ -486,7 +494,7 @@ int cmd_why(int argc, char **argv)
 				  i ? kb : ka, i ? sb : sa);
 			goto out;
 		}
-	pl = (struct pair_link){ sb, kb, "", 0, false };
+	pl = (struct pair_link){ sb, kb, "", "", 0, false };
 	if (store_member_entity(s, run.id, sa, ka, ea, sizeof(ea), &d) ||
 	    store_member_entity(s, run.id, sb, kb, eb, sizeof(eb), &d) ||
 	    store_links(s, run.id, sa, ka, find_link, &pl, &d)) {
@@ -500,7 +508,12 @@ int cmd_why(int argc, char **argv)
 		buf_addf(&out, "different people (%s and %s)", ea, eb);
 	else
 		buf_addstr(&out, "not both in that run");
-	if (pl.found)
+	if (pl.found && !strcmp(pl.status, "conflict"))
+		buf_addf(&out, "; the pair (probability %.4f) was not linked there: "
+			 "the records it would have made one person hold different "
+			 "values of '%s', of which a person has one", pl.probability,
+			 pl.conflict);
+	else if (pl.found)
 		buf_addf(&out, "; the pair was %s there (probability %.4f)",
 			 !strcmp(pl.status, "linked") ? "linked" :
 			 !strcmp(pl.status, "review") ? "kept for review" :
@@ -511,7 +524,8 @@ int cmd_why(int argc, char **argv)
 	else
 		buf_addstr(&out, "; the pair was not a link there");
 	buf_addstr(&out, ".\n\n");
-	print_why(&out, &e, p, o.args[0], o.args[1]);
+	print_why(&out, &e, p, o.args[0], o.args[1],
+		  pl.found && !strcmp(pl.status, "conflict"));
 	rc = cli_write(out.data, out.len);
 out:
 	explain_pair_release(&e);

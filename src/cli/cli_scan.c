@@ -157,19 +157,32 @@ static void summary(const struct scan_result *r, const char *db)
 	       (unsigned long long)r->findings, r->findings == 1 ? "" : "s",
 	       (unsigned long long)r->high,
 	       r->failed ? "; some sources could not be read" : "");
-	if (r->identified)
+	if (r->identified && r->id_conflicts)
 		printf("identities: %llu records are %llu people (%llu links, %llu "
-		       "pairs for review) in %.1f s\n",
+		       "pair%s for review, %llu kept apart by exclusive values) "
+		       "in %.1f s\n",
 		       (unsigned long long)r->id_records,
 		       (unsigned long long)r->id_entities,
 		       (unsigned long long)r->id_links,
-		       (unsigned long long)r->id_reviews, r->id_seconds);
+		       (unsigned long long)r->id_reviews,
+		       r->id_reviews == 1 ? "" : "s",
+		       (unsigned long long)r->id_conflicts, r->id_seconds);
+	else if (r->identified)
+		printf("identities: %llu records are %llu people (%llu links, %llu "
+		       "pair%s for review) in %.1f s\n",
+		       (unsigned long long)r->id_records,
+		       (unsigned long long)r->id_entities,
+		       (unsigned long long)r->id_links,
+		       (unsigned long long)r->id_reviews,
+		       r->id_reviews == 1 ? "" : "s", r->id_seconds);
 	if (r->reconciled)
-		printf("reconciliation: %llu conflicts; %llu proposals (%llu "
+		printf("reconciliation: %llu conflict%s; %llu proposal%s (%llu "
 		       "auto-approved, %llu pending review; %llu below review) "
 		       "in %.1f s: steward proposals --db %s\n",
 		       (unsigned long long)r->rec_conflicts,
+		       r->rec_conflicts == 1 ? "" : "s",
 		       (unsigned long long)(r->rec_auto + r->rec_pending),
+		       r->rec_auto + r->rec_pending == 1 ? "" : "s",
 		       (unsigned long long)r->rec_auto,
 		       (unsigned long long)r->rec_pending,
 		       (unsigned long long)r->rec_below, r->rec_seconds, db);

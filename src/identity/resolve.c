@@ -176,6 +176,11 @@ struct resolver {
 	struct strtab nicknames;	/* names and nicknames */
 	struct nick *nick;		/* per entry of nicknames */
 	size_t nick_cap;
+	/* exclusive comparisons, and per entity (its root) and exclusive
+	 * comparison a list of records, one per distinct value the entity
+	 * holds: heads and tails by root, next by record; record + 1, 0 ends */
+	size_t *excl, n_excl;
+	uint32_t *xhead, *xtail, *xnext;
 };
 
 static size_t attr_index(struct resolver *r, const char *id)
@@ -209,6 +214,11 @@ static int plan(struct resolver *r)
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < id->n_comparisons; i++)
 		r->cmp_attr[i] = attr_index(r, id->comparisons[i].attribute_id);
+	if (!(r->excl = xcalloc(id->n_comparisons + 1, sizeof(*r->excl))))
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < id->n_comparisons; i++)
+		if (id->comparisons[i].exclusive)
+			r->excl[r->n_excl++] = i;
 	for (size_t i = 0; i < id->n_comparisons; i++)
 		r->swap_attr[i] = id->comparisons[i].swap_with ?
 				  attr_index(r, id->comparisons[i].swap_with) : SIZE_MAX;
@@ -295,6 +305,10 @@ void resolver_free(struct resolver *r)
 	xfree(r->links);
 	xfree(r->placeholders);
 	xfree(r->rule_levels);
+	xfree(r->excl);
+	xfree(r->xhead);
+	xfree(r->xtail);
+	xfree(r->xnext);
 	strtab_release(&r->nicknames);
 	xfree(r->nick);
 	arena_release(&r->keys);
@@ -968,8 +982,85 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 	    xgrow(&r->links, &r->links_cap, r->n_links + 1, sizeof(*r->links)))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
-		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false };
+		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false, -1 };
 	return 0;
+}
+
+/* --- exclusive values ----------------------------------------------------- */
+
+/* Every record starts as an entity of its own, holding its own values. */
+static int excl_init(struct resolver *r)
+{
+	size_t ne = r->n_excl, cells;
+
+	if (!ne)
+		return 0;
+	if (!size_mul(r->n ? r->n : 1, ne, &cells))
+		return ST_ERR_NOMEM;
+	r->xhead = xcalloc(cells, sizeof(*r->xhead));
+	r->xtail = xcalloc(cells, sizeof(*r->xtail));
+	r->xnext = xcalloc(cells, sizeof(*r->xnext));
+	if (!r->xhead || !r->xtail || !r->xnext)
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = 0; k < ne; k++)
+			if (value_of(r, i, r->cmp_attr[r->excl[k]]))
+				r->xhead[i * ne + k] = r->xtail[i * ne + k] =
+					(uint32_t)i + 1;
+	return 0;
+}
+
+/* The exclusive comparison (an index into r->excl) on which the entities
+ * rooted at ra and rb hold two values of the last level, or -1.  An
+ * entity's values of one attribute are few (one person's), so every pair
+ * of them is compared. */
+static int excl_conflict(const struct resolver *r, size_t ra, size_t rb)
+{
+	size_t ne = r->n_excl;
+
+	for (size_t k = 0; k < ne; k++) {
+		size_t c = r->excl[k];
+		int last = (int)r->model.cmp[c].n_levels - 1;
+
+		for (uint32_t x = r->xhead[ra * ne + k]; x; x = r->xnext[(x - 1) * ne + k])
+			for (uint32_t y = r->xhead[rb * ne + k]; y;
+			     y = r->xnext[(y - 1) * ne + k])
+				if (level_of(r, c, x - 1, y - 1) == last)
+					return (int)k;
+	}
+	return -1;
+}
+
+/* Join the entity rooted at rb into ra's; rb's values that ra does not
+ * hold join ra's lists. */
+static void join(struct resolver *r, size_t ra, size_t rb)
+{
+	size_t ne = r->n_excl;
+
+	r->parent[rb] = ra;
+	for (size_t k = 0; k < ne; k++) {
+		size_t a = r->cmp_attr[r->excl[k]];
+		uint32_t y = r->xhead[rb * ne + k];
+
+		while (y) {
+			uint32_t next = r->xnext[(y - 1) * ne + k], x;
+			uint32_t v = value_of(r, y - 1, a);
+
+			for (x = r->xhead[ra * ne + k]; x; x = r->xnext[(x - 1) * ne + k])
+				if (value_of(r, x - 1, a) == v)
+					break;
+			if (!x) {
+				r->xnext[(y - 1) * ne + k] = 0;
+				if (r->xtail[ra * ne + k])
+					r->xnext[(r->xtail[ra * ne + k] - 1) * ne + k] = y;
+				else
+					r->xhead[ra * ne + k] = y;
+				r->xtail[ra * ne + k] = y;
+			}
+			y = next;
+		}
+		r->xhead[rb * ne + k] = r->xtail[rb * ne + k] = 0;
+	}
 }
 
 /* --- grouping by a 64-bit key --------------------------------------------- */
@@ -1031,6 +1122,31 @@ static void count_rule_pair(struct resolver *r, size_t rule, size_t x, size_t y)
 	}
 }
 
+/* A pair rule ru joins: one person, unless their entities hold different
+ * values of an exclusive comparison; then the pair is kept, not linked. */
+static int rule_pair(struct resolver *r, size_t ru, size_t x, size_t y)
+{
+	size_t rx = find(r->parent, x), ry = find(r->parent, y);
+	int k = rx == ry ? -1 : excl_conflict(r, rx, ry);
+	struct link *l;
+
+	if (k < 0)
+		count_rule_pair(r, ru, x, y);
+	if (rx == ry)
+		return 0;
+	if (k < 0)
+		join(r, rx, ry);
+	if (add_link(r, x, y, 1.0, (int)ru, k < 0))
+		return ST_ERR_NOMEM;
+	if (k >= 0) {
+		l = &r->links[r->n_links - 1];
+		l->joined = false;
+		l->conflict = (int)r->excl[k];
+		r->stats.conflicts++;
+	}
+	return 0;
+}
+
 static int apply_rules(struct resolver *r, struct keyed *tmp)
 {
 	for (size_t ru = 0; ru < r->id->n_rules; ru++) {
@@ -1062,12 +1178,8 @@ static int apply_rules(struct resolver *r, struct keyed *tmp)
 				if (!rule_equal(r, ru, x, y))
 					continue;	/* a hash collision */
 				r->stats.rule_pairs++;
-				count_rule_pair(r, ru, x, y);
-				if (find(r->parent, x) != find(r->parent, y)) {
-					r->parent[find(r->parent, y)] = find(r->parent, x);
-					if (add_link(r, x, y, 1.0, (int)ru, true))
-						return ST_ERR_NOMEM;
-				}
+				if (rule_pair(r, ru, x, y))
+					return ST_ERR_NOMEM;
 			}
 			g = end;
 		}
@@ -1365,6 +1477,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 	for (size_t k = first_model; k < r->n_links; k++) {
 		struct link *l = &r->links[k];
 		size_t ra, rb, t;
+		int k2;
 
 		if (!l->linked)
 			continue;	/* reviews: counted below */
@@ -1378,7 +1491,13 @@ static int cluster(struct resolver *r, const struct cands *c)
 			r->stats.refused_merges++;
 			continue;
 		}
-		r->parent[rb] = ra;
+		if ((k2 = excl_conflict(r, ra, rb)) >= 0) {
+			l->linked = false;
+			l->conflict = (int)r->excl[k2];
+			r->stats.conflicts++;
+			continue;
+		}
+		join(r, ra, rb);
 		l->joined = true;
 		t = next[ra];
 		next[ra] = next[rb];
@@ -1441,7 +1560,7 @@ int resolver_run(struct resolver *r, const struct resolver_opts *o)
 		goto out;
 	for (size_t i = 0; i < r->n; i++)
 		r->parent[i] = i;
-	if (mark_placeholders(r) || apply_rules(r, tmp) ||
+	if (mark_placeholders(r) || excl_init(r) || apply_rules(r, tmp) ||
 	    block_pairs(r, tmp, hashes, &c))
 		goto out;
 	r->stats.candidates = c.n;

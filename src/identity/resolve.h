@@ -112,12 +112,16 @@ struct link {
 				 * its records) */
 	bool settled;		/* for review, but other links made the two
 				 * records one person */
+	/* not linked: the two entities it would join hold values of this
+	 * exclusive comparison that are different (the last level); -1 */
+	int conflict;
 };
 size_t resolver_links(const struct resolver *r, const struct link **out);
 
 struct resolver_stats {
 	uint64_t records, candidates, compared, rule_pairs;
 	uint64_t links, reviews, entities, refused_merges;
+	uint64_t conflicts;	/* links and rule pairs an exclusive value refused */
 	uint64_t oversized_blocks, oversized_records;
 	uint64_t placeholders;	/* distinct values set aside */
 	uint64_t no_evidence;	/* records with no identity value at all */

@@ -785,10 +785,13 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 	*out = (struct link_row){ (int64_t)i,
 		w->p->sources[resolver_source(r, l->a)].id, resolver_key(r, l->a),
 		w->p->sources[resolver_source(r, l->b)].id, resolver_key(r, l->b),
-		l->linked ? "linked" : l->probability >= w->p->identity.link ?
-		"refused" : "review", l->probability,
+		l->linked ? "linked" : l->conflict >= 0 ? "conflict" :
+		l->probability >= w->p->identity.link ? "refused" : "review",
+		l->probability,
 		model ? NULL : w->p->identity.rules[l->rule].id,
-		model ? w->ev.data : NULL };
+		model ? w->ev.data : NULL,
+		l->conflict >= 0 ?
+		w->p->identity.comparisons[l->conflict].attribute_id : NULL };
 	return 0;
 }
 
@@ -823,7 +826,15 @@ static int metric(const struct findings_sink *sink, const char *name, double v)
 	return sink->metric(sink->arg, "identity", "", DIM_UNIQUENESS, name, v);
 }
 
-static int write_metrics(const struct identified *id,
+static bool has_exclusive(const struct policy *p)
+{
+	for (size_t i = 0; i < p->identity.n_comparisons; i++)
+		if (p->identity.comparisons[i].exclusive)
+			return true;
+	return false;
+}
+
+static int write_metrics(const struct identified *id, const struct policy *p,
 			 const struct findings_sink *sink)
 {
 	const struct resolver_stats *s = resolver_stats(id->r);
@@ -836,6 +847,8 @@ static int write_metrics(const struct identified *id,
 	       metric(sink, "links", (double)s->links) ||
 	       metric(sink, "reviews", (double)s->reviews) ||
 	       metric(sink, "refused_merges", (double)s->refused_merges) ||
+	       (has_exclusive(p) &&
+		metric(sink, "exclusive_conflicts", (double)s->conflicts)) ||
 	       metric(sink, "oversized_blocks", (double)s->oversized_blocks) ||
 	       metric(sink, "placeholders", (double)s->placeholders) ||
 	       metric(sink, "no_evidence", (double)s->no_evidence) ||
@@ -1026,7 +1039,7 @@ int identify_write(const struct identified *id, const struct policy *p,
 	if ((rc = write_members(id, p, st, d)) || (rc = write_links(id, p, st, d)) ||
 	    (rc = write_model(id, st, d)))
 		return rc;
-	if (write_metrics(id, sink) || process_findings(id, p, sink))
+	if (write_metrics(id, p, sink) || process_findings(id, p, sink))
 		return ST_ERR;
 	for (size_t s = 0; s < p->n_sources; s++)
 		if (read[s] && keeps_profiles(p, s) &&

@@ -545,6 +545,7 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 			res->id_entities = rs->entities;
 			res->id_links = rs->links;
 			res->id_reviews = rs->reviews;
+			res->id_conflicts = rs->conflicts;
 			res->id_seconds = id.seconds;
 		}
 	}

@@ -53,6 +53,7 @@ struct scan_result {
 	bool identified;
 	bool reconciled;
 	uint64_t id_records, id_entities, id_links, id_reviews;
+	uint64_t id_conflicts;	/* links an exclusive value refused */
 	double id_seconds;
 	/* reconciliation, which runs with it */
 	uint64_t rec_conflicts, rec_auto, rec_pending, rec_below;

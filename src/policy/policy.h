@@ -162,6 +162,9 @@ struct comparison {
 	 * one counts as the closest level below exact (given and family
 	 * names written the wrong way round); NULL = none */
 	const char *swap_with;
+	/* a person has one value: two records whose values fall in the else
+	 * level are never one person, by a rule, a link or through others */
+	bool exclusive;
 };
 
 struct block_term {

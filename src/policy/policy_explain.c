@@ -260,6 +260,10 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 	if (c->tf_adjust)
 		buf_addstr(out, ", and agreement on a common value counts for less "
 				"than agreement on a rare one");
+	if (c->exclusive)
+		buf_addstr(out, ". A person has one: two records whose values are "
+				"different (the last level) are never one person, "
+				"whatever a rule, a link or the other records say");
 	buf_addstr(out, ". A missing value is no evidence either way.");
 }
 

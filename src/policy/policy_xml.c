@@ -552,6 +552,7 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 	}
 	c->says = attr(b, n, "says");
 	c->swap_with = attr(b, n, "swap-with");
+	c->exclusive = attr_bool(b, n, "exclusive", false);
 }
 
 static void build_block(struct build *b, struct identity *id, xmlNode *n)

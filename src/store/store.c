@@ -142,6 +142,9 @@ static const char *const migrations[] = {
 	" task TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,"
 	" result TEXT NOT NULL, run_id INTEGER);"
 	"CREATE INDEX schedule_runs_by_schedule ON schedule_runs(schedule, due_at);",
+	/* 6 -> 7: the exclusive attribute that kept a link's two groups
+	 * apart (status 'conflict') */
+	"ALTER TABLE identity_links ADD COLUMN conflict TEXT;",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)
@@ -556,6 +559,9 @@ static const char *const content_queries[] = {
 	"WHERE run_id = ?1 ORDER BY seq",
 	"SELECT run_id, seq, " SCORE_COLUMNS " FROM scores WHERE run_id = ?1 "
 	"ORDER BY seq",
+	/* schema 7: only the links that have one */
+	"SELECT run_id, seq, conflict FROM identity_links WHERE run_id = ?1 "
+	"AND conflict IS NOT NULL ORDER BY seq",
 };
 /* The first of content_queries whose tables a run may leave empty. */
 #define CONTENT_OPTIONAL 5

@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;
 
@@ -160,14 +160,17 @@ struct member_row {
 };
 
 /* A pair the model or a rule joined (status "linked"), kept for review
- * ("review"), or that the chain guard refused ("refused"); evidence is a
- * JSON array of each comparison's level and weight. */
+ * ("review"), that the chain guard refused ("refused"), or that would have
+ * joined two groups holding different values of an exclusive comparison
+ * ("conflict"); evidence is a JSON array of each comparison's level and
+ * weight. */
 struct link_row {
 	int64_t seq;
 	const char *source_a, *key_a, *source_b, *key_b, *status;
 	double probability;
 	const char *rule;		/* the rule's id, or NULL */
 	const char *evidence;		/* JSON, or NULL for a rule */
+	const char *conflict;		/* "conflict": the attribute, else NULL */
 };
 
 /* The model's parameters: per comparison (attribute) and level. */

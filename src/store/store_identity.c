@@ -79,6 +79,7 @@ static void bind_link_row(sqlite3_stmt *st, const struct link_row *r)
 	sqlite3_bind_double(st, 8, r->probability);
 	store_bind_text(st, 9, r->rule);
 	store_bind_text(st, 10, r->evidence);
+	store_bind_text(st, 11, r->conflict);
 }
 
 static int bind_link(sqlite3_stmt *st, void *rows, size_t i)
@@ -88,7 +89,7 @@ static int bind_link(sqlite3_stmt *st, void *rows, size_t i)
 }
 
 #define INSERT_LINK "INSERT INTO identity_links(run_id, " LINK_COLUMNS \
-	") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+	", conflict) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
 
 int store_add_links(struct store *s, const struct link_row *rows, size_t n,
 		    struct diag *d)
@@ -232,7 +233,7 @@ static int visit_link(sqlite3_stmt *st, void *ctx)
 	struct link_row r = { sqlite3_column_int64(st, 0), store_text(st, 1), store_text(st, 2),
 			      store_text(st, 3), store_text(st, 4), store_text(st, 5),
 			      sqlite3_column_double(st, 6), store_text(st, 7),
-			      store_text(st, 8) };
+			      store_text(st, 8), store_text(st, 9) };
 
 	return v->fn(v->arg, &r);
 }
@@ -245,10 +246,10 @@ int store_links(struct store *s, int64_t run, const char *source,
 	sqlite3_stmt *st;
 
 	if (store_prepare(s, source ?
-			  "SELECT " LINK_COLUMNS " FROM identity_links WHERE "
+			  "SELECT " LINK_COLUMNS ", conflict FROM identity_links WHERE "
 			  "run_id = ?1 AND ((source_a = ?2 AND key_a = ?3) OR "
 			  "(source_b = ?2 AND key_b = ?3)) ORDER BY seq" :
-			  "SELECT " LINK_COLUMNS " FROM identity_links WHERE "
+			  "SELECT " LINK_COLUMNS ", conflict FROM identity_links WHERE "
 			  "run_id = ?1 ORDER BY seq", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);

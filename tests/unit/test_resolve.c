@@ -321,6 +321,62 @@ static void the_chain_guard_keeps_different_people_apart(void **state)
 	fx_close(&fx);
 }
 
+/*
+ * An exclusive comparison (country here: a person has one) keeps apart
+ * what a link or a rule would join.  Ann's first two records link (the
+ * second has no country); her third links to both by name and phone but
+ * says fr where the first says gb, so both its links are refused as
+ * conflicts.  Bo's two records share an email, which a rule says is one
+ * person, but their countries differ: the rule's pair is kept, not
+ * linked, and they stay two.
+ */
+static void exclusive_values_keep_records_apart(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	size_t n, conflicts = 0;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.5\" prior=\"0.01\">" RULE_EMAIL
+		     "<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"family\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"phone\" method=\"exact\" m=\"0.9 0.1\" u=\"0.0001 0.9999\"/>"
+		     "<compare attribute=\"country\" method=\"exact\" m=\"0.9 0.1\" u=\"0.5 0.5\" "
+		     "exclusive=\"true\"/>"
+		     "<block on=\"family\"/><block on=\"phone\"/></identity>\n");
+	assert_true(fx.p->identity.comparisons[3].exclusive);
+	assert_false(fx.p->identity.comparisons[2].exclusive);
+	add(&fx, "a1", "Ann", "Lee", "ann1@example.com", "+441111111111", "gb");
+	add(&fx, "a2", "Ann", "Lee", "ann2@example.com", "+441111111111", NULL);
+	add(&fx, "a3", "Ann", "Lee", "ann3@example.com", "+441111111111", "fr");
+	add(&fx, "b1", "Bo", "Ek", "bo@example.com", "+442222222222", "gb");
+	add(&fx, "b2", "Bo", "Ek", "bo@example.com", "+443333333333", "fr");
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));
+	assert_false(same(&fx, 0, 2));
+	assert_false(same(&fx, 1, 2));
+	assert_false(same(&fx, 3, 4));
+	assert_int_equal(resolver_entities(fx.r), 4);
+	n = resolver_links(fx.r, &links);
+	for (size_t i = 0; i < n; i++) {
+		const struct link *l = &links[i];
+
+		if (l->conflict < 0)
+			continue;
+		conflicts++;
+		assert_int_equal(l->conflict, 3);
+		assert_false(l->linked);
+		assert_false(l->joined);
+		assert_true(l->b == 2 || (l->a == 3 && l->b == 4));
+		if (l->a == 3)
+			assert_int_equal(l->rule, 0);	/* the rule's pair */
+	}
+	assert_int_equal(conflicts, 3);		/* a1-a3, a2-a3, b1-b2 */
+	assert_int_equal(resolver_stats(fx.r)->conflicts, 3);
+	assert_int_equal(resolver_stats(fx.r)->refused_merges, 0);
+	fx_close(&fx);
+}
+
 /* The guard does not split one person whose records agree in parts:
  * two records without a phone join two with one. */
 static void the_chain_guard_lets_one_person_join(void **state)
@@ -564,6 +620,7 @@ int main(void)
 		cmocka_unit_test(oversized_blocks_are_counted_and_not_compared),
 		cmocka_unit_test(the_chain_guard_keeps_different_people_apart),
 		cmocka_unit_test(the_chain_guard_lets_one_person_join),
+		cmocka_unit_test(exclusive_values_keep_records_apart),
 		cmocka_unit_test(reviews_that_other_links_settled_are_not_reviews),
 		cmocka_unit_test(u_counts_every_pair_of_a_small_source),
 		cmocka_unit_test(runs_are_deterministic),

@@ -520,7 +520,8 @@ static int64_t write_identity_run(struct fx *fx, const char *as_of)
 					       { 2, "billing", "B1", "E0000001" },
 					       { 1, "crm", "C2", "E0000002" } };
 	static const struct link_row l[] = { { 0, "crm", "C1", "billing", "B1",
-		"linked", 0.99, NULL, "[{\"attribute\":\"email\",\"level\":\"exact\",\"weight\":9.5}]" } };
+		"linked", 0.99, NULL, "[{\"attribute\":\"email\",\"level\":\"exact\",\"weight\":9.5}]",
+		NULL } };
 	static const struct model_row mo[] = { { "email", 0, "exact", 0.9, 0.001 },
 					       { "email", 1, "else", 0.1, 0.999 } };
 	struct run_info run;
@@ -615,6 +616,7 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 		 "DROP TABLE proposals; DROP TABLE conflicts; "
 		 "DROP TABLE score_params; DROP TABLE scores; "
 		 "DROP TABLE schedule_runs; "
+		 "ALTER TABLE identity_links DROP COLUMN conflict; "
 		 "PRAGMA user_version = 2");
 	fx_open(fx);
 	fx_close(fx);
@@ -684,6 +686,7 @@ static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
 	fx_close(fx);
 	raw_exec(fx->path, "DROP TABLE score_params; DROP TABLE scores; "
 		 "DROP TABLE schedule_runs; "
+		 "ALTER TABLE identity_links DROP COLUMN conflict; "
 		 "PRAGMA user_version = 4");
 	fx_open(fx);
 	fx_close(fx);
@@ -728,7 +731,9 @@ static void schema_5_history_gains_the_schedulers_record(void **state)
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
-	raw_exec(fx->path, "DROP TABLE schedule_runs; PRAGMA user_version = 5");
+	raw_exec(fx->path, "DROP TABLE schedule_runs; "
+		 "ALTER TABLE identity_links DROP COLUMN conflict; "
+		 "PRAGMA user_version = 5");
 	fx_open(fx);
 	fx_close(fx);
 	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
@@ -747,6 +752,59 @@ static void schema_5_history_gains_the_schedulers_record(void **state)
 	assert_int_equal(v.bad_run, 0);
 	fx_close(fx);
 	assert_int_equal(raw_count(fx->path, "schedule_runs"), 2);
+}
+
+static int conflict_of(void *arg, const struct link_row *r)
+{
+	snprintf(arg, 64, "%s %s", r->status, r->conflict ? r->conflict : "-");
+	return 0;
+}
+
+/* A schema-6 history (before exclusive conflicts) gains the links'
+ * conflict column; its runs keep their hashes, and a run's conflicts
+ * read back and are in its hash. */
+static void schema_6_history_gains_link_conflicts(void **state)
+{
+	struct fx *fx = *state;
+	static const struct link_row l[] = { { 0, "crm", "C1", "billing", "B1",
+		"conflict", 0.99, NULL, "[]", "date_of_birth" } };
+	struct verify_result v;
+	struct run_info run;
+	char ver[16], got[64], why[256];
+
+	fx_open(fx);
+	assert_int_equal(write_identity_run(fx, "2026-09-30"), 1);
+	fx_close(fx);
+	raw_exec(fx->path, "ALTER TABLE identity_links DROP COLUMN conflict; "
+		 "PRAGMA user_version = 6");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	fx_open(fx);
+	assert_int_equal(store_links(fx->s, 1, NULL, NULL, conflict_of, got, &fx->d), 0);
+	assert_string_equal(got, "linked -");
+	run_init(&run, "2026-10-31");
+	if (store_run_begin(fx->s, &run, &fx->d) || add_rows(fx->s, 3, false, &fx->d) ||
+	    store_add_links(fx->s, l, 1, &fx->d))
+		fail_msg("writing a run: %s", fx->d.msg);
+	snprintf(run.finished_at, sizeof(run.finished_at), "2026-10-31T01:05:00Z");
+	snprintf(run.status, sizeof(run.status), "ok");
+	if (store_run_commit(fx->s, &run, &fx->d))
+		fail_msg("store_run_commit: %s", fx->d.msg);
+	assert_int_equal(store_links(fx->s, 2, "billing", "B1", conflict_of, got,
+				     &fx->d), 0);
+	assert_string_equal(got, "conflict date_of_birth");
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
+	assert_int_equal(verify_after(fx, "UPDATE identity_links SET conflict = 'ssn' "
+				      "WHERE run_id = 2", why, sizeof(why)), 2);
+	assert_int_equal(verify_after(fx, "UPDATE identity_links SET conflict = NULL "
+				      "WHERE run_id = 2", why, sizeof(why)), 2);
+	assert_int_equal(verify_after(fx, "UPDATE identity_links SET conflict = "
+				      "'date_of_birth' WHERE run_id = 2", why, sizeof(why)), 0);
 }
 
 static void hash_chain_verifies(void **state)
@@ -1024,6 +1082,7 @@ int main(void)
 		T(schema_2_history_is_migrated_and_still_verifies),
 		T(schema_4_history_is_migrated_and_scores_are_hashed),
 		T(schema_5_history_gains_the_schedulers_record),
+		T(schema_6_history_gains_link_conflicts),
 		T(hash_chain_verifies),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),
