@@ -390,7 +390,7 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		const struct identity_rule *ru = &p->identity.rules[e->rule];
 
 		buf_addf(b, kept_apart ? "Rule '%s' would join them, but the "
-			 "run kept them apart (above): " : "Rule '%s' joins them: ",
+			 "run kept them apart: " : "Rule '%s' joins them: ",
 			 ru->id);
 		if (ru->says)
 			buf_addf(b, "%s\n", ru->says);
@@ -525,7 +525,7 @@ int cmd_why(int argc, char **argv)
 		buf_addstr(&out, "; the pair was not a link there");
 	buf_addstr(&out, ".\n\n");
 	print_why(&out, &e, p, o.args[0], o.args[1],
-		  pl.found && !strcmp(pl.status, "conflict"));
+		  ea[0] && eb[0] && strcmp(ea, eb));
 	rc = cli_write(out.data, out.len);
 out:
 	explain_pair_release(&e);

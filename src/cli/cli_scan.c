@@ -157,24 +157,21 @@ static void summary(const struct scan_result *r, const char *db)
 	       (unsigned long long)r->findings, r->findings == 1 ? "" : "s",
 	       (unsigned long long)r->high,
 	       r->failed ? "; some sources could not be read" : "");
-	if (r->identified && r->id_conflicts)
+	if (r->identified) {
+		char apart[64] = "";
+
+		if (r->id_conflicts)
+			snprintf(apart, sizeof(apart), ", %llu kept apart by "
+				 "exclusive values",
+				 (unsigned long long)r->id_conflicts);
 		printf("identities: %llu records are %llu people (%llu links, %llu "
-		       "pair%s for review, %llu kept apart by exclusive values) "
-		       "in %.1f s\n",
+		       "pair%s for review%s) in %.1f s\n",
 		       (unsigned long long)r->id_records,
 		       (unsigned long long)r->id_entities,
 		       (unsigned long long)r->id_links,
 		       (unsigned long long)r->id_reviews,
-		       r->id_reviews == 1 ? "" : "s",
-		       (unsigned long long)r->id_conflicts, r->id_seconds);
-	else if (r->identified)
-		printf("identities: %llu records are %llu people (%llu links, %llu "
-		       "pair%s for review) in %.1f s\n",
-		       (unsigned long long)r->id_records,
-		       (unsigned long long)r->id_entities,
-		       (unsigned long long)r->id_links,
-		       (unsigned long long)r->id_reviews,
-		       r->id_reviews == 1 ? "" : "s", r->id_seconds);
+		       r->id_reviews == 1 ? "" : "s", apart, r->id_seconds);
+	}
 	if (r->reconciled)
 		printf("reconciliation: %llu conflict%s; %llu proposal%s (%llu "
 		       "auto-approved, %llu pending review; %llu below review) "

@@ -1010,22 +1010,45 @@ static int excl_init(struct resolver *r)
 	return 0;
 }
 
+/* Do records i and j hold clearly different values of comparison c: its
+ * last level, and both values readable by it (a date that does not parse
+ * is not a different date)? */
+static bool excl_differ(const struct resolver *r, size_t c, size_t i, size_t j)
+{
+	const struct comparison *cmp = r->model.cmp[c].c;
+	const struct strtab *t = &r->tabs[r->cmp_attr[c]];
+	uint32_t x, y;
+	double d;
+
+	if (level_of(r, c, i, j) != (int)r->model.cmp[c].n_levels - 1)
+		return false;
+	x = value_of(r, i, r->cmp_attr[c]);
+	y = value_of(r, j, r->cmp_attr[c]);
+	if (cmp->method == CMP_DATE_DAYS)
+		return compare_date_days(t->str[x - 1], t->len[x - 1],
+					 t->str[y - 1], t->len[y - 1]) >= 0;
+	if (cmp->method == CMP_NUMERIC)
+		return compare_numeric(t->str[x - 1], t->len[x - 1],
+				       t->str[y - 1], t->len[y - 1], &d);
+	return true;
+}
+
 /* The exclusive comparison (an index into r->excl) on which the entities
- * rooted at ra and rb hold two values of the last level, or -1.  An
- * entity's values of one attribute are few (one person's), so every pair
- * of them is compared. */
+ * rooted at ra and rb hold clearly different values, or -1.  An entity's
+ * values of one attribute are few (one person's), so every pair of them
+ * is compared. */
 static int excl_conflict(const struct resolver *r, size_t ra, size_t rb)
 {
 	size_t ne = r->n_excl;
 
 	for (size_t k = 0; k < ne; k++) {
 		size_t c = r->excl[k];
-		int last = (int)r->model.cmp[c].n_levels - 1;
 
-		for (uint32_t x = r->xhead[ra * ne + k]; x; x = r->xnext[(x - 1) * ne + k])
+		for (uint32_t x = r->xhead[ra * ne + k]; x;
+		     x = r->xnext[(x - 1) * ne + k])
 			for (uint32_t y = r->xhead[rb * ne + k]; y;
 			     y = r->xnext[(y - 1) * ne + k])
-				if (level_of(r, c, x - 1, y - 1) == last)
+				if (excl_differ(r, c, x - 1, y - 1))
 					return (int)k;
 	}
 	return -1;
@@ -1046,7 +1069,8 @@ static void join(struct resolver *r, size_t ra, size_t rb)
 			uint32_t next = r->xnext[(y - 1) * ne + k], x;
 			uint32_t v = value_of(r, y - 1, a);
 
-			for (x = r->xhead[ra * ne + k]; x; x = r->xnext[(x - 1) * ne + k])
+			for (x = r->xhead[ra * ne + k]; x;
+			     x = r->xnext[(x - 1) * ne + k])
 				if (value_of(r, x - 1, a) == v)
 					break;
 			if (!x) {
@@ -1122,28 +1146,43 @@ static void count_rule_pair(struct resolver *r, size_t rule, size_t x, size_t y)
 	}
 }
 
-/* A pair rule ru joins: one person, unless their entities hold different
- * values of an exclusive comparison; then the pair is kept, not linked. */
-static int rule_pair(struct resolver *r, size_t ru, size_t x, size_t y)
+/*
+ * Member k of a group of records rule ru says are one person (tmp[g] to
+ * tmp[k - 1] came before it): it joins the first entity among theirs that
+ * holds no value of an exclusive comparison it differs from.  When every
+ * one does, the pair with the group's first record is kept, not linked.
+ */
+static int rule_member(struct resolver *r, size_t ru, const struct keyed *tmp,
+		       size_t g, size_t k)
 {
-	size_t rx = find(r->parent, x), ry = find(r->parent, y);
-	int k = rx == ry ? -1 : excl_conflict(r, rx, ry);
+	size_t y = tmp[k].rec, ry = find(r->parent, y), last = SIZE_MAX;
+	int c = -1;
 	struct link *l;
 
-	if (k < 0)
-		count_rule_pair(r, ru, x, y);
-	if (rx == ry)
-		return 0;
-	if (k < 0)
-		join(r, rx, ry);
-	if (add_link(r, x, y, 1.0, (int)ru, k < 0))
-		return ST_ERR_NOMEM;
-	if (k >= 0) {
-		l = &r->links[r->n_links - 1];
-		l->joined = false;
-		l->conflict = (int)r->excl[k];
-		r->stats.conflicts++;
+	for (size_t j = g; j < k; j++) {
+		size_t x = tmp[j].rec, rx = find(r->parent, x);
+
+		if (rx == ry) {
+			count_rule_pair(r, ru, tmp[g].rec, y);
+			return 0;
+		}
+		if (rx == last || !rule_equal(r, ru, x, y))
+			continue;
+		last = rx;
+		if ((c = excl_conflict(r, rx, ry)) < 0) {
+			count_rule_pair(r, ru, tmp[g].rec, y);
+			join(r, rx, ry);
+			return add_link(r, x, y, 1.0, (int)ru, true);
+		}
 	}
+	if (c < 0)
+		return 0;	/* no earlier record agrees: hash collisions */
+	if (add_link(r, tmp[g].rec, y, 1.0, (int)ru, false))
+		return ST_ERR_NOMEM;
+	l = &r->links[r->n_links - 1];
+	l->joined = false;
+	l->conflict = (int)r->excl[c];
+	r->stats.conflicts++;
 	return 0;
 }
 
@@ -1173,12 +1212,10 @@ static int apply_rules(struct resolver *r, struct keyed *tmp)
 			while (end < n && tmp[end].key == tmp[g].key)
 				end++;
 			for (size_t k = g + 1; k < end; k++) {
-				size_t x = tmp[g].rec, y = tmp[k].rec;
-
-				if (!rule_equal(r, ru, x, y))
+				if (!rule_equal(r, ru, tmp[g].rec, tmp[k].rec))
 					continue;	/* a hash collision */
 				r->stats.rule_pairs++;
-				if (rule_pair(r, ru, x, y))
+				if (rule_member(r, ru, tmp, g, k))
 					return ST_ERR_NOMEM;
 			}
 			g = end;
@@ -1486,6 +1523,10 @@ static int cluster(struct resolver *r, const struct cands *c)
 		rb = find(r->parent, l->b);
 		if (ra == rb)
 			continue;
+		/* a rule's pair still apart: an exclusive value refused it
+		 * there, and the rule's conflict says so */
+		if (r->n_excl && resolver_rule_between(r, l->a, l->b) >= 0)
+			continue;
 		if (!guard_allows(r, next, ra, rb)) {
 			l->linked = false;
 			r->stats.refused_merges++;
@@ -1508,9 +1549,18 @@ static int cluster(struct resolver *r, const struct cands *c)
 	for (size_t k = first_model; k < r->n_links; k++) {
 		struct link *l = &r->links[k];
 
+		size_t ra = find(r->parent, l->a), rb = find(r->parent, l->b);
+		int x;
+
 		if (l->linked || l->probability >= r->id->link)
 			continue;
-		l->settled = find(r->parent, l->a) == find(r->parent, l->b);
+		l->settled = ra == rb;
+		/* nobody is asked about a join an exclusive value refuses */
+		if (!l->settled && r->n_excl && (x = excl_conflict(r, ra, rb)) >= 0) {
+			l->conflict = (int)r->excl[x];
+			r->stats.conflicts++;
+			continue;
+		}
 		r->stats.reviews += !l->settled;
 	}
 	xfree(next);

@@ -121,7 +121,8 @@ size_t resolver_links(const struct resolver *r, const struct link **out);
 struct resolver_stats {
 	uint64_t records, candidates, compared, rule_pairs;
 	uint64_t links, reviews, entities, refused_merges;
-	uint64_t conflicts;	/* links and rule pairs an exclusive value refused */
+	uint64_t conflicts;	/* rule pairs, links and pairs for review an
+				 * exclusive value refused */
 	uint64_t oversized_blocks, oversized_records;
 	uint64_t placeholders;	/* distinct values set aside */
 	uint64_t no_evidence;	/* records with no identity value at all */

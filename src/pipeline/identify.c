@@ -798,10 +798,12 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 /*
  * The links that made each entity (one fewer than its records: a rule's or
  * the model's, strongest first), every pair kept for review (but those
- * other links made one person), and every link the chain guard refused.  A link between two records that other
- * links had already joined adds nothing to why they are one person and is
- * counted (metric `links`) but not written: on millions of people that is
- * half the links and half the history.
+ * other links made one person), every link the chain guard refused, and
+ * every rule's pair, link and pair for review an exclusive value refused
+ * (status "conflict", with the attribute).  A link between two records
+ * that other links had already joined adds nothing to why they are one
+ * person and is counted (metric `links`) but not written: on millions of
+ * people that is half the links and half the history.
  */
 static int write_links(const struct identified *id, const struct policy *p,
 		       struct store *st, struct diag *d)

@@ -610,6 +610,11 @@ static void check_swap(struct policy_loader *L, struct comparison *c)
 		policy_error(L, at, "compare on '%s': swap-with applies to exact, "
 			     "jaro-winkler, word-jaro-winkler, levenshtein and "
 			     "damerau-levenshtein comparisons", c->attribute_id);
+	else if (c->exclusive)
+		policy_error(L, at, "compare on '%s': an exclusive comparison "
+			     "cannot swap with another attribute (a value of one "
+			     "is no value of the other); drop swap-with or "
+			     "exclusive", c->attribute_id);
 }
 
 static void check_mu(struct policy_loader *L, struct comparison *c)
@@ -631,8 +636,9 @@ static void check_mu(struct policy_loader *L, struct comparison *c)
 		if (!(c->m[i] > 0 && c->m[i] < 1) ||
 		    (c->u && !(c->u[i] > 0 && c->u[i] < 1))) {
 			policy_error(L, policy_attr_loc(L, c->loc, "m", 0),
-				     "compare on '%s': every m and u must be strictly "
-				     "between 0 and 1", c->attribute_id);
+				     "compare on '%s': every m%s must be strictly "
+				     "between 0 and 1", c->attribute_id,
+				     c->u ? " and u" : "");
 			return;
 		}
 		sm += c->m[i];

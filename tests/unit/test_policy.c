@@ -341,7 +341,11 @@ static void semantic_checks_have_clear_messages(void **state)
 		     "compare on 'email': m values add up to 1.1; they must add up to 1");
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
 		     "method=\"exact\" m=\"1 0\"/><block on=\"email\"/></identity>\n",
-		     "every m and u must be strictly between 0 and 1");
+		     "compare on 'email': every m must be strictly between 0 and 1");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\" swap-with=\"phone\" exclusive=\"true\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "compare on 'email': an exclusive comparison cannot swap with another attribute");
 	expect_error("  <source id=\"s5\" kind=\"csv\" owner=\"sales\"><location path=\"x.csv\" "
 		     "delimiter=\"none\"/><key field=\"k\"/><field name=\"k\"/></source>\n",
 		     "the delimiter must be one ASCII character");

@@ -53,14 +53,17 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
-static void fx_open(struct fixture *fx, const char *identity)
+/* A policy of attrs (the owner, attributes and source) and identity. */
+static void fx_open_with(struct fixture *fx, const char *attrs,
+			 const char *identity)
 {
 	struct diag_list errors;
 	struct buf text = BUF_INIT;
 
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/steward-resolve-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	buf_addstr(&text, "<?xml version=\"1.0\"?>\n<steward>\n" ATTRS);
+	buf_addstr(&text, "<?xml version=\"1.0\"?>\n<steward>\n");
+	buf_addstr(&text, attrs);
 	buf_addstr(&text, identity);
 	buf_addstr(&text, "</steward>\n");
 	write_file(fx->dir, "p.xml", text.data);
@@ -71,6 +74,11 @@ static void fx_open(struct fixture *fx, const char *identity)
 			 errors.items[0].col, errors.items[0].msg);
 	diag_list_release(&errors);
 	assert_int_equal(resolver_new(fx->p, &fx->r), 0);
+}
+
+static void fx_open(struct fixture *fx, const char *identity)
+{
+	fx_open_with(fx, ATTRS, identity);
 }
 
 static void fx_close(struct fixture *fx)
@@ -334,7 +342,7 @@ static void exclusive_values_keep_records_apart(void **state)
 {
 	struct fixture fx;
 	const struct link *links;
-	size_t n, conflicts = 0;
+	size_t n, conflicts = 0, rule_kept = 0;
 
 	(void)state;
 	fx_open(&fx, "<identity link=\"0.95\" review=\"0.5\" prior=\"0.01\">" RULE_EMAIL
@@ -368,12 +376,129 @@ static void exclusive_values_keep_records_apart(void **state)
 		assert_false(l->linked);
 		assert_false(l->joined);
 		assert_true(l->b == 2 || (l->a == 3 && l->b == 4));
-		if (l->a == 3)
-			assert_int_equal(l->rule, 0);	/* the rule's pair */
+		rule_kept += l->rule == 0;
 	}
-	assert_int_equal(conflicts, 3);		/* a1-a3, a2-a3, b1-b2 */
-	assert_int_equal(resolver_stats(fx.r)->conflicts, 3);
+	/* a1-a3 and a2-a3 (links), b1-b2 (the rule's pair, and the model's
+	 * pair for review, which nobody is asked about) */
+	assert_int_equal(conflicts, 4);
+	assert_int_equal(rule_kept, 1);
+	assert_int_equal(resolver_stats(fx.r)->conflicts, 4);
+	assert_int_equal(resolver_stats(fx.r)->reviews, 0);
 	assert_int_equal(resolver_stats(fx.r)->refused_merges, 0);
+	fx_close(&fx);
+}
+
+/* The model of the exclusive tests: names and phones decide, the
+ * country says little. */
+#define EXCLUSIVE_MODEL(rules) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.01\">" rules \
+	"<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>" \
+	"<compare attribute=\"family\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>" \
+	"<compare attribute=\"phone\" method=\"exact\" m=\"0.9 0.1\" u=\"0.0001 0.9999\"/>" \
+	"<compare attribute=\"country\" method=\"exact\" m=\"0.9 0.1\" u=\"0.5 0.5\" " \
+	"exclusive=\"true\"/>" \
+	"<block on=\"family\"/><block on=\"phone\"/></identity>\n"
+
+/* The entity that first had no value gains its new member's: a record
+ * without a country joins one from gb, and then one from fr is refused,
+ * though the record it links to has no country of its own. */
+static void exclusive_values_follow_the_entity(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_open(&fx, EXCLUSIVE_MODEL(""));
+	add(&fx, "n0", "Ann", "Lee", NULL, "+441111111111", NULL);
+	add(&fx, "n1", "Ann", "Lee", NULL, "+441111111111", "gb");
+	add(&fx, "n2", "Ann", "Lee", NULL, "+441111111111", "fr");
+	add(&fx, "n3", "Ann", "Lee", NULL, "+441111111111", "gb");
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));
+	assert_true(same(&fx, 0, 3));
+	assert_false(same(&fx, 0, 2));
+	assert_int_equal(resolver_entities(fx.r), 2);
+	/* n0-n2, n1-n2 and n2-n3: each refused */
+	assert_int_equal(resolver_stats(fx.r)->conflicts, 3);
+	fx_close(&fx);
+}
+
+/* A rule's group joins each record to the first entity of the group it
+ * does not conflict with: the two from fr are one person though the
+ * group's first record, from gb, is not theirs. */
+static void a_rules_group_joins_around_a_conflict(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	size_t n, linked = 0, kept = 0;
+
+	(void)state;
+	fx_open(&fx, EXCLUSIVE_MODEL(RULE_EMAIL));
+	add(&fx, "r1", "Ann", "Lee", "x@example.com", "+441111111111", "gb");
+	add(&fx, "r2", "Bo", "Ek", "x@example.com", "+442222222222", "fr");
+	add(&fx, "r3", "Cy", "Oz", "x@example.com", "+443333333333", "fr");
+	run(&fx, 0);
+	assert_false(same(&fx, 0, 1));
+	assert_true(same(&fx, 1, 2));
+	assert_int_equal(resolver_entities(fx.r), 2);
+	n = resolver_links(fx.r, &links);
+	for (size_t i = 0; i < n; i++) {
+		if (links[i].rule != 0)
+			continue;
+		linked += links[i].linked;
+		kept += links[i].conflict == 3;
+	}
+	assert_int_equal(linked, 1);	/* r2-r3 */
+	assert_int_equal(kept, 1);	/* r1-r2: r3 joined r2 without one */
+	assert_int_equal(resolver_stats(fx.r)->conflicts, 1);
+	assert_int_equal(resolver_stats(fx.r)->reviews, 0);
+	fx_close(&fx);
+}
+
+#define DATED_ATTRS \
+	"<owner id=\"o\" name=\"O\" contact=\"c\"/>\n" \
+	"<attribute id=\"family\" type=\"person-name\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<attribute id=\"born\" type=\"text\" system-of-record=\"s\" owner=\"o\"/>\n" \
+	"<source id=\"s\" kind=\"csv\" owner=\"o\"><location path=\"s.csv\"/>" \
+	"<key field=\"id\"/><field name=\"id\"/>" \
+	"<field name=\"family\" attribute=\"family\"/>" \
+	"<field name=\"born\" attribute=\"born\"/></source>\n"
+
+static void add_dated(struct fixture *fx, const char *key, const char *family,
+		      const char *born)
+{
+	const char *value[2] = { family, born };
+	const char *why[2] = { NULL };
+	size_t len[2] = { strlen(family), born ? strlen(born) : 0 };
+	struct record rec = { 1, 1, key, NULL, NULL, value, len, why };
+
+	assert_int_equal(resolver_add(fx->r, 0, &rec), 0);
+}
+
+/* Dates more than a year apart are different; a date and a value that
+ * is no date are not. */
+static void unreadable_values_do_not_conflict(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	fx_open_with(&fx, DATED_ATTRS,
+		     "<identity link=\"0.95\" review=\"0.5\" prior=\"0.1\">"
+		     "<compare attribute=\"family\" method=\"exact\" m=\"0.99 0.01\" "
+		     "u=\"0.00001 0.99999\"/>"
+		     "<compare attribute=\"born\" method=\"date-days\" levels=\"366\" "
+		     "m=\"0.9 0.09 0.01\" u=\"0.01 0.01 0.98\" exclusive=\"true\"/>"
+		     "<block on=\"family\"/></identity>\n");
+	add_dated(&fx, "d1", "Lee", "1980-01-01");
+	add_dated(&fx, "d2", "Lee", "1980");		/* no date */
+	add_dated(&fx, "d3", "Ek", "1950-01-01");
+	add_dated(&fx, "d4", "Ek", "1990-01-01");
+	add_dated(&fx, "d5", "Oz", "1970-01-01");
+	add_dated(&fx, "d6", "Oz", "1970-06-01");
+	run(&fx, 0);
+	assert_true(same(&fx, 0, 1));
+	assert_false(same(&fx, 2, 3));
+	assert_true(same(&fx, 4, 5));
+	assert_int_equal(resolver_stats(fx.r)->conflicts, 1);
 	fx_close(&fx);
 }
 
@@ -621,6 +746,9 @@ int main(void)
 		cmocka_unit_test(the_chain_guard_keeps_different_people_apart),
 		cmocka_unit_test(the_chain_guard_lets_one_person_join),
 		cmocka_unit_test(exclusive_values_keep_records_apart),
+		cmocka_unit_test(exclusive_values_follow_the_entity),
+		cmocka_unit_test(a_rules_group_joins_around_a_conflict),
+		cmocka_unit_test(unreadable_values_do_not_conflict),
 		cmocka_unit_test(reviews_that_other_links_settled_are_not_reviews),
 		cmocka_unit_test(u_counts_every_pair_of_a_small_source),
 		cmocka_unit_test(runs_are_deterministic),

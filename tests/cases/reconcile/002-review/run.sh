@@ -42,7 +42,7 @@ if sqlite3 "$db" "UPDATE reviews SET decision = 'accept'" 2> /dev/null; then ech
 scan 2026-11-30
 [ -z "$(id_of billing B1 family_name)" ]
 [ "$(sqlite3 "$db" "SELECT value FROM metrics WHERE run_id = 2 AND source = 'reconcile' AND metric = 'rejected_before'")" = 1.0 ]
-"$STEWARD" proposals --db "$db" --format csv | grep -q ',accepted,crm,C1,payment_status,'
+"$STEWARD" proposals --db "$db" --format csv | grep ',accepted,crm,C1,payment_status,' >/dev/null
 
 # the data the rejection rested on changed: proposed again
 billing Smithe

@@ -42,7 +42,7 @@ grep -q "^apply 1: 3 changes to billing (table accounts), 0 skipped; undo with: 
 sqlite3 "$data/billing.sqlite" "SELECT count(*) FROM x" > /dev/null
 [ "$(sqlite3 "$db" "SELECT before || '>' || after FROM applied_changes WHERE record_key = 'B3'")" = 'Lundt>Lund' ]
 # not applied twice
-a --source billing --commit | grep -q "^nothing to change in billing (table accounts): 3 skipped"
+a --source billing --commit | grep "^nothing to change in billing (table accounts): 3 skipped" >/dev/null
 
 # someone edits B3 by hand; undo restores B1 and B2 and keeps B3
 sqlite3 "$data/billing.sqlite" "UPDATE accounts SET family = 'Lunde' WHERE acct = 'B3'"
@@ -58,7 +58,7 @@ grep -q "apply 2 is itself an undo" "$TMPDIR/err"
 if a --undo 9 2> "$TMPDIR/err"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 grep -q "there is no apply 9" "$TMPDIR/err"
 # undone: the proposals can be applied again
-a --source billing | grep -q "^dry run: 3 changes"
+a --source billing | grep "^dry run: 3 changes" >/dev/null
 
 # never changed or deleted
 if sqlite3 "$db" "DELETE FROM applied_changes" 2> /dev/null; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi

@@ -15,7 +15,7 @@ scan 2026-10-31
 out=$TMPDIR/one
 "$STEWARD" report --policies policies --db "$db" --out "$out" > "$TMPDIR/msg"
 grep -q "^wrote 9 files to $out " "$TMPDIR/msg"
-pdftotext "$out/scorecard-sales.pdf" - 2>/dev/null | grep -q "one run so far: no trend yet"
+pdftotext "$out/scorecard-sales.pdf" - 2>/dev/null | grep "one run so far: no trend yet" >/dev/null
 
 # two runs, into reports/YYYY-MM under the working directory by default
 scan 2026-11-30
@@ -39,7 +39,7 @@ for f in "$out"/*.html; do
 done
 for f in "$out"/*.pdf; do
   qpdf --check "$f" > /dev/null
-  pdfinfo "$f" | grep -q '^Creator: *steward'
+  pdfinfo "$f" | grep '^Creator: *steward' >/dev/null
 done
 # escaped in HTML, intact in PDF
 grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$out/scorecard-sales.html"
@@ -79,7 +79,7 @@ out=$TMPDIR/reports/2026-11
 "$STEWARD" report --policies policies --db "$db" --out "$out" --owner billing-ops > /dev/null
 grep -qF 'href="audit.html"' "$out/index.html"
 # what changed since the first run is counted
-pdftotext "$out/scorecard-billing-ops.pdf" - 2>/dev/null | grep -q "Findings since the run of 2026-10-31: [0-9]* new"
+pdftotext "$out/scorecard-billing-ops.pdf" - 2>/dev/null | grep "Findings since the run of 2026-10-31: [0-9]* new" >/dev/null
 if "$STEWARD" report --policies policies --db "$db" --out "" 2> "$TMPDIR/err"; then exit 1; fi
 grep -q "output directory is empty" "$TMPDIR/err"
 # refused
