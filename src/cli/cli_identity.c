@@ -368,7 +368,8 @@ static int find_link(void *arg, const struct link_row *l)
 		/* a link made them one person, or an exclusive value kept
 		 * them apart: that is what the run did with the pair */
 		if (pl->found && (!strcmp(pl->status, "linked") ||
-				  !strcmp(pl->status, "conflict")))
+				  !strcmp(pl->status, "conflict") ||
+				  !strcmp(pl->status, "ambiguous")))
 			return 0;
 		snprintf(pl->status, sizeof(pl->status), "%s", l->status);
 		snprintf(pl->conflict, sizeof(pl->conflict), "%s",
@@ -508,7 +509,13 @@ int cmd_why(int argc, char **argv)
 		buf_addf(&out, "different people (%s and %s)", ea, eb);
 	else
 		buf_addstr(&out, "not both in that run");
-	if (pl.found && !strcmp(pl.status, "conflict"))
+	if (pl.found && !strcmp(pl.status, "ambiguous"))
+		buf_addf(&out, "; the pair (probability %.4f) was not linked there: "
+			 "one side, without a value of '%s', links as strongly to "
+			 "another person whose '%s' differs from the other side's, "
+			 "and the run does not guess between them", pl.probability,
+			 pl.conflict, pl.conflict);
+	else if (pl.found && !strcmp(pl.status, "conflict"))
 		buf_addf(&out, "; the pair (probability %.4f) was not linked there: "
 			 "the records it would have made one person hold different "
 			 "values of '%s', of which a person has one", pl.probability,

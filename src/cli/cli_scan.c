@@ -158,12 +158,13 @@ static void summary(const struct scan_result *r, const char *db)
 	       (unsigned long long)r->high,
 	       r->failed ? "; some sources could not be read" : "");
 	if (r->identified) {
-		char apart[64] = "";
+		char apart[96] = "";
 
-		if (r->id_conflicts)
+		if (r->id_conflicts || r->id_ambiguous)
 			snprintf(apart, sizeof(apart), ", %llu kept apart by "
-				 "exclusive values",
-				 (unsigned long long)r->id_conflicts);
+				 "exclusive values, %llu ambiguous",
+				 (unsigned long long)r->id_conflicts,
+				 (unsigned long long)r->id_ambiguous);
 		printf("identities: %llu records are %llu people (%llu links, %llu "
 		       "pair%s for review%s) in %.1f s\n",
 		       (unsigned long long)r->id_records,

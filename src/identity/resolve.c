@@ -982,7 +982,8 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 	    xgrow(&r->links, &r->links_cap, r->n_links + 1, sizeof(*r->links)))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
-		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false, -1 };
+		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false, -1,
+		false };
 	return 0;
 }
 
@@ -1477,10 +1478,65 @@ static bool guard_allows(struct resolver *r, const size_t *next, size_t ra,
 	return low * 2 <= total;
 }
 
+/* Each record's links at or above the threshold, the records at their
+ * other ends: adj[off[i]] to adj[off[i + 1] - 1] for record i. */
+struct link_ends {
+	size_t *off;
+	uint32_t *adj;
+};
+
+static int link_ends_init(struct link_ends *e, const struct resolver *r,
+			  size_t first)
+{
+	e->off = xcalloc(r->n + 2, sizeof(*e->off));
+	e->adj = xcalloc(2 * (r->n_links - first) + 1, sizeof(*e->adj));
+	if (!e->off || !e->adj)
+		return ST_ERR_NOMEM;
+	for (size_t k = first; k < r->n_links; k++)
+		if (r->links[k].linked) {
+			e->off[r->links[k].a + 2]++;
+			e->off[r->links[k].b + 2]++;
+		}
+	for (size_t i = 2; i < r->n + 2; i++)
+		e->off[i] += e->off[i - 1];
+	for (size_t k = first; k < r->n_links; k++)
+		if (r->links[k].linked) {
+			e->adj[e->off[r->links[k].a + 1]++] = r->links[k].b;
+			e->adj[e->off[r->links[k].b + 1]++] = r->links[k].a;
+		}
+	return 0;
+}
+
+/*
+ * Is joining x's entity to y's a guess?  It is when x's entity holds no
+ * value of an exclusive comparison, and x links (at or above the
+ * threshold) both into y's entity and into another that holds a value
+ * clearly different from one of y's: x could be either person.  Returns
+ * the comparison (an index into r->excl), or -1.
+ */
+static int guess(const struct resolver *r, const struct link_ends *e,
+		 size_t x, size_t y)
+{
+	size_t rx = find(r->parent, x), ry = find(r->parent, y);
+
+	for (size_t j = e->off[x]; j < e->off[x + 1]; j++) {
+		size_t z = e->adj[j], rz = find(r->parent, z);
+		int k;
+
+		if (rz == ry || rz == rx)
+			continue;
+		if ((k = excl_conflict(r, ry, rz)) >= 0 &&
+		    !r->xhead[rx * r->n_excl + (size_t)k])
+			return k;
+	}
+	return -1;
+}
+
 static int cluster(struct resolver *r, const struct cands *c)
 {
 	size_t *next = xcalloc(r->n ? r->n : 1, sizeof(*next));
 	size_t first_model = r->n_links;
+	struct link_ends ends = { NULL, NULL };
 
 	if (!next)
 		return ST_ERR_NOMEM;
@@ -1511,6 +1567,12 @@ static int cluster(struct resolver *r, const struct cands *c)
 	if (r->n_links > first_model)
 		qsort(r->links + first_model, r->n_links - first_model,
 		      sizeof(*r->links), link_cmp);
+	if (r->n_excl && link_ends_init(&ends, r, first_model)) {
+		xfree(next);
+		xfree(ends.off);
+		xfree(ends.adj);
+		return ST_ERR_NOMEM;
+	}
 	for (size_t k = first_model; k < r->n_links; k++) {
 		struct link *l = &r->links[k];
 		size_t ra, rb, t;
@@ -1527,6 +1589,14 @@ static int cluster(struct resolver *r, const struct cands *c)
 		 * there, and the rule's conflict says so */
 		if (r->n_excl && resolver_rule_between(r, l->a, l->b) >= 0)
 			continue;
+		if (r->n_excl && ((k2 = guess(r, &ends, l->a, l->b)) >= 0 ||
+				  (k2 = guess(r, &ends, l->b, l->a)) >= 0)) {
+			l->linked = false;
+			l->ambiguous = true;
+			l->conflict = (int)r->excl[k2];
+			r->stats.ambiguous++;
+			continue;
+		}
 		if (!guard_allows(r, next, ra, rb)) {
 			l->linked = false;
 			r->stats.refused_merges++;
@@ -1564,6 +1634,8 @@ static int cluster(struct resolver *r, const struct cands *c)
 		r->stats.reviews += !l->settled;
 	}
 	xfree(next);
+	xfree(ends.off);
+	xfree(ends.adj);
 	return 0;
 }
 

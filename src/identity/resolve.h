@@ -113,8 +113,11 @@ struct link {
 	bool settled;		/* for review, but other links made the two
 				 * records one person */
 	/* not linked: the two entities it would join hold values of this
-	 * exclusive comparison that are different (the last level); -1 */
+	 * exclusive comparison that are different (the last level), or
+	 * (ambiguous) one side has no value of it and links as strongly to
+	 * another entity with a value different from the other side's; -1 */
 	int conflict;
+	bool ambiguous;
 };
 size_t resolver_links(const struct resolver *r, const struct link **out);
 
@@ -123,6 +126,7 @@ struct resolver_stats {
 	uint64_t links, reviews, entities, refused_merges;
 	uint64_t conflicts;	/* rule pairs, links and pairs for review an
 				 * exclusive value refused */
+	uint64_t ambiguous;	/* links not taken: a guess between people */
 	uint64_t oversized_blocks, oversized_records;
 	uint64_t placeholders;	/* distinct values set aside */
 	uint64_t no_evidence;	/* records with no identity value at all */

@@ -785,7 +785,8 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 	*out = (struct link_row){ (int64_t)i,
 		w->p->sources[resolver_source(r, l->a)].id, resolver_key(r, l->a),
 		w->p->sources[resolver_source(r, l->b)].id, resolver_key(r, l->b),
-		l->linked ? "linked" : l->conflict >= 0 ? "conflict" :
+		l->linked ? "linked" : l->ambiguous ? "ambiguous" :
+		l->conflict >= 0 ? "conflict" :
 		l->probability >= w->p->identity.link ? "refused" : "review",
 		l->probability,
 		model ? NULL : w->p->identity.rules[l->rule].id,
@@ -800,7 +801,8 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
  * the model's, strongest first), every pair kept for review (but those
  * other links made one person), every link the chain guard refused, and
  * every rule's pair, link and pair for review an exclusive value refused
- * (status "conflict", with the attribute).  A link between two records
+ * (status "conflict", with the attribute), and every link not taken
+ * because it would guess between two people ("ambiguous").  A link between two records
  * that other links had already joined adds nothing to why they are one
  * person and is counted (metric `links`) but not written: on millions of
  * people that is half the links and half the history.
@@ -850,7 +852,8 @@ static int write_metrics(const struct identified *id, const struct policy *p,
 	       metric(sink, "reviews", (double)s->reviews) ||
 	       metric(sink, "refused_merges", (double)s->refused_merges) ||
 	       (has_exclusive(p) &&
-		metric(sink, "exclusive_conflicts", (double)s->conflicts)) ||
+		(metric(sink, "exclusive_conflicts", (double)s->conflicts) ||
+		 metric(sink, "ambiguous_links", (double)s->ambiguous))) ||
 	       metric(sink, "oversized_blocks", (double)s->oversized_blocks) ||
 	       metric(sink, "placeholders", (double)s->placeholders) ||
 	       metric(sink, "no_evidence", (double)s->no_evidence) ||

@@ -546,6 +546,7 @@ int scan_run(const struct policy *p, const struct scan_options *o,
 			res->id_links = rs->links;
 			res->id_reviews = rs->reviews;
 			res->id_conflicts = rs->conflicts;
+			res->id_ambiguous = rs->ambiguous;
 			res->id_seconds = id.seconds;
 		}
 	}

@@ -55,6 +55,7 @@ struct scan_result {
 	uint64_t id_records, id_entities, id_links, id_reviews;
 	uint64_t id_conflicts;	/* rule pairs, links and pairs for review
 				 * an exclusive value refused */
+	uint64_t id_ambiguous;	/* links not taken: a guess between people */
 	double id_seconds;
 	/* reconciliation, which runs with it */
 	uint64_t rec_conflicts, rec_auto, rec_pending, rec_below;

@@ -160,9 +160,10 @@ struct member_row {
 };
 
 /* A pair the model or a rule joined (status "linked"), kept for review
- * ("review"), that the chain guard refused ("refused"), or that would have
+ * ("review"), that the chain guard refused ("refused"), that would have
  * joined two groups holding different values of an exclusive comparison
- * ("conflict"); evidence is a JSON array of each comparison's level and
+ * ("conflict"), or that would have guessed between two such groups
+ * ("ambiguous"); evidence is a JSON array of each comparison's level and
  * weight. */
 struct link_row {
 	int64_t seq;
@@ -170,7 +171,8 @@ struct link_row {
 	double probability;
 	const char *rule;		/* the rule's id, or NULL */
 	const char *evidence;		/* JSON, or NULL for a rule */
-	const char *conflict;		/* "conflict": the attribute, else NULL */
+	const char *conflict;		/* "conflict", "ambiguous": the
+					 * attribute, else NULL */
 };
 
 /* The model's parameters: per comparison (attribute) and level. */
