@@ -50,6 +50,7 @@ int cmd_identities(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_entity(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_links(int argc, char **argv);
 int cmd_proposals(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
@@ -68,6 +69,10 @@ struct run_info;
 int cli_open_history(const char *cmd, const char *db, struct store **s);
 /* The run numbered run_text, or the latest when it is NULL; EXIT_OK or
  * EXIT_USAGE after printing why. */
+/* EXIT_OK when run read `source` (for "findings": or filed findings
+ * under it); else says which sources it has and returns EXIT_USAGE. */
+int cli_check_source(struct store *s, const char *cmd, int64_t run,
+		     const char *source);
 int cli_pick_run(struct store *s, const char *db, const char *run_text,
 		 const char *cmd, struct run_info *run);
 

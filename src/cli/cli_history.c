@@ -616,8 +616,8 @@ static void unknown_source(const char *cmd, const struct source_names *sn,
 
 /* EXIT_OK when the run read `source` (or, for findings, filed findings
  * under it); else says which sources it has. */
-static int check_source(struct store *s, const char *cmd, int64_t run,
-			const char *source)
+int cli_check_source(struct store *s, const char *cmd, int64_t run,
+		     const char *source)
 {
 	struct source_names sn = { .want = source };
 	struct diag d;
@@ -912,7 +912,7 @@ int cmd_profile(int argc, char **argv)
 		return rc;
 	rc = hist_run(s, &o, "profile", &run);
 	if (!rc)
-		rc = check_source(s, "profile", run.id, o.args[0]);
+		rc = cli_check_source(s, "profile", run.id, o.args[0]);
 	if (!rc)
 		rc = profile_print(s, &o, &run, o.args[0]);
 	store_close(s);
@@ -1063,7 +1063,7 @@ int cmd_findings(int argc, char **argv)
 		return rc;
 	rc = hist_run(s, &o, "findings", &run);
 	if (!rc && o.source)
-		rc = check_source(s, "findings", run.id, o.source);
+		rc = cli_check_source(s, "findings", run.id, o.source);
 	if (!rc)
 		rc = findings_print(s, &o, run.id);
 	store_close(s);

@@ -21,7 +21,7 @@
 #include "util/utf8.h"
 
 struct id_opts {
-	const char *db, *run, *format, *truth;
+	const char *db, *run, *format, *truth, *status, *source;
 	struct cli_policy_opts po;
 	char **args;
 	int nargs;
@@ -39,6 +39,8 @@ static int id_parse(const char *cmd, const char *usage, const char *allowed,
 		{ "truth", required_argument, NULL, 'T' },
 		{ "policies", required_argument, NULL, 'p' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "status", required_argument, NULL, 'S' },
+		{ "source", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -51,7 +53,7 @@ static int id_parse(const char *cmd, const char *usage, const char *allowed,
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c != 'h' && c != '?' && !strchr(allowed, c)) {
 			cli_error("%s: this command takes no --%s", cmd,
-				  longopts[strchr("DRFTpd", c) - "DRFTpd"].name);
+				  longopts[strchr("DRFTpdSO", c) - "DRFTpdSO"].name);
 			fputs(usage, stderr);
 			return -1;
 		}
@@ -62,6 +64,8 @@ static int id_parse(const char *cmd, const char *usage, const char *allowed,
 		case 'T': o->truth = optarg; break;
 		case 'p': o->po.dir = optarg; break;
 		case 'd': o->po.data = optarg; break;
+		case 'S': o->status = optarg; break;
+		case 'O': o->source = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			*status = EXIT_OK;
@@ -188,6 +192,232 @@ int cmd_identities(int argc, char **argv)
 	rc = st.err;
 out:
 	buf_release(&st.out);
+	store_close(s);
+	return rc;
+}
+
+/* ---- links --------------------------------------------------------------- */
+
+static const char links_usage[] =
+	"usage: steward links [--run RUN] [--status S[,S...]] [--source S]\n"
+	"                     [--db FILE] [--format table|csv|json]\n\n"
+	"The pairs of records a run kept (default: the latest run), each with its\n"
+	"status: linked (a rule or the model joined them), review (a pair for a\n"
+	"reviewer), refused (the chain guard kept two groups apart), conflict (an\n"
+	"exclusive value did) or ambiguous (joining would have guessed between\n"
+	"two people); its probability, and the rule or the exclusive attribute.\n"
+	"--status review is the review queue; --source keeps the pairs with a\n"
+	"record in that source.  'steward why' explains one pair.\n";
+
+static const char *const link_statuses[] = {
+	"linked", "review", "refused", "conflict", "ambiguous",
+};
+
+#define LINKS_TABLE_MAX 1000	/* rows a terminal table shows */
+
+static const struct out_col link_cols[] = {
+	{ "source_a", "source a", OUT_TEXT, 0 },
+	{ "key_a", "key a", OUT_TEXT, 24 },
+	{ "source_b", "source b", OUT_TEXT, 0 },
+	{ "key_b", "key b", OUT_TEXT, 24 },
+	{ "status", NULL, OUT_TEXT, 0 },
+	{ "probability", NULL, OUT_NUM, 0 },
+	{ "rule", NULL, OUT_TEXT, 0 },
+	{ "conflict", NULL, OUT_TEXT, 0 },
+	{ "evidence", NULL, OUT_JSONTEXT, 48 },
+};
+
+struct link_list {
+	bool want[ARRAY_SIZE(link_statuses)];
+	const char *source, *status;	/* as given, or NULL */
+	int64_t run;
+	struct out_table t;	/* the table format */
+	struct stream st;	/* csv and json, streamed */
+	uint64_t shown, matched;
+};
+
+static bool link_wanted(const struct link_list *ll, const struct link_row *l)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(link_statuses); i++)
+		if (!strcmp(l->status, link_statuses[i]))
+			return ll->want[i] && (!ll->source ||
+			       !strcmp(l->source_a, ll->source) ||
+			       !strcmp(l->source_b, ll->source));
+	return false;
+}
+
+static void link_json(struct buf *b, const char *key, const char *v, bool raw)
+{
+	buf_addf(b, ",\"%s\":", key);
+	if (!v)
+		buf_addstr(b, "null");
+	else if (raw)
+		buf_addstr(b, v);
+	else
+		json_cstring(b, v);
+}
+
+static void stream_link(struct stream *st, const struct link_row *l)
+{
+	const char *cells[] = { l->source_a, l->key_a, l->source_b, l->key_b,
+				l->status };
+
+	if (st->json) {
+		buf_addstr(&st->out, st->first ? "[\n" : ",\n");
+		buf_addstr(&st->out, "{\"source_a\":");
+		json_cstring(&st->out, l->source_a);
+		link_json(&st->out, "key_a", l->key_a, false);
+		link_json(&st->out, "source_b", l->source_b, false);
+		link_json(&st->out, "key_b", l->key_b, false);
+		link_json(&st->out, "status", l->status, false);
+		buf_addf(&st->out, ",\"probability\":%.6f", l->probability);
+		link_json(&st->out, "rule", l->rule, false);
+		link_json(&st->out, "conflict", l->conflict, false);
+		link_json(&st->out, "evidence", l->evidence && out_json_valid(l->evidence) ?
+			  l->evidence : NULL, true);
+		buf_addch(&st->out, '}');
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(cells); i++) {
+			out_csv_cell(&st->out, cells[i], false);
+			buf_addch(&st->out, ',');
+		}
+		buf_addf(&st->out, "%.6f,", l->probability);
+		out_csv_cell(&st->out, l->rule, false);
+		buf_addch(&st->out, ',');
+		out_csv_cell(&st->out, l->conflict, false);
+		buf_addch(&st->out, ',');
+		out_csv_cell(&st->out, l->evidence, false);
+		buf_addch(&st->out, '\n');
+	}
+	st->first = false;
+	stream_flush(st, false);
+}
+
+static int list_link(void *arg, const struct link_row *l)
+{
+	struct link_list *ll = arg;
+
+	if (!link_wanted(ll, l))
+		return 0;
+	ll->matched++;
+	if (ll->t.format != OUT_TABLE) {
+		stream_link(&ll->st, l);
+		return ll->st.err;
+	}
+	if (ll->shown == LINKS_TABLE_MAX)
+		return 0;
+	ll->shown++;
+	out_add(&ll->t, l->source_a);
+	out_add(&ll->t, l->key_a);
+	out_add(&ll->t, l->source_b);
+	out_add(&ll->t, l->key_b);
+	out_add(&ll->t, l->status);
+	out_add_real(&ll->t, l->probability, 4);
+	out_add(&ll->t, l->rule);
+	out_add(&ll->t, l->conflict);
+	out_add(&ll->t, l->evidence);
+	return ll->t.err;
+}
+
+/* --status: a comma-separated list of the statuses; all when absent. */
+static int parse_statuses(const char *arg, bool *want)
+{
+	const char *p = arg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(link_statuses); i++)
+		want[i] = !arg;
+	while (p && *p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < ARRAY_SIZE(link_statuses); i++)
+			if (strlen(link_statuses[i]) == n &&
+			    !strncmp(p, link_statuses[i], n))
+				break;
+		if (i == ARRAY_SIZE(link_statuses)) {
+			cli_error("links: --status takes linked, review, refused, "
+				  "conflict or ambiguous (comma-separated), not "
+				  "'%.*s'", (int)n, p);
+			return -1;
+		}
+		want[i] = true;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static int finish_links(struct link_list *ll)
+{
+	struct buf out = BUF_INIT;
+	int rc;
+
+	if (ll->t.format != OUT_TABLE) {
+		if (ll->st.json)
+			buf_addstr(&ll->st.out, ll->st.first ? "[]\n" : "\n]\n");
+		stream_flush(&ll->st, true);
+		return ll->st.err;
+	}
+	if (!ll->matched) {
+		printf("no pairs%s%s%s%s in run %lld\n",
+		       ll->status ? " with status " : "",
+		       ll->status ? ll->status : "",
+		       ll->source ? " with a record in " : "",
+		       ll->source ? ll->source : "", (long long)ll->run);
+		return EXIT_OK;
+	}
+	rc = out_table_render(&ll->t, &out);
+	if (!rc)
+		rc = cli_write(out.data, out.len);
+	buf_release(&out);
+	if (!rc && ll->matched > ll->shown)
+		fprintf(stderr, "links: showing the first %llu of %llu; --format "
+			"csv or json lists them all\n",
+			(unsigned long long)ll->shown,
+			(unsigned long long)ll->matched);
+	return rc ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_links(int argc, char **argv)
+{
+	struct id_opts o;
+	struct store *s = NULL;
+	struct run_info run;
+	struct link_list ll = { .st = { BUF_INIT, false, true, 0 } };
+	enum out_format f = OUT_TABLE;
+	struct diag d;
+	int rc;
+
+	if (id_parse("links", links_usage, "DRFSO", argc, argv, &o, &rc))
+		return rc;
+	if (o.nargs) {
+		fputs(links_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (o.format && out_format_parse(o.format, &f)) {
+		cli_error("links: --format takes table, csv or json, not '%s'", o.format);
+		return EXIT_USAGE;
+	}
+	if (parse_statuses(o.status, ll.want))
+		return EXIT_USAGE;
+	ll.source = o.source;
+	ll.status = o.status;
+	ll.st.json = f == OUT_JSON;
+	out_table_init(&ll.t, f, link_cols, ARRAY_SIZE(link_cols));
+	if ((rc = id_open("links", &o, &s, &run)) ||
+	    (o.source && (rc = cli_check_source(s, "links", run.id, o.source))))
+		goto out;
+	ll.run = run.id;
+	if (f == OUT_CSV)
+		buf_addstr(&ll.st.out, "source_a,key_a,source_b,key_b,status,"
+			   "probability,rule,conflict,evidence\n");
+	diag_clear(&d);
+	if (store_links(s, run.id, NULL, NULL, list_link, &ll, &d)) {
+		rc = ll.st.err ? ll.st.err : cli_fail("links", &d);
+		goto out;
+	}
+	rc = finish_links(&ll);
+out:
+	out_table_release(&ll.t);
+	buf_release(&ll.st.out);
 	store_close(s);
 	return rc;
 }

@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "eval", cmd_eval, "measure a run's identities against a labelled truth" },
 	{ "entity", cmd_entity, "one person's records side by side" },
 	{ "why", cmd_why, "why two records are, or are not, the same person" },
+	{ "links", cmd_links, "a run's pairs: links, the review queue, refusals" },
 	{ "proposals", cmd_proposals, "what reconciliation proposes to change, and why" },
 	{ "review", cmd_review, "accept or reject proposals, for the record" },
 	{ "apply", cmd_apply, "apply approved proposals to a SQLite source (and undo)" },

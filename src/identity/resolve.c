@@ -1619,11 +1619,13 @@ static int cluster(struct resolver *r, const struct cands *c)
 	for (size_t k = first_model; k < r->n_links; k++) {
 		struct link *l = &r->links[k];
 
-		size_t ra = find(r->parent, l->a), rb = find(r->parent, l->b);
+		size_t ra, rb;
 		int x;
 
 		if (l->linked || l->probability >= r->id->link)
 			continue;
+		ra = find(r->parent, l->a);
+		rb = find(r->parent, l->b);
 		l->settled = ra == rb;
 		/* nobody is asked about a join an exclusive value refuses */
 		if (!l->settled && r->n_excl && (x = excl_conflict(r, ra, rb)) >= 0) {

@@ -802,10 +802,11 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
  * other links made one person), every link the chain guard refused, and
  * every rule's pair, link and pair for review an exclusive value refused
  * (status "conflict", with the attribute), and every link not taken
- * because it would guess between two people ("ambiguous").  A link between two records
- * that other links had already joined adds nothing to why they are one
- * person and is counted (metric `links`) but not written: on millions of
- * people that is half the links and half the history.
+ * because it would guess between two people ("ambiguous").  A link
+ * between two records that other links had already joined adds nothing to
+ * why they are one person and is counted (metric `links`) but not
+ * written: on millions of people that is half the links and half the
+ * history.
  */
 static int write_links(const struct identified *id, const struct policy *p,
 		       struct store *st, struct diag *d)

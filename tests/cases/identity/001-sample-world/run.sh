@@ -47,6 +47,17 @@ for rec in $(grep ",$ent\$" "$TMPDIR/ids.csv" | cut -d, -f1,2 | tr , :); do
   head -1 "$TMPDIR/entity" | grep "$rec" >/dev/null
 done
 
+# links: the chain guard's refusals on the sample, each pair across two
+# people, and no review queue in this run
+"$STEWARD" links --db "$db" --status refused --format csv > "$TMPDIR/refused"
+[ "$(tail -n +2 "$TMPDIR/refused" | wc -l)" = "$(sqlite3 "$db" "SELECT count(*) FROM identity_links WHERE run_id = 1 AND status = 'refused'")" ]
+[ "$(tail -n +2 "$TMPDIR/refused" | wc -l)" -gt 0 ]
+tail -n +2 "$TMPDIR/refused" | while IFS=, read -r sa ka sb kb rest; do
+  [ "$(grep "^$sa,$ka," "$TMPDIR/ids.csv" | cut -d, -f3)" != "$(grep "^$sb,$kb," "$TMPDIR/ids.csv" | cut -d, -f3)" ]
+done
+"$STEWARD" links --db "$db" --status linked --source support --format csv | tail -n +2 | grep -v '^support,\|,support,' > "$TMPDIR/bad" || true
+[ ! -s "$TMPDIR/bad" ]
+
 # month 2 keeps the ids of month 1's people
 "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
   --as-of 2026-11-30 > /dev/null || [ $? -eq 1 ]  # 1: the sample policy's consent gate fails (issue 5)

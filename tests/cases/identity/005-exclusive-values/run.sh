@@ -41,4 +41,19 @@ grep -q "values of 'date_of_birth'" "$TMPDIR/why2"
 grep -q "Rule 'same-ssn' would join them, but the run kept them apart" "$TMPDIR/why2"
 # the handbook says it in plain English
 "$STEWARD" explain --policies policies | grep "A person has one: two records whose values are different (the last level) are never one person" >/dev/null
+# steward links: the pairs the run kept, filtered by status and source
+"$STEWARD" links --db "$db" --status conflict,ambiguous --format csv > "$TMPDIR/links"
+head -1 "$TMPDIR/links" | grep -x 'source_a,key_a,source_b,key_b,status,probability,rule,conflict,evidence' >/dev/null
+[ "$(tail -n +2 "$TMPDIR/links" | wc -l)" = 8 ]
+grep '^s,S1,s,S2,conflict,1.000000,same-ssn,date_of_birth,$' "$TMPDIR/links" >/dev/null
+[ "$(grep -c ',ambiguous,' "$TMPDIR/links")" = 3 ]
+"$STEWARD" links --db "$db" --status linked --format json > "$TMPDIR/links.json"
+grep '"key_a":"H1","source_b":"s","key_b":"H2","status":"linked"' "$TMPDIR/links.json" >/dev/null
+[ "$(grep -c '"status"' "$TMPDIR/links.json")" = 1 ]
+"$STEWARD" links --db "$db" --status review | grep -x 'no pairs with status review in run 1' >/dev/null
+"$STEWARD" links --db "$db" | grep 'H3  *s  *H4  *ambiguous' >/dev/null
+if "$STEWARD" links --db "$db" --status maybe 2> "$TMPDIR/err"; then exit 1; fi
+grep "links: --status takes linked, review, refused, conflict or ambiguous (comma-separated), not 'maybe'" "$TMPDIR/err" >/dev/null
+if "$STEWARD" links --db "$db" --source t 2> "$TMPDIR/err"; then exit 1; fi
+grep "links: run 1 has no source 't' (sources: s)" "$TMPDIR/err" >/dev/null
 "$STEWARD" audit verify --db "$db"
