@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "cli/cli_output.h"
 #include "identity/evaluate.h"
@@ -64,8 +65,16 @@ static int id_parse(const char *cmd, const char *usage, const char *allowed,
 		case 'T': o->truth = optarg; break;
 		case 'p': o->po.dir = optarg; break;
 		case 'd': o->po.data = optarg; break;
-		case 'S': o->status = optarg; break;
-		case 'O': o->source = optarg; break;
+		case 'S':
+		case 'O':
+			if (c == 'S' ? o->status != NULL : o->source != NULL) {
+				cli_error("%s: give --%s once%s", cmd,
+					  c == 'S' ? "status" : "source",
+					  c == 'S' ? ", as a comma-separated list" : "");
+				return -1;
+			}
+			*(c == 'S' ? &o->status : &o->source) = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			*status = EXIT_OK;
@@ -80,11 +89,33 @@ static int id_parse(const char *cmd, const char *usage, const char *allowed,
 	return 0;
 }
 
-/* Open the history and pick the run; it must have identities. */
+/* The latest run before run->id that has identities, into *run; false
+ * when there is none. */
+static bool earlier_identities(struct store *s, const struct id_opts *o,
+			       const char *cmd, struct run_info *run)
+{
+	char id[32];
+	struct diag d;
+	bool has = false;
+
+	diag_clear(&d);
+	for (int64_t r = run->id - 1; r > 0 && !has; r--) {
+		if (store_has_identities(s, r, &has, &d))
+			return false;
+		snprintf(id, sizeof(id), "%lld", (long long)r);
+		if (has && cli_pick_run(s, o->db, id, cmd, run))
+			return false;
+	}
+	return has;
+}
+
+/* Open the history and pick the run; it must have identities.  Without
+ * --run, the latest run that has them (a scan of some sources has none). */
 static int id_open(const char *cmd, const struct id_opts *o, struct store **s,
 		   struct run_info *run)
 {
 	struct diag d;
+	int64_t latest;
 	bool has;
 	int rc;
 
@@ -96,6 +127,13 @@ static int id_open(const char *cmd, const struct id_opts *o, struct store **s,
 		cli_print_diag(&d);
 		return EXIT_USAGE;
 	}
+	latest = run->id;
+	if (!has && !o->run && earlier_identities(*s, o, cmd, run)) {
+		fprintf(stderr, "steward: %s: run %lld has no identities; using run "
+			"%lld, the latest that has\n", cmd, (long long)latest,
+			(long long)run->id);
+		return EXIT_OK;
+	}
 	if (!has) {
 		cli_error("%s: run %lld has no identities: it was a scan of some "
 			  "sources only, with --no-identity, or the policies have "
@@ -103,6 +141,18 @@ static int id_open(const char *cmd, const struct id_opts *o, struct store **s,
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+/* Without --data, `why` and `entity` read the folder the run read, when
+ * it is still there: a later month's run is explained with its own data,
+ * not the policies' default. */
+static void run_data(struct id_opts *o, const struct run_info *run)
+{
+	struct stat st;
+
+	if (!o->po.data && run->data_dir[0] && !stat(run->data_dir, &st) &&
+	    S_ISDIR(st.st_mode))
+		o->po.data = run->data_dir;
 }
 
 /* ---- identities ---------------------------------------------------------- */
@@ -167,6 +217,7 @@ int cmd_identities(int argc, char **argv)
 	if (id_parse("identities", identities_usage, "DRF", argc, argv, &o, &rc))
 		return rc;
 	if (o.nargs) {
+		cli_error("identities: unexpected argument '%s'", o.args[0]);
 		fputs(identities_usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -326,7 +377,7 @@ static int parse_statuses(const char *arg, bool *want)
 
 	for (size_t i = 0; i < ARRAY_SIZE(link_statuses); i++)
 		want[i] = !arg;
-	while (p && *p) {
+	while (p) {
 		size_t n = strcspn(p, ","), i;
 
 		for (i = 0; i < ARRAY_SIZE(link_statuses); i++)
@@ -340,7 +391,7 @@ static int parse_statuses(const char *arg, bool *want)
 			return -1;
 		}
 		want[i] = true;
-		p += n + (p[n] == ',');
+		p = p[n] == ',' ? p + n + 1 : NULL;
 	}
 	return 0;
 }
@@ -389,6 +440,7 @@ int cmd_links(int argc, char **argv)
 	if (id_parse("links", links_usage, "DRFSO", argc, argv, &o, &rc))
 		return rc;
 	if (o.nargs) {
+		cli_error("links: unexpected argument '%s'", o.args[0]);
 		fputs(links_usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -615,7 +667,7 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		      bool kept_apart)
 {
 	double prior_bits = log2(e->prior / (1 - e->prior));
-	size_t wa, wb;
+	size_t wa, wb, wn = 14;	/* the attribute column: wider for long ids */
 
 	if (e->rule >= 0) {
 		const struct identity_rule *ru = &p->identity.rules[e->rule];
@@ -648,18 +700,21 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 	}
 	wa = wa > WHY_VALUE_MAX ? WHY_VALUE_MAX : wa;
 	wb = wb > WHY_VALUE_MAX ? WHY_VALUE_MAX : wb;
-	buf_addf(b, "  %-14s ", "attribute");
+	for (size_t c = 0; c < e->n; c++)
+		if (width_of(e->cmp[c].attribute) > wn)
+			wn = width_of(e->cmp[c].attribute);
+	buf_addf(b, "  %-*s ", (int)wn, "attribute");
 	add_cell(b, ra, wa);
 	buf_addstr(b, "  ");
 	add_cell(b, rb, wb);
 	buf_addf(b, "  %-12s %8s\n", "level", "bits");
-	buf_addf(b, "  %-14s %-*s  %-*s  %-12s %+8.2f  1 pair of records in %.0f is "
-		 "one person\n", "prior", (int)wa, "", (int)wb, "", "", prior_bits,
-		 1 / e->prior);
+	buf_addf(b, "  %-*s %-*s  %-*s  %-12s %+8.2f  1 pair of records in %.0f is "
+		 "one person\n", (int)wn, "prior", (int)wa, "", (int)wb, "", "",
+		 prior_bits, 1 / e->prior);
 	for (size_t c = 0; c < e->n; c++) {
 		const struct pair_cmp *pc = &e->cmp[c];
 
-		buf_addf(b, "  %-14s ", pc->attribute);
+		buf_addf(b, "  %-*s ", (int)wn, pc->attribute);
 		add_cell(b, pc->value[0] ? pc->value[0] : "(none)", wa);
 		buf_addstr(b, "  ");
 		add_cell(b, pc->value[1] ? pc->value[1] : "(none)", wb);
@@ -672,13 +727,17 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 			buf_addstr(b, "  no evidence either way");
 		buf_addch(b, '\n');
 	}
-	buf_addf(b, "  %-14s %-*s  %-*s  %-12s %+8.2f  probability %.4f\n", "total",
-		 (int)wa, "", (int)wb, "", "", e->bits, e->probability);
+	buf_addf(b, "  %-*s %-*s  %-*s  %-12s %+8.2f  probability %.4f\n",
+		 (int)wn, "total", (int)wa, "", (int)wb, "", "", e->bits,
+		 e->probability);
 	buf_addf(b, "\nPairs are linked from %.2f and kept for review from %.2f: by "
-		 "the model this\npair is %s.\n", p->identity.link, p->identity.review,
+		 "the model this\npair is %s%s.\n", p->identity.link,
+		 p->identity.review,
 		 e->probability >= p->identity.link ? "a link" :
 		 e->probability >= p->identity.review ? "for review" :
-		 "not the same person");
+		 "not the same person",
+		 kept_apart && e->probability >= p->identity.review ?
+		 ", but the run kept the two apart (above)" : "");
 }
 
 int cmd_why(int argc, char **argv)
@@ -699,6 +758,8 @@ int cmd_why(int argc, char **argv)
 	if (id_parse("why", why_usage, "DRpd", argc, argv, &o, &rc))
 		return rc;
 	if (o.nargs != 2) {
+		cli_error("why: give two records as SOURCE:KEY SOURCE:KEY, not %d",
+			  o.nargs);
 		fputs(why_usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -712,6 +773,7 @@ int cmd_why(int argc, char **argv)
 	if ((rc = id_open("why", &o, &s, &run)))
 		goto out;
 	rc = EXIT_USAGE;
+	run_data(&o, &run);
 	if (!(p = cli_load_policy(&o.po, NULL)))
 		goto out;
 	diag_clear(&d);
@@ -741,15 +803,16 @@ int cmd_why(int argc, char **argv)
 		buf_addstr(&out, "not both in that run");
 	if (pl.found && !strcmp(pl.status, "ambiguous"))
 		buf_addf(&out, "; the pair (probability %.4f) was not linked there: "
-			 "one side, without a value of '%s', links as strongly to "
-			 "another person whose '%s' differs from the other side's, "
-			 "and the run does not guess between them", pl.probability,
+			 "one of the two people, who has no '%s', links as strongly "
+			 "to someone else whose '%s' differs from the other's, and "
+			 "the run does not guess between them ('steward links "
+			 "--status ambiguous' lists those links)", pl.probability,
 			 pl.conflict, pl.conflict);
 	else if (pl.found && !strcmp(pl.status, "conflict"))
 		buf_addf(&out, "; the pair (probability %.4f) was not linked there: "
-			 "the records it would have made one person hold different "
-			 "values of '%s', of which a person has one", pl.probability,
-			 pl.conflict);
+			 "the records of %s and of %s hold clearly different values "
+			 "of '%s', of which a person has one ('steward entity' shows "
+			 "each side)", pl.probability, ea, eb, pl.conflict);
 	else if (pl.found)
 		buf_addf(&out, "; the pair was %s there (probability %.4f)",
 			 !strcmp(pl.status, "linked") ? "linked" :
@@ -936,6 +999,7 @@ int cmd_entity(int argc, char **argv)
 			  "(see 'steward identities')", (long long)run.id, o.args[0]);
 		goto out;
 	}
+	run_data(&o, &run);
 	if (!(p = cli_load_policy(&o.po, NULL)))
 		goto out;
 	if (side_by_side_init(&sb, p, ms.n) ||

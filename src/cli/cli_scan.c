@@ -184,6 +184,11 @@ static void summary(const struct scan_result *r, const char *db)
 		       (unsigned long long)r->rec_auto,
 		       (unsigned long long)r->rec_pending,
 		       (unsigned long long)r->rec_below, r->rec_seconds, db);
+	if (r->gate_failed)
+		printf("compliance: gate '%s' failed with %llu violation%s: steward "
+		       "findings --db %s --dimension compliance\n", r->gate,
+		       (unsigned long long)r->gate_violations,
+		       r->gate_violations == 1 ? "" : "s", db);
 	printf("see: steward show %lld --db %s\n", (long long)r->run_id, db);
 }
 

@@ -484,6 +484,7 @@ static int record(const struct policy *p, const struct scan_options *o,
 			rc = identify_reconciled(id);
 		if (!rc && id->rec) {
 			const struct reconcile_stats *cs = reconciler_stats(id->rec);
+			const char *gate = "";
 
 			res->reconciled = true;
 			res->rec_conflicts = cs->conflicts;
@@ -491,7 +492,10 @@ static int record(const struct policy *p, const struct scan_options *o,
 			res->rec_pending = cs->pending;
 			res->rec_below = cs->below;
 			res->rec_seconds = id->rec_seconds;
-			res->gate_failed |= settle_gate_failed(id);
+			res->gate_failed |= settle_gate_failed(id, &gate,
+							       &res->gate_violations);
+			if (res->gate_failed)
+				snprintf(res->gate, sizeof(res->gate), "%s", gate);
 			rc = settle_write(id, p, st, &sink, d);
 		}
 	}

@@ -49,6 +49,8 @@ struct scan_result {
 	uint64_t rows;
 	uint64_t findings, high;	/* findings; of them high or critical */
 	bool gate_failed;
+	char gate[128];			/* the first gate that failed */
+	uint64_t gate_violations;	/* its violations */
 	/* identity resolution, when it ran */
 	bool identified;
 	bool reconciled;

@@ -507,14 +507,18 @@ static int write_compliance(const struct settle_ctx *x,
 	return 0;
 }
 
-bool settle_gate_failed(const struct identified *id)
+bool settle_gate_failed(const struct identified *id, const char **rule,
+			uint64_t *violations)
 {
 	const struct compliance_result *r;
 	size_t n = id->rec ? reconciler_compliance(id->rec, &r) : 0;
 
 	for (size_t k = 0; k < n; k++)
-		if (r[k].rule->gate && r[k].violations)
+		if (r[k].rule->gate && r[k].violations) {
+			*rule = r[k].rule->id;
+			*violations = r[k].violations;
 			return true;
+		}
 	return false;
 }
 

@@ -10,7 +10,10 @@
 #include "pipeline/identify.h"
 
 /* Did a compliance rule marked as a gate fail? */
-bool settle_gate_failed(const struct identified *id);
+/* Whether a compliance rule marked as a gate failed; the first such
+ * rule's id and violations in *rule and *violations. */
+bool settle_gate_failed(const struct identified *id, const char **rule,
+			uint64_t *violations);
 
 int settle_write(const struct identified *id, const struct policy *p,
 		 struct store *st, const struct findings_sink *sink,

@@ -31,9 +31,11 @@ q() { sqlite3 "$db" "$1"; }
 # why says which attribute kept them apart
 "$STEWARD" why s:H1 s:H3 --db "$db" --policies policies --data data | tee "$TMPDIR/why"
 grep -q "different people" "$TMPDIR/why"
-grep -q "hold different values of 'date_of_birth', of which a person has one" "$TMPDIR/why"
+grep -q "hold clearly different values of 'date_of_birth', of which a person has one" "$TMPDIR/why"
 "$STEWARD" why s:H1 s:H4 --db "$db" --policies policies --data data | tee "$TMPDIR/why3"
-grep "links as strongly to another person whose 'date_of_birth' differs from the other side's, and the run does not guess" "$TMPDIR/why3" >/dev/null
+grep "links as strongly to someone else whose 'date_of_birth' differs from the other's, and the run does not guess" "$TMPDIR/why3" >/dev/null
+grep "by the model this" "$TMPDIR/why3" >/dev/null
+grep "pair is a link, but the run kept the two apart (above)" "$TMPDIR/why3" >/dev/null
 "$STEWARD" why s:S1 s:S3 --db "$db" --policies policies --data data | grep "values of 'ssn'" >/dev/null
 # the rule's pair: the rule would join them, the run kept them apart
 "$STEWARD" why s:S1 s:S2 --db "$db" --policies policies --data data | tee "$TMPDIR/why2"
@@ -54,6 +56,13 @@ grep '"key_a":"H1","source_b":"s","key_b":"H2","status":"linked"' "$TMPDIR/links
 "$STEWARD" links --db "$db" | grep 'H3  *s  *H4  *ambiguous' >/dev/null
 if "$STEWARD" links --db "$db" --status maybe 2> "$TMPDIR/err"; then exit 1; fi
 grep "links: --status takes linked, review, refused, conflict or ambiguous (comma-separated), not 'maybe'" "$TMPDIR/err" >/dev/null
+for bad in '--status=' '--status=review,' '--source=s --source=s' 'extra'; do
+  # shellcheck disable=SC2086
+  if "$STEWARD" links --db "$db" $bad 2> "$TMPDIR/err"; then echo "links $bad: succeeded" >&2; exit 1; fi
+done
+grep "links: unexpected argument 'extra'" "$TMPDIR/err" >/dev/null
+if "$STEWARD" links --db "$db" --source s --source s 2> "$TMPDIR/err"; then exit 1; fi
+grep "links: give --source once" "$TMPDIR/err" >/dev/null
 if "$STEWARD" links --db "$db" --source t 2> "$TMPDIR/err"; then exit 1; fi
 grep "links: run 1 has no source 't' (sources: s)" "$TMPDIR/err" >/dev/null
 "$STEWARD" audit verify --db "$db"
