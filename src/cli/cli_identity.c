@@ -1003,13 +1003,18 @@ int cmd_entity(int argc, char **argv)
 	if (!(p = cli_load_policy(&o.po, NULL)))
 		goto out;
 	if (side_by_side_init(&sb, p, ms.n) ||
-	    lookup_records(p, ms.source, ms.key, ms.n, note_record, &sb, &unread)) {
+	    lookup_records(p, ms.source, ms.key, ms.n, note_record, &sb, &unread,
+			   &d)) {
 		cli_error("entity: out of memory");
 		goto out;
 	}
-	if (unread)
-		cli_error("entity: %zu source%s could not be read; their records "
-			  "show no values", unread, unread == 1 ? "" : "s");
+	if (unread) {
+		cli_print_diag(&d);
+		cli_error("entity: %zu source%s of %s's records could not be read; "
+			  "pass --data DIR with the files run %lld read", unread,
+			  unread == 1 ? "" : "s", o.args[0], (long long)run.id);
+		goto out;
+	}
 	rc = print_entity(&sb, &ms, f);
 out:
 	side_by_side_release(&sb);

@@ -21,9 +21,10 @@ int lookup_records(const struct policy *p, const char *const *sources,
 		   const char *const *keys, size_t n,
 		   int (*fn)(void *arg, size_t which, const struct source *s,
 			     const struct record *rec),
-		   void *arg, size_t *unread)
+		   void *arg, size_t *unread, struct diag *why)
 {
 	*unread = 0;
+	diag_clear(why);
 	for (size_t s = 0; s < p->n_sources; s++) {
 		const struct source *src = &p->sources[s];
 		const struct record *rec;
@@ -38,7 +39,8 @@ int lookup_records(const struct policy *p, const char *const *sources,
 			continue;
 		diag_clear(&d);
 		if (reader_open(src, &rd, &d)) {
-			(*unread)++;
+			if (!(*unread)++)
+				*why = d;
 			continue;
 		}
 		while ((rc = reader_next(rd, &rec, &d)) == 1) {
@@ -182,6 +184,15 @@ int explain_pair(const struct policy *p, struct store *st, int64_t run,
 	if (pl.found)
 		resolver_set_prior(out->r, pl.prior);
 	out->prior = resolver_model(out->r)->prior;
+	/* the two records' sources must be readable, or "no record today"
+	 * would be said of a file that is not there */
+	for (size_t k = 0; k < 2; k++) {
+		struct reader *rd;
+
+		if (reader_open(&p->sources[k ? s2 : s1], &rd, d))
+			return ST_ERR;
+		reader_free(rd);
+	}
 	if ((rc = identify_feed(p, NULL, out->r, NULL, NULL)) != 0 ||
 	    (rc = resolver_prepare(out->r, 0)) != 0)
 		return rc;

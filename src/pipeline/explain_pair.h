@@ -20,12 +20,12 @@
  * (source, key) is one of the n wanted, with which = its index there (a
  * key that repeats in a source gives several calls).  fn returning
  * non-zero stops.  Sources that cannot be read are skipped; *unread
- * counts them. */
+ * counts them, and *why says why the first could not. */
 int lookup_records(const struct policy *p, const char *const *sources,
 		   const char *const *keys, size_t n,
 		   int (*fn)(void *arg, size_t which, const struct source *s,
 			     const struct record *rec),
-		   void *arg, size_t *unread) MUST_CHECK;
+		   void *arg, size_t *unread, struct diag *why) MUST_CHECK;
 
 struct pair_cmp {
 	const char *attribute;

@@ -77,6 +77,15 @@ echo "records keeping their entity id: $kept of 9890"
 grep -q "the pair was kept for review there (probability 0.9022)" "$TMPDIR/why2"
 grep -q "^No deterministic rule joins them" "$TMPDIR/why2"
 grep -q "probability 0.9022$" "$TMPDIR/why2"
+# sources that cannot be read are named, never shown as empty records
+mkdir -p "$TMPDIR/nodata"
+if "$STEWARD" entity --db "$db" --policies "$ROOT/policies" --data "$TMPDIR/nodata" "$ent" \
+  > /dev/null 2> "$TMPDIR/err"; then exit 1; fi
+grep -q "crm.csv: source 'crm': cannot open: No such file or directory" "$TMPDIR/err"
+grep -q "could not be read; pass --data DIR with the files run 2 read" "$TMPDIR/err"
+if "$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$TMPDIR/nodata" \
+  crm:C0001846 crm:C0002895 > /dev/null 2> "$TMPDIR/err"; then exit 1; fi
+grep -q "crm.csv: source 'crm': cannot open" "$TMPDIR/err"
 # a later scan of one source has no identities: the identity commands
 # take the latest run that has them, and say so
 "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
