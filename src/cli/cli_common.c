@@ -57,7 +57,9 @@ int cli_write(const char *data, size_t len)
 
 int cli_fail(const char *cmd, const struct diag *d)
 {
-	if (d && d->set)
+	if (d && d->set && !d->file[0])
+		cli_error("%s: %s", cmd, d->msg);	/* no file to lead with */
+	else if (d && d->set)
 		cli_print_diag(d);
 	else
 		cli_error("%s: out of memory", cmd);

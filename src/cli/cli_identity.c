@@ -573,6 +573,10 @@ int cmd_eval(int argc, char **argv)
 		rc = cli_fail("eval", &d);
 		goto out;
 	}
+	if (!res.truth_records) {
+		cli_error("eval: %s has no records, only a header", o.truth);
+		goto out;
+	}
 	if (!res.matched) {
 		cli_error("eval: no record of %s is in run %lld; check that the "
 			  "truth names the sources and keys as the policies do",

@@ -160,9 +160,18 @@ int explain_pair(const struct policy *p, struct store *st, int64_t run,
 
 	memset(out, 0, sizeof(*out));
 	out->rule = -1;
-	if (s1 == SIZE_MAX || s2 == SIZE_MAX)
-		return diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "no source '%s' in "
-				"the policies", s1 == SIZE_MAX ? sa : sb);
+	if (s1 == SIZE_MAX || s2 == SIZE_MAX) {
+		struct buf known = BUF_INIT;
+
+		for (size_t i = 0; i < p->n_sources; i++)
+			buf_addf(&known, "%s%s", i ? ", " : "", p->sources[i].id);
+		rc = diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "no source '%s' "
+			      "in the policies (sources: %s)",
+			      s1 == SIZE_MAX ? sa : sb,
+			      known.len ? known.data : "none");
+		buf_release(&known);
+		return rc;
+	}
 	if ((rc = resolver_new(p, &out->r)) != 0 ||
 	    (rc = identify_nicknames(p, out->r, d)) != 0)
 		return rc;

@@ -86,6 +86,11 @@ grep -q "could not be read; pass --data DIR with the files run 2 read" "$TMPDIR/
 if "$STEWARD" why --db "$db" --policies "$ROOT/policies" --data "$TMPDIR/nodata" \
   crm:C0001846 crm:C0002895 > /dev/null 2> "$TMPDIR/err"; then exit 1; fi
 grep -q "crm.csv: source 'crm': cannot open" "$TMPDIR/err"
+if "$STEWARD" why --db "$db" --policies "$ROOT/policies" nosrc:1 crm:C0000001 2> "$TMPDIR/err"; then exit 1; fi
+grep -q "^steward: why: no source 'nosrc' in the policies (sources: crm, billing, support, marketing)" "$TMPDIR/err"
+printf 'source,record_key,entity\n' > "$TMPDIR/empty-truth.csv"
+if "$STEWARD" eval --db "$db" --truth "$TMPDIR/empty-truth.csv" 2> "$TMPDIR/err"; then exit 1; fi
+grep -q "eval: .*empty-truth.csv has no records, only a header" "$TMPDIR/err"
 # a later scan of one source has no identities: the identity commands
 # take the latest run that has them, and say so
 "$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
