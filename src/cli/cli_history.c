@@ -186,6 +186,12 @@ int cli_open_history(const char *cmd, const char *db, struct store **s)
 			  "the file with --db", cmd, db);
 		return EXIT_USAGE;
 	}
+	/* opening would write a schema into it */
+	if (!st.st_size) {
+		cli_error("%s: %s is empty, not a history: run 'steward scan' "
+			  "first", cmd, db);
+		return EXIT_USAGE;
+	}
 	diag_clear(&d);
 	if (store_open(db, s, &d)) {
 		if (d.set)

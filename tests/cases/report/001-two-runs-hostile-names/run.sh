@@ -89,3 +89,9 @@ no "$STEWARD" report --policies policies --db "$db" --owner nobody --out "$TMPDI
 grep -q "no owner 'nobody'" "$TMPDIR/err"
 no "$STEWARD" report --policies policies --db "$TMPDIR/none.db" 2> "$TMPDIR/err"
 grep -q "no history at" "$TMPDIR/err"
+# an empty file is no history either, and is left empty
+: > "$TMPDIR/zero.db"
+no "$STEWARD" report --policies policies --db "$TMPDIR/zero.db" 2> "$TMPDIR/err"
+grep -q "zero.db is empty, not a history: run 'steward scan' first" "$TMPDIR/err"
+no "$STEWARD" runs --db "$TMPDIR/zero.db" 2> /dev/null
+[ ! -s "$TMPDIR/zero.db" ]
