@@ -60,6 +60,8 @@ static const struct {
 		"name-part(given|family): one part of \"First Last\" or \"LAST, First\"" },
 	[TX_ORG_NAME] = { "org-name",
 		"org-name: an organisation's name without notes in parentheses or its legal form (Inc, Ltd, GmbH ...)" },
+	[TX_ADDRESS] = { "address",
+		"address: lower case, punctuation out, street types, directions and unit words the short way (Lane -> ln, North -> n, Suite -> ste)" },
 };
 
 const char *transform_name(enum transform_kind k)
@@ -130,7 +132,8 @@ static int lookup_kind(struct tx_parser *p, size_t start, size_t len,
 	return tx_fail(p, start, "unknown transform '%s' (known: trim, "
 		       "collapse-space, lower, upper, title, fold, digits, alnum, "
 		       "null-if, replace, map, bool, email, e164, postcode, country, "
-		       "date, datetime, last-first, name-part, org-name)", word);
+		       "date, datetime, last-first, name-part, org-name, address)",
+		       word);
 }
 
 /* Read one argument value: bare up to ',' or ')', or single-quoted. */
@@ -746,6 +749,91 @@ static void tx_org_name(const struct buf *v, struct buf *out)
 	}
 }
 
+/* The short forms of words in addresses: street types, directions and
+ * unit designators, as the US Postal Service abbreviates them
+ * (Publication 28), which suit British and most English addresses too.
+ * Every short form is its own short form, so the transform is
+ * idempotent. */
+static const struct {
+	const char *word, *as;
+} address_words[] = {
+	{ "alley", "aly" }, { "apartment", "apt" }, { "av", "ave" },
+	{ "avenue", "ave" }, { "boulevard", "blvd" }, { "building", "bldg" },
+	{ "center", "ctr" }, { "centre", "ctr" }, { "circle", "cir" },
+	{ "court", "ct" }, { "crescent", "cres" }, { "department", "dept" },
+	{ "drive", "dr" }, { "east", "e" }, { "expressway", "expy" },
+	{ "floor", "fl" }, { "freeway", "fwy" }, { "gardens", "gdns" },
+	{ "heights", "hts" }, { "highway", "hwy" }, { "lane", "ln" },
+	{ "mount", "mt" }, { "north", "n" }, { "northeast", "ne" },
+	{ "northwest", "nw" }, { "parkway", "pkwy" }, { "place", "pl" },
+	{ "plaza", "plz" }, { "road", "rd" }, { "room", "rm" },
+	{ "route", "rte" }, { "south", "s" }, { "southeast", "se" },
+	{ "southwest", "sw" }, { "square", "sq" }, { "str", "st" },
+	{ "street", "st" }, { "suite", "ste" }, { "terrace", "ter" },
+	{ "trail", "trl" }, { "west", "w" },
+};
+
+/* Separators between the words of an address; an apostrophe, a hyphen
+ * and a slash stay inside words (St John's, 12-14, 1/2). */
+static bool address_sep(char c)
+{
+	return isspace((unsigned char)c) || c == ',' || c == '.' || c == '#' ||
+	       c == ';' || c == ':' || c == '(' || c == ')' || c == '"';
+}
+
+/* The short way of the word out->data[at..]: replaced in place. */
+static void address_word(struct buf *out, size_t at)
+{
+	const char *w = out->data + at;
+	size_t n = out->len - at;
+
+	for (size_t i = 0; i < ARRAY_SIZE(address_words); i++)
+		if (strlen(address_words[i].word) == n &&
+		    !memcmp(address_words[i].word, w, n)) {
+			buf_truncate(out, at);
+			buf_addstr(out, address_words[i].as);
+			return;
+		}
+}
+
+/* A word that only says a number follows ("No 321" and "#321" are 321). */
+static bool number_word(const char *w, size_t n)
+{
+	return (n == 2 && (!memcmp(w, "no", 2) || !memcmp(w, "nr", 2))) ||
+	       (n == 6 && !memcmp(w, "number", 6));
+}
+
+/* Lower case, words split at punctuation and joined by one space, each
+ * known word the short way, and "no", "nr" or "number" before a number
+ * dropped. */
+static void tx_address(const struct buf *v, struct buf *out)
+{
+	size_t i = 0;
+
+	while (i < v->len) {
+		size_t j = i, k, before = out->len, at;
+
+		if (address_sep(v->data[i])) {
+			i++;
+			continue;
+		}
+		while (j < v->len && !address_sep(v->data[j]))
+			j++;
+		for (k = j; k < v->len && address_sep(v->data[k]); k++)
+			;
+		if (out->len)
+			buf_addch(out, ' ');
+		at = out->len;
+		utf8_lower(v->data + i, j - i, out);
+		if (k < v->len && isdigit((unsigned char)v->data[k]) &&
+		    number_word(out->data + at, out->len - at))
+			buf_truncate(out, before);
+		else
+			address_word(out, at);
+		i = j;
+	}
+}
+
 static enum transform_status tx_one(const struct transform *t,
 				    const struct transform_ctx *ctx,
 				    struct buf *v, struct buf *out,
@@ -797,6 +885,7 @@ static enum transform_status tx_one(const struct transform *t,
 		utf8_lower(s, n, out);
 		break;
 	case TX_ORG_NAME: tx_org_name(v, out); break;
+	case TX_ADDRESS: tx_address(v, out); break;
 	case TX_E164: return tx_e164(t, ctx, v, out, why);
 	case TX_POSTCODE: return tx_postcode(t, ctx, v, out, why);
 	case TX_COUNTRY:

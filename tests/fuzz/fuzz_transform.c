@@ -16,7 +16,7 @@
  *   - applying the chain equals applying its transforms one at a time, and
  *     when one fails the value is what it was before that transform;
  *   - each idempotent transform (trim, collapse-space, lower, upper, fold,
- *     digits, alnum, email, e164, country, postcode, bool, and date and
+ *     digits, alnum, email, e164, country, postcode, bool, address, and date and
  *     datetime when their first format is iso8601) gives back its own
  *     result when applied to it again, and so does a whole chain made only
  *     of them once it has succeeded, fold coming first if at all: fold
@@ -66,6 +66,7 @@ static bool idempotent(const struct transform *t)
 	case TX_TRIM: case TX_COLLAPSE_SPACE: case TX_LOWER: case TX_UPPER:
 	case TX_FOLD: case TX_DIGITS: case TX_ALNUM: case TX_EMAIL:
 	case TX_E164: case TX_COUNTRY: case TX_POSTCODE: case TX_BOOL:
+	case TX_ADDRESS:
 		return true;
 	case TX_DATE: case TX_DATETIME:
 		return starts_iso(t->formats);

@@ -594,6 +594,16 @@ static void org_name_drops_notes_and_legal_forms(void **state)
 	check_apply("org-name", "Acme Co., Ltd.", "Acme");
 	check_apply("org-name", "Universal Exports, USA", "Universal Exports USA");
 	check_apply("org-name", "Müllenkranz GmbH ", "Müllenkranz");
+	check_apply("address", "1515 Adela Lane", "1515 adela ln");
+	check_apply("address", "  1515 ADELA LN. ", "1515 adela ln");
+	check_apply("address", "3212 W. 32nd Street, Palm Harbor", "3212 w 32nd st palm harbor");
+	check_apply("address", "#321, Street 128", "321 st 128");
+	check_apply("address", "No 321, Street 128", "321 st 128");
+	check_apply("address", "No Name Street", "no name st");	/* no number after it */
+	check_apply("address", "Suite 900, 1450 North City Road", "ste 900 1450 n city rd");
+	check_apply("address", "St John's Road, Flat 2/3", "st john's rd flat 2/3");
+	check_apply("address", "Hardenbergstraße 87", "hardenbergstraße 87");
+	check_apply("address", "1515 adela ln", "1515 adela ln");	/* idempotent */
 	/* the first word stays, and a legal form inside the name too */
 	check_apply("org-name", "Co", "Co");
 	check_apply("org-name", "Inc Ltd", "Inc");
@@ -687,7 +697,7 @@ static void bad_transform_specs_are_located(void **state)
 	expect_parse_error("trim zzzzzzzz", 5, "unknown transform 'zzzzzzzz' (known: "
 			   "trim, collapse-space, lower, upper, title, fold, digits, "
 			   "alnum, null-if, replace, map, bool, email, e164, postcode, "
-			   "country, date, datetime, last-first, name-part, org-name)");
+			   "country, date, datetime, last-first, name-part, org-name, address)");
 	expect_parse_error("e164(country=XX)", 0,
 			   "e164: 'XX' is not an ISO 3166 alpha-2 country code");
 	expect_parse_error("postcode", 0, "postcode needs country=XX or country-field=FIELD");
