@@ -796,11 +796,38 @@ static void address_word(struct buf *out, size_t at)
 		}
 }
 
-/* A word that only says a number follows ("No 321" and "#321" are 321). */
+/* A word that only says a number follows ("No 321" and "#321" are 321):
+ * no, nr or number in any case. */
 static bool number_word(const char *w, size_t n)
 {
-	return (n == 2 && (!memcmp(w, "no", 2) || !memcmp(w, "nr", 2))) ||
-	       (n == 6 && !memcmp(w, "number", 6));
+	return (n == 2 && ieq(w, n, "no")) || (n == 2 && ieq(w, n, "nr")) ||
+	       (n == 6 && ieq(w, n, "number"));
+}
+
+/* The end of the word at i of v, and in *next where the next one starts. */
+static size_t address_word_end(const struct buf *v, size_t i, size_t *next)
+{
+	size_t j = i;
+
+	while (j < v->len && !address_sep(v->data[j]))
+		j++;
+	for (*next = j; *next < v->len && address_sep(v->data[*next]); (*next)++)
+		;
+	return j;
+}
+
+/* Do the number words from i on lead to a number ("No No 321")? */
+static bool before_number(const struct buf *v, size_t i)
+{
+	size_t j, next;
+
+	while (i < v->len) {
+		j = address_word_end(v, i, &next);
+		if (!number_word(v->data + i, j - i))
+			return isdigit((unsigned char)v->data[i]);
+		i = next;
+	}
+	return false;
 }
 
 /* Lower case, words split at punctuation and joined by one space, each
@@ -808,29 +835,19 @@ static bool number_word(const char *w, size_t n)
  * dropped. */
 static void tx_address(const struct buf *v, struct buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, j, next, at;
 
-	while (i < v->len) {
-		size_t j = i, k, before = out->len, at;
-
-		if (address_sep(v->data[i])) {
-			i++;
+	while (i < v->len && address_sep(v->data[i]))
+		i++;
+	for (; i < v->len; i = next) {
+		j = address_word_end(v, i, &next);
+		if (number_word(v->data + i, j - i) && before_number(v, next))
 			continue;
-		}
-		while (j < v->len && !address_sep(v->data[j]))
-			j++;
-		for (k = j; k < v->len && address_sep(v->data[k]); k++)
-			;
 		if (out->len)
 			buf_addch(out, ' ');
 		at = out->len;
 		utf8_lower(v->data + i, j - i, out);
-		if (k < v->len && isdigit((unsigned char)v->data[k]) &&
-		    number_word(out->data + at, out->len - at))
-			buf_truncate(out, before);
-		else
-			address_word(out, at);
-		i = j;
+		address_word(out, at);
 	}
 }
 

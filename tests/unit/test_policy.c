@@ -600,6 +600,8 @@ static void org_name_drops_notes_and_legal_forms(void **state)
 	check_apply("address", "#321, Street 128", "321 st 128");
 	check_apply("address", "No 321, Street 128", "321 st 128");
 	check_apply("address", "No Name Street", "no name st");	/* no number after it */
+	check_apply("address", "No No 321", "321");	/* found by the fuzzer */
+	check_apply("address", "NUMBER 12 High St", "12 high st");
 	check_apply("address", "Suite 900, 1450 North City Road", "ste 900 1450 n city rd");
 	check_apply("address", "St John's Road, Flat 2/3", "st john's rd flat 2/3");
 	check_apply("address", "Hardenbergstraße 87", "hardenbergstraße 87");
