@@ -982,12 +982,15 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 	    xgrow(&r->links, &r->links_cap, r->n_links + 1, sizeof(*r->links)))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
-		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false, -1,
-		false };
+		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false,
+		false, -1 };
 	return 0;
 }
 
 /* --- exclusive values ----------------------------------------------------- */
+
+_Static_assert(LIMIT_IDENTITY_COMPARISONS <= 127,
+	       "a link keeps its conflicting comparison in an int8_t");
 
 /* Every record starts as an entity of its own, holding its own values. */
 static int excl_init(struct resolver *r)
@@ -1182,7 +1185,7 @@ static int rule_member(struct resolver *r, size_t ru, const struct keyed *tmp,
 		return ST_ERR_NOMEM;
 	l = &r->links[r->n_links - 1];
 	l->joined = false;
-	l->conflict = (int)r->excl[c];
+	l->conflict = (int8_t)r->excl[c];
 	r->stats.conflicts++;
 	return 0;
 }
@@ -1593,7 +1596,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 				  (k2 = guess(r, &ends, l->b, l->a)) >= 0)) {
 			l->linked = false;
 			l->ambiguous = true;
-			l->conflict = (int)r->excl[k2];
+			l->conflict = (int8_t)r->excl[k2];
 			r->stats.ambiguous++;
 			continue;
 		}
@@ -1604,7 +1607,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 		}
 		if ((k2 = excl_conflict(r, ra, rb)) >= 0) {
 			l->linked = false;
-			l->conflict = (int)r->excl[k2];
+			l->conflict = (int8_t)r->excl[k2];
 			r->stats.conflicts++;
 			continue;
 		}
@@ -1629,7 +1632,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 		l->settled = ra == rb;
 		/* nobody is asked about a join an exclusive value refuses */
 		if (!l->settled && r->n_excl && (x = excl_conflict(r, ra, rb)) >= 0) {
-			l->conflict = (int)r->excl[x];
+			l->conflict = (int8_t)r->excl[x];
 			r->stats.conflicts++;
 			continue;
 		}

@@ -106,18 +106,21 @@ struct link {
 	uint32_t a, b;		/* record indexes, a < b */
 	double probability;	/* of the model; 1 for a rule */
 	int rule;		/* the rule that joined them, or -1 */
-	bool linked;		/* at or above the link threshold (or a rule) */
-	bool joined;		/* it joined two entities into one (the links
+	/* bit-fields and a byte, so that a link stays 24 bytes: a large
+	 * world holds millions */
+	bool linked : 1;	/* at or above the link threshold (or a rule) */
+	bool joined : 1;	/* it joined two entities into one (the links
 				 * that make up each entity: one fewer than
 				 * its records) */
-	bool settled;		/* for review, but other links made the two
+	bool settled : 1;	/* for review, but other links made the two
 				 * records one person */
+	bool ambiguous : 1;	/* see conflict */
 	/* not linked: the two entities it would join hold values of this
 	 * exclusive comparison that are different (the last level), or
 	 * (ambiguous) one side has no value of it and links as strongly to
-	 * another entity with a value different from the other side's; -1 */
-	int conflict;
-	bool ambiguous;
+	 * another entity with a value different from the other side's; -1
+	 * (comparisons are at most LIMIT_IDENTITY_COMPARISONS) */
+	int8_t conflict;
 };
 size_t resolver_links(const struct resolver *r, const struct link **out);
 
