@@ -297,49 +297,61 @@ static bool link_wanted(const struct link_list *ll, const struct link_row *l)
 	return false;
 }
 
-static void link_json(struct buf *b, const char *key, const char *v, bool raw)
+/* Link l's cells in the order of link_cols; the probability written in
+ * prob (the table shows it from l itself, rounded). */
+static void link_cells(const struct link_row *l, char prob[32],
+		       const char *cells[ARRAY_SIZE(link_cols)])
 {
-	buf_addf(b, ",\"%s\":", key);
-	if (!v)
-		buf_addstr(b, "null");
-	else if (raw)
-		buf_addstr(b, v);
-	else
-		json_cstring(b, v);
+	snprintf(prob, 32, "%.6f", l->probability);
+	cells[0] = l->source_a;
+	cells[1] = l->key_a;
+	cells[2] = l->source_b;
+	cells[3] = l->key_b;
+	cells[4] = l->status;
+	cells[5] = prob;
+	cells[6] = l->rule;
+	cells[7] = l->conflict;
+	cells[8] = l->evidence;
 }
 
+/* CSV's header row, from link_cols. */
+static void links_csv_header(struct buf *out)
+{
+	for (size_t c = 0; c < ARRAY_SIZE(link_cols); c++)
+		buf_addf(out, "%s%s", c ? "," : "", link_cols[c].key);
+	buf_addch(out, '\n');
+}
+
+/* One link as a CSV row or a JSON object, typed by link_cols. */
 static void stream_link(struct stream *st, const struct link_row *l)
 {
-	const char *cells[] = { l->source_a, l->key_a, l->source_b, l->key_b,
-				l->status };
+	const char *cells[ARRAY_SIZE(link_cols)];
+	char prob[32];
 
-	if (st->json) {
-		buf_addstr(&st->out, st->first ? "[\n" : ",\n");
-		buf_addstr(&st->out, "{\"source_a\":");
-		json_cstring(&st->out, l->source_a);
-		link_json(&st->out, "key_a", l->key_a, false);
-		link_json(&st->out, "source_b", l->source_b, false);
-		link_json(&st->out, "key_b", l->key_b, false);
-		link_json(&st->out, "status", l->status, false);
-		buf_addf(&st->out, ",\"probability\":%.6f", l->probability);
-		link_json(&st->out, "rule", l->rule, false);
-		link_json(&st->out, "conflict", l->conflict, false);
-		link_json(&st->out, "evidence", l->evidence && out_json_valid(l->evidence) ?
-			  l->evidence : NULL, true);
-		buf_addch(&st->out, '}');
-	} else {
-		for (size_t i = 0; i < ARRAY_SIZE(cells); i++) {
-			out_csv_cell(&st->out, cells[i], false);
-			buf_addch(&st->out, ',');
+	link_cells(l, prob, cells);
+	if (st->json)
+		buf_addstr(&st->out, st->first ? "[\n{" : ",\n{");
+	for (size_t c = 0; c < ARRAY_SIZE(link_cols); c++) {
+		enum out_type type = link_cols[c].type;
+		const char *v = cells[c];
+
+		if (!st->json) {
+			out_csv_cell(&st->out, v, type == OUT_NUM);
+			buf_addch(&st->out, c + 1 < ARRAY_SIZE(link_cols) ? ',' : '\n');
+			continue;
 		}
-		buf_addf(&st->out, "%.6f,", l->probability);
-		out_csv_cell(&st->out, l->rule, false);
-		buf_addch(&st->out, ',');
-		out_csv_cell(&st->out, l->conflict, false);
-		buf_addch(&st->out, ',');
-		out_csv_cell(&st->out, l->evidence, false);
-		buf_addch(&st->out, '\n');
+		buf_addf(&st->out, "%s\"%s\":", c ? "," : "", link_cols[c].key);
+		if (type == OUT_JSONTEXT && v && !out_json_valid(v))
+			v = NULL;
+		if (!v)
+			buf_addstr(&st->out, "null");
+		else if (type == OUT_NUM || type == OUT_JSONTEXT)
+			buf_addstr(&st->out, v);
+		else
+			json_cstring(&st->out, v);
 	}
+	if (st->json)
+		buf_addch(&st->out, '}');
 	st->first = false;
 	stream_flush(st, false);
 }
@@ -347,6 +359,8 @@ static void stream_link(struct stream *st, const struct link_row *l)
 static int list_link(void *arg, const struct link_row *l)
 {
 	struct link_list *ll = arg;
+	const char *cells[ARRAY_SIZE(link_cols)];
+	char prob[32];
 
 	if (!link_wanted(ll, l))
 		return 0;
@@ -358,15 +372,13 @@ static int list_link(void *arg, const struct link_row *l)
 	if (ll->shown == LINKS_TABLE_MAX)
 		return 0;
 	ll->shown++;
-	out_add(&ll->t, l->source_a);
-	out_add(&ll->t, l->key_a);
-	out_add(&ll->t, l->source_b);
-	out_add(&ll->t, l->key_b);
-	out_add(&ll->t, l->status);
-	out_add_real(&ll->t, l->probability, 4);
-	out_add(&ll->t, l->rule);
-	out_add(&ll->t, l->conflict);
-	out_add(&ll->t, l->evidence);
+	link_cells(l, prob, cells);
+	for (size_t c = 0; c < ARRAY_SIZE(link_cols); c++) {
+		if (link_cols[c].type == OUT_NUM)
+			out_add_real(&ll->t, l->probability, 4);
+		else
+			out_add(&ll->t, cells[c]);
+	}
 	return ll->t.err;
 }
 
@@ -420,8 +432,8 @@ static int finish_links(struct link_list *ll)
 		rc = cli_write(out.data, out.len);
 	buf_release(&out);
 	if (!rc && ll->matched > ll->shown)
-		fprintf(stderr, "links: showing the first %llu of %llu; --format "
-			"csv or json lists them all\n",
+		fprintf(stderr, "steward: links: showing the first %llu of %llu; "
+			"--format csv or json lists them all\n",
 			(unsigned long long)ll->shown,
 			(unsigned long long)ll->matched);
 	return rc ? EXIT_USAGE : EXIT_OK;
@@ -459,8 +471,7 @@ int cmd_links(int argc, char **argv)
 		goto out;
 	ll.run = run.id;
 	if (f == OUT_CSV)
-		buf_addstr(&ll.st.out, "source_a,key_a,source_b,key_b,status,"
-			   "probability,rule,conflict,evidence\n");
+		links_csv_header(&ll.st.out);
 	diag_clear(&d);
 	if (store_links(s, run.id, NULL, NULL, list_link, &ll, &d)) {
 		rc = ll.st.err ? ll.st.err : cli_fail("links", &d);

@@ -1170,7 +1170,8 @@ static int rule_member(struct resolver *r, size_t ru, const struct keyed *tmp,
 			count_rule_pair(r, ru, tmp[g].rec, y);
 			return 0;
 		}
-		if (rx == last || !rule_equal(r, ru, x, y))
+		/* the caller has compared y with the group's first record */
+		if (rx == last || (j > g && !rule_equal(r, ru, x, y)))
 			continue;
 		last = rx;
 		if ((c = excl_conflict(r, rx, ry)) < 0) {
