@@ -788,12 +788,54 @@ static int finish(struct dt_parse *p, struct datetime *out)
 	return 0;
 }
 
+/* Two ASCII digits at s as a number, or -1. */
+static int two_digits(const char *s)
+{
+	if (!is_digit((unsigned char)s[0]) || !is_digit((unsigned char)s[1]))
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * A valid "YYYY-MM-DD" under a format that reads it as year, month and
+ * day ("%Y-%m-%d", "%F" or ISO 8601): most dates in most files.  Sets
+ * *out as the general parser would, without checking the format again
+ * and stepping through it; false sends anything else, valid or not, to
+ * the general parser, which also words the errors.
+ */
+static bool plain_date(const char *s, size_t len, const char *f, size_t flen,
+		       struct datetime *out)
+{
+	int hi, lo, month, mday;
+	int64_t year;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (!format_is_iso(f, flen) && !(flen == 8 && !memcmp(f, "%Y-%m-%d", 8)) &&
+	    !(flen == 2 && !memcmp(f, "%F", 2)))
+		return false;
+	hi = two_digits(s);
+	lo = two_digits(s + 2);
+	month = two_digits(s + 5);
+	mday = two_digits(s + 8);
+	if (hi < 0 || lo < 0 || month < 1 || month > 12 || mday < 1)
+		return false;
+	year = hi * 100 + lo;
+	if (year < DATETIME_YEAR_MIN || !civil_valid(year, month, mday))
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->secs = civil_to_days(year, month, mday) * DATETIME_DAY_SECS;
+	return true;
+}
+
 static int parse_len(const char *s, size_t len, const char *f, size_t flen,
 		     struct datetime *out, size_t *err_pos, struct buf *why)
 {
 	struct dt_parse p;
 	int rc;
 
+	if (plain_date(s, len, f, flen, out))
+		return 0;
 	if (format_check_len(f, flen, NULL, why)) {
 		if (err_pos)
 			*err_pos = 0;
