@@ -59,7 +59,9 @@ int batch_add(struct batch *b, uint64_t number, uint64_t line,
 	for (size_t i = 0; i < b->slots; i++)
 		if (vals[i])
 			need += lens[i] + 1;
-	if (buf_reserve(&b->bytes, need))
+	/* and BATCH_PAD bytes past the last value, which profiling may read
+	 * (facts_compute()) */
+	if (buf_reserve(&b->bytes, need + BATCH_PAD))
 		return ST_ERR_NOMEM;
 	/* room made once, the values copied straight in: the reading
 	 * thread does this for every value of every record */

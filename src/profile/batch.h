@@ -24,6 +24,9 @@
 #define BATCH_ROWS 1024
 #define BATCH_BYTES (1u << 20)
 #define BATCH_KEEP_BYTES (4u << 20)
+/* Readable bytes from the start of every value in a batch, at least
+ * (SKETCH_PAD): the buffer keeps that much room past its last value. */
+#define BATCH_PAD 32
 
 /* n records of `slots` values each; a value is a NUL-terminated copy (so
  * callers may use it as a C string) or absent. */

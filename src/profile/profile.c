@@ -22,6 +22,7 @@
 
 #include "policy/trust.h"
 #include "profile/batch.h"
+#include "util/arena.h"
 #include "util/datetime.h"
 #include "util/number.h"
 
@@ -114,14 +115,19 @@ struct facts {
 	size_t shape_off, shape_len;	/* in the profiler's shape buffer */
 };
 
+_Static_assert(BATCH_PAD >= SKETCH_PAD && ARENA_TAIL >= SKETCH_PAD,
+	       "batches and mapped values have the room facts_compute() reads");
+
 /* prev: the facts of the value before in the same column, or NULL: a
- * column's values often share their shape, whose hash is then reused. */
+ * column's values often share their shape, whose hash is then reused.
+ * s has SKETCH_PAD readable bytes: it is in a batch or a mapped value. */
 static void facts_compute(struct facts *f, const char *s, size_t len,
 			  bool want_num, struct buf *shapes,
 			  const struct facts *prev)
 {
 	bool has_exp;
 	const char *shape;
+	char *room;
 
 	f->hash = sketch_hash(s, len);
 	f->numeric = number_syntax(s, len, &has_exp);
@@ -132,6 +138,15 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 		f->numeric = isfinite(f->num);
 	}
 	f->shape_off = shapes->len;
+	/* room for a whole padded shape, of which len bytes are kept */
+	room = buf_addspace(shapes, SKETCH_PAD);
+	if (room && sketch_shape_padded(s, len, room, &f->shape_hash)) {
+		buf_truncate(shapes, f->shape_off + len);
+		f->shape_len = len;
+		return;
+	}
+	if (room)
+		buf_truncate(shapes, f->shape_off);
 	sketch_shape(s, len, shapes);
 	f->shape_len = shapes->len - f->shape_off;
 	shape = shapes->data + f->shape_off;
@@ -139,7 +154,7 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 	    sketch_bytes_equal(shapes->data + prev->shape_off, shape, f->shape_len))
 		f->shape_hash = prev->shape_hash;
 	else
-		f->shape_hash = sketch_hash(shape, f->shape_len);
+		f->shape_hash = sketch_shape_hash(shape, f->shape_len);
 }
 
 /* Byte order, a prefix before its extensions. */

@@ -61,7 +61,9 @@ static struct arena_chunk *arena_new_chunk(struct arena *a, size_t need)
 
 	if (need > size)
 		size = need;
-	if (!size_add(sizeof(*c), size, &total))
+	/* ARENA_TAIL bytes past the last allocation's start are readable */
+	if (!size_add(sizeof(*c), size, &total) ||
+	    !size_add(total, ARENA_TAIL, &total))
 		return NULL;
 	c = xmalloc(total);
 	if (!c)

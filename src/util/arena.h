@@ -25,6 +25,14 @@ void arena_release(struct arena *a);
 void arena_reset(struct arena *a);
 
 /* NULL (and a->err set) when out of memory.  Memory is zeroed. */
+/*
+ * Every allocation has at least ARENA_TAIL readable bytes from its start,
+ * whatever its size (the chunk has that much to spare at its end), so
+ * that code reading short strings a fixed width at a time, such as
+ * sketch_shape_padded(), may read past a short one's end.
+ */
+#define ARENA_TAIL 32
+
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_array(struct arena *a, size_t nmemb, size_t size);
 char *arena_strdup(struct arena *a, const char *s);

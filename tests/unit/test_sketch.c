@@ -382,6 +382,45 @@ static void shape_stops_at_32_characters_with_an_ellipsis(void **state)
 	buf_release(&out);
 }
 
+/* The padded short cut gives sketch_shape() and sketch_shape_hash() of every
+ * ASCII value up to 32 bytes, whatever lies in the padding, and declines
+ * anything else. */
+static void padded_shape_agrees_with_the_general_one(void **state)
+{
+	static const char alphabet[] = "aZ09 .-@+(/_~\x7f\x01";
+	char in[SKETCH_SHAPE_MAX + SKETCH_PAD + 8], room[SKETCH_PAD];
+	struct buf want = BUF_INIT;
+	uint64_t seed = 7, hash;
+
+	UNUSED(state);
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(round % (SKETCH_SHAPE_MAX + 1));
+
+		for (size_t i = 0; i < sizeof(in); i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* the padding gets any byte, the value ASCII */
+			in[i] = i < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
+					: (char)(seed >> 40);
+		}
+		buf_reset(&want);
+		sketch_shape(in, len, &want);
+		assert_true(sketch_shape_padded(in, len, room, &hash));
+		assert_memory_equal(room, want.data, len);
+		assert_int_equal(want.len, len);
+		assert_true(hash == sketch_shape_hash(want.data, want.len));
+	}
+	memset(in, 'a', sizeof(in));
+	assert_false(sketch_shape_padded(in, SKETCH_SHAPE_MAX + 1, room, &hash));
+	memcpy(in + 5, "\xC3\x89", 2);
+	assert_false(sketch_shape_padded(in, 7, room, &hash));
+	/* a byte outside ASCII past the value does not count */
+	assert_true(sketch_shape_padded(in, 5, room, &hash));
+	/* shapes differing only in length or one byte hash apart */
+	assert_true(sketch_shape_hash("aa", 2) != sketch_shape_hash("aa\0", 3));
+	assert_true(sketch_shape_hash("Aa", 2) != sketch_shape_hash("aA", 2));
+	buf_release(&want);
+}
+
 /* --- distinct ---------------------------------------------------------- */
 
 static void distinct_counts_exactly_up_to_4096(void **state)
@@ -1489,6 +1528,7 @@ int main(void)
 		cmocka_unit_test(shape_maps_letters_and_digits_and_keeps_punctuation),
 		cmocka_unit_test(shape_classifies_non_ascii_by_unicode_category),
 		cmocka_unit_test(shape_stops_at_32_characters_with_an_ellipsis),
+		cmocka_unit_test(padded_shape_agrees_with_the_general_one),
 
 		cmocka_unit_test(distinct_counts_exactly_up_to_4096),
 		cmocka_unit_test(distinct_switches_to_hyperloglog_at_4097),
