@@ -518,6 +518,30 @@ static void email_mailbox(const struct identity *id, struct buf *out)
 	buf_truncate(out, keep + (out->len - local));
 }
 
+/*
+ * Dots in a row in the part of an address before the @ counted as one:
+ * an unquoted mailbox name cannot have them (RFC 5322's dot-atom), so
+ * "ann..lee@x.com" is a slip for the one address one deletion away,
+ * "ann.lee@x.com", and is matched as that (its validity verdict is
+ * unchanged: profiling judges the value, not this).
+ */
+static void email_single_dots(struct buf *out)
+{
+	char *s = out->data, *at = memchr(s, '@', out->len);
+	size_t local, keep = 0;
+
+	if (!at || s[0] == '"')
+		return;
+	local = (size_t)(at - s);
+	for (size_t i = 0; i < local; i++)
+		if (s[i] != '.' || keep == 0 || s[keep - 1] != '.')
+			s[keep++] = s[i];
+	if (keep == local)
+		return;
+	memmove(s + keep, at, out->len - local);
+	buf_truncate(out, keep + (out->len - local));
+}
+
 void identity_normalise(enum attribute_type type, const char *s, size_t len,
 			struct buf *out)
 {
@@ -548,6 +572,8 @@ void identity_normalise(enum attribute_type type, const char *s, size_t len,
 		}
 		if (out->len > start && out->data[out->len - 1] == ' ')
 			buf_truncate(out, out->len - 1);
+		if (type == ATTR_EMAIL)
+			email_single_dots(out);
 	}
 	buf_release(&folded);
 	buf_release(&lower);

@@ -37,8 +37,9 @@
 
 /* A record's value for matching: folded, marks stripped, white space
  * collapsed; for person names also without titles, suffixes and
- * punctuation, and "LAST, First" turned round for full names.  Empty when
- * nothing is left. */
+ * punctuation, and "LAST, First" turned round for full names; for emails
+ * with dots in a row before the @ counted as one.  Empty when nothing is
+ * left. */
 void identity_normalise(enum attribute_type type, const char *s, size_t len,
 			struct buf *out);
 

@@ -147,6 +147,12 @@ static void values_are_normalised_for_matching(void **state)
 	check_norm(ATTR_PERSON_NAME, "Mr", "mr");	/* a title alone stays */
 	check_norm(ATTR_PERSON_NAME, " .,", "");
 	check_norm(ATTR_EMAIL, " John.Smith@Example.COM ", "john.smith@example.com");
+	/* dots in a row before the @ are a slip for one; after it, and in a
+	 * quoted mailbox name, they stay */
+	check_norm(ATTR_EMAIL, "gurpreet..ahmed@bt.com", "gurpreet.ahmed@bt.com");
+	check_norm(ATTR_EMAIL, "a...b.c..d@x..com", "a.b.c.d@x..com");
+	check_norm(ATTR_EMAIL, "\"a..b\"@x.com", "\"a..b\"@x.com");
+	check_norm(ATTR_EMAIL, "a..b", "a..b");	/* no @: not an address */
 	check_norm(ATTR_POSTCODE, "sw1a 1aa", "sw1a1aa");
 	check_norm(ATTR_PHONE, "+44 20 7946 0123", "+442079460123");
 	check_norm(ATTR_TEXT, "  Main   Street ", "main street");
