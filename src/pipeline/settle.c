@@ -151,15 +151,22 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 			 label_of(a));
 		break;
 	default:
+		if (!pr->runner) {
+			buf_addf(r, "'%s' (%s %s) is the only usable %s; ",
+				 pr->proposed, os, ok, label_of(a));
+			break;
+		}
 		buf_addf(r, "nothing but the tie-break sets '%s' (%s %s) apart from "
 			 "'%s' (%s %s): a person must decide; ", pr->proposed, os, ok,
-			 pr->runner ? pr->runner : "", pr->runner ?
-			 source_id(x, pr->runner_record) : "", pr->runner ?
-			 key_of(x, pr->runner_record) : "");
+			 pr->runner, source_id(x, pr->runner_record),
+			 key_of(x, pr->runner_record));
 		break;
 	}
 	if (pr->kind == PROPOSE_FILL)
 		buf_addf(r, "%s %s has no %s, ", ts, tk, label_of(a));
+	else if (pr->current_invalid)
+		buf_addf(r, "%s %s says '%s', which is not a valid %s, ", ts, tk,
+			 pr->current, label_of(a));
 	else
 		buf_addf(r, "%s %s says '%s', ", ts, tk, pr->current);
 	buf_addf(r, "%s %s says '%s'", os, ok, pr->proposed);

@@ -8,10 +8,15 @@
 
 #include "policy/trust.h"
 #include "profile/sketch.h"
+#include "profile/validate.h"
 #include "util/arena.h"
 #include "util/datetime.h"
 
-#define FAILED_BIT 0x80000000u	/* in a value id: its transform failed */
+/* In a value id: its transform failed, or it is not a valid value of its
+ * attribute's type (vent.invalid).  Such a copy takes no part in choosing
+ * the golden value and is no conflict: the validity findings count it,
+ * and the golden value is proposed for it. */
+#define FAILED_BIT 0x80000000u
 #define NO_DAYS INT32_MIN
 
 /* The distinct values of one attribute: id i + 1 is v[i]. */
@@ -19,6 +24,7 @@ struct vent {
 	const char *str;
 	size_t len;
 	uint64_t hash;
+	bool invalid;		/* its validator rejects it (vtab_id()) */
 };
 
 struct vtab {
@@ -28,6 +34,7 @@ struct vtab {
 	 * most probes settle without touching v; 0 empty */
 	uint64_t *slots;
 	size_t mask;
+	struct validator *validator;	/* the attribute's, or NULL */
 };
 
 /* Per (source, mapping): what a copy's trust comes from. */
@@ -65,6 +72,7 @@ struct reconciler {
 	int64_t as_of;
 	double auto_approve, review;
 	struct arena strings;
+	struct buf scratch;		/* the validators' */
 	struct vtab *tabs;		/* per attribute */
 	struct slot_ctx **ctx;		/* per source, per mapping */
 	/* records */
@@ -129,8 +137,8 @@ static int vtab_reserve(struct vtab *t)
 
 /* The id of a value of hash h, added when new; 0 when memory ran out.
  * The table has room (vtab_reserve). */
-static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
-			size_t len, uint64_t h)
+static uint32_t vtab_id(struct vtab *t, struct arena *a, struct buf *scratch,
+			const char *s, size_t len, uint64_t h)
 {
 	size_t j;
 	char *copy;
@@ -147,7 +155,11 @@ static uint32_t vtab_id(struct vtab *t, struct arena *a, const char *s,
 		return 0;
 	if (!(copy = arena_strndup(a, s, len)))
 		return 0;
-	t->v[t->n] = (struct vent){ copy, len, h };
+	/* judged once per distinct value, without the record's country:
+	 * a postcode is never found invalid here */
+	t->v[t->n] = (struct vent){ copy, len, h, t->validator &&
+		validity_reason_is_invalid(validator_check(t->validator, copy,
+							   len, NULL, scratch)) };
 	t->slots[j] = SLOT_OF(h, ++t->n);
 	return (uint32_t)t->n;
 }
@@ -174,6 +186,7 @@ int reconciler_new(const struct policy *p, int64_t as_of_days,
 	rc->auto_approve = p->reconcile.declared ? p->reconcile.auto_approve : 0.9;
 	rc->review = p->reconcile.declared ? p->reconcile.review : 0.6;
 	arena_init(&rc->strings, 1u << 16);
+	buf_init(&rc->scratch, LIMIT_FIELD_BYTES * 2);
 	rc->tabs = xcalloc(p->n_attributes ? p->n_attributes : 1, sizeof(*rc->tabs));
 	rc->ctx = xcalloc(p->n_sources ? p->n_sources : 1, sizeof(*rc->ctx));
 	rc->count_base = xcalloc(p->n_sources + 1, sizeof(*rc->count_base));
@@ -185,6 +198,14 @@ int reconciler_new(const struct policy *p, int64_t as_of_days,
 	if (!rc->tabs || !rc->ctx || !rc->count_base || !rc->attr_start ||
 	    !rc->comply || !rc->fillable)
 		goto nomem;
+	for (size_t a = 0; a < p->n_attributes; a++) {
+		int vrc = validator_new(&p->attributes[a], &rc->tabs[a].validator);
+
+		if (vrc == ST_ERR_NOMEM)
+			goto nomem;
+		if (vrc)	/* a pattern the policy check let through */
+			rc->tabs[a].validator = NULL;
+	}
 	for (size_t s = 0; s < p->n_sources; s++) {
 		const struct source *src = &p->sources[s];
 
@@ -241,6 +262,7 @@ void reconciler_free(struct reconciler *rc)
 	for (size_t a = 0; rc->tabs && a < rc->p->n_attributes; a++) {
 		xfree(rc->tabs[a].v);
 		xfree(rc->tabs[a].slots);
+		validator_free(rc->tabs[a].validator);
 	}
 	for (size_t s = 0; rc->ctx && s < rc->p->n_sources; s++)
 		xfree(rc->ctx[s]);
@@ -260,6 +282,7 @@ void reconciler_free(struct reconciler *rc)
 	xfree(rc->comply);
 	xfree(rc->fillable);
 	arena_release(&rc->strings);
+	buf_release(&rc->scratch);
 	xfree(rc);
 }
 
@@ -351,12 +374,13 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 		if (rec->value && rec->value[m] && rec->value_len[m]) {
 			if (vtab_reserve(t))
 				return ST_ERR_NOMEM;
-			id = vtab_id(t, &rc->strings, rec->value[m], rec->value_len[m],
+			id = vtab_id(t, &rc->strings, &rc->scratch, rec->value[m],
+				     rec->value_len[m],
 				     m < ARRAY_SIZE(h) ? h[m] :
 				     sketch_hash(rec->value[m], rec->value_len[m]));
 			if (!id)
 				return ST_ERR_NOMEM;
-			if (rec->why && rec->why[m])
+			if ((rec->why && rec->why[m]) || t->v[id - 1].invalid)
 				id |= FAILED_BIT;
 			else if (note_evidence(rc, src, rc->ctx[s][m].trust, rec,
 					       v0 + m))
@@ -499,8 +523,10 @@ static size_t frequency(const struct copy *cp, size_t n, uint32_t v)
 	return k;
 }
 
-/* Keep in keep[] (flags over cp[0..n)) the copies strategy st ranks first. */
-static void apply_strategy(const struct reconciler *rc, enum survivor_strategy st,
+/* Keep in keep[] (flags over cp[0..n)) the copies strategy st ranks first.
+ * False when it could not rank them: system-of-record without a usable
+ * copy from the system of record. */
+static bool apply_strategy(const struct reconciler *rc, enum survivor_strategy st,
 			   const struct attribute *a, const struct copy *cp,
 			   size_t n, bool *keep)
 {
@@ -548,6 +574,7 @@ static void apply_strategy(const struct reconciler *rc, enum survivor_strategy s
 			break;
 		}
 	}
+	return st != SURV_SYSTEM_OF_RECORD || any_sor;
 }
 
 static bool others_left(const struct copy *cp, size_t n, const bool *keep,
@@ -587,15 +614,16 @@ static struct choice choose(const struct reconciler *rc,
 			ch.values++;
 	}
 	/* the strategies narrow the field; the first after which one value
-	 * is left decided it */
+	 * is left decided it, unless it ranked nothing (a system of record
+	 * without a usable copy does not decide for another source) */
 	for (size_t k = 0; k < n_order; k++) {
 		size_t first = SIZE_MAX;
+		bool ranked = apply_strategy(rc, order[k], a, cp, n, keep);
 
-		apply_strategy(rc, order[k], a, cp, n, keep);
 		for (size_t i = 0; i < n && first == SIZE_MAX; i++)
 			if (keep[i])
 				first = i;
-		if (!settled && first != SIZE_MAX &&
+		if (!settled && ranked && first != SIZE_MAX &&
 		    !others_left(cp, n, keep, cp[first].value)) {
 			ch.decided_by = (int)order[k];
 			settled = true;
@@ -663,6 +691,7 @@ static int propose(struct reconciler *rc, enum proposal_kind kind,
 	pr->runner_record = run ? run->record : UINT32_MAX;
 	pr->decided_by = ch->decided_by;
 	pr->over_sor = sor && sor->value != win->value;
+	pr->current_invalid = target->value & FAILED_BIT;
 	if (pr->status == PROPOSAL_AUTO_APPROVED)
 		rc->stats.auto_approved++;
 	else

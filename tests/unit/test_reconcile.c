@@ -424,6 +424,37 @@ static void invalid_value_is_replaced_not_a_conflict(void **state)
 	fx_close(&fx);
 }
 
+/* A value its attribute's type rejects (a status not in the list) is no
+ * candidate, even from the system of record: the other source's value is
+ * golden, proposed to the system of record's record, and not a conflict.
+ * The system of record without a usable copy decides nothing. */
+static void value_the_validator_rejects_does_not_survive(void **state)
+{
+	struct fixture fx;
+	const struct proposal *p;
+
+	(void)state;
+	fx_open(&fx);
+	add(&fx, 0, 0, 1, (const char *[]){ "C1", "2026-10-01", "Ann", "111", "current" });
+	add(&fx, 1, 0, 1, (const char *[]){ "B1", "2026-10-30", "Ann", "111", "bogus", NULL, NULL });
+	run(&fx, 1);
+	assert_int_equal(reconciler_stats(fx.rc)->conflicts, 0);
+	p = proposal_for(&fx, 1, "status");
+	assert_non_null(p);
+	assert_int_equal(p->kind, PROPOSE_UPDATE);
+	assert_string_equal(p->current, "bogus");
+	assert_string_equal(p->proposed, "current");
+	assert_true(p->current_invalid);
+	assert_false(p->over_sor);
+	/* status survives by system of record alone, which had nothing */
+	assert_int_equal(p->decided_by, DECIDED_TIE_BREAK);
+	assert_null(p->runner);
+	assert_null(proposal_for(&fx, 0, "status"));
+	/* one usable value: agreed, so counted, not stored */
+	assert_null(golden_for(&fx, 0, "status"));
+	fx_close(&fx);
+}
+
 static void separate_people_are_separate(void **state)
 {
 	struct fixture fx;
@@ -564,6 +595,7 @@ int main(void)
 		cmocka_unit_test(tie_is_a_flag),
 		cmocka_unit_test(most_recent),
 		cmocka_unit_test(invalid_value_is_replaced_not_a_conflict),
+		cmocka_unit_test(value_the_validator_rejects_does_not_survive),
 		cmocka_unit_test(separate_people_are_separate),
 		cmocka_unit_test(low_match_probability_is_not_proposed),
 		cmocka_unit_test(consent_and_copy_lag),
