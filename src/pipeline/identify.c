@@ -309,13 +309,17 @@ static size_t source_index(const struct policy *p, const char *id)
 /* A previous member: note its entity number on the first record with its
  * key that has none yet (a key that repeats in a source: its records take
  * the earlier ones' numbers one each, in order). */
+/* The largest entity number an id ("E" and at least seven digits) can
+ * hold in its 16 bytes. */
+#define ENTITY_NUM_MAX 99999999999999LL
+
 static int note_previous(void *arg, const struct member_row *m)
 {
 	struct record_index *ix = arg;
 	size_t s = source_index(ix->p, m->source);
 	int64_t num = m->entity && m->entity[0] == 'E' ? strtoll(m->entity + 1, NULL, 10) : 0;
 
-	if (s == SIZE_MAX || num <= 0)
+	if (s == SIZE_MAX || num <= 0 || num > ENTITY_NUM_MAX)
 		return 0;
 	for (size_t j = record_hash(s, m->record_key) & ix->mask; ix->slots[j];
 	     j = (j + 1) & ix->mask) {
@@ -423,12 +427,13 @@ static int assign_ids(const struct policy *p, struct identified *id,
 	size_t n = resolver_records(r), ne = resolver_entities(r), nc;
 	struct record_index ix = { p, r, NULL, 0, NULL };
 	struct claim *claims = NULL;
-	int64_t prev_run = 0, next, *nums = NULL, *scratch = NULL;
+	int64_t prev_run = 0, next, stored_max, *nums = NULL, *scratch = NULL;
 	int rc = ST_ERR_NOMEM;
 
 	if (store_latest_identity_run(st, &prev_run, d) ||
 	    store_max_entity(st, &next, d))
 		return ST_ERR;
+	stored_max = next;
 	if (index_build(&ix))
 		goto out;
 	if (prev_run && (rc = store_members(st, prev_run, NULL, note_previous,
@@ -450,6 +455,16 @@ static int assign_ids(const struct policy *p, struct identified *id,
 	for (size_t e = 0; e < ne; e++) {
 		if (!nums[e])
 			nums[e] = ++next;
+		/* only a history whose ids were edited can get here */
+		if (nums[e] < 1 || nums[e] > ENTITY_NUM_MAX) {
+			rc = diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "entity "
+				      "number %lld does not fit an entity id (E and "
+				      "at most 14 digits): the history's entities "
+				      "reach E%lld; restore the history from a "
+				      "backup, or start a new one with --db",
+				      (long long)nums[e], (long long)stored_max);
+			goto out;
+		}
 		snprintf(id->ids[e], sizeof(id->ids[e]), "E%07lld", (long long)nums[e]);
 	}
 	rc = 0;

@@ -447,7 +447,7 @@ int scorer_run(struct scorer *sc)
 
 		for (size_t ai = 0; sc->cells && ai < sc->n_attrs; ai++) {
 			const struct cell *c = &sc->cells[si * sc->n_attrs + ai];
-			double v[DIM_COUNT];
+			double v[DIM_COUNT] = { 0 };	/* read only where has[] */
 			bool has[DIM_COUNT];
 
 			if (!c->set)

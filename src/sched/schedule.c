@@ -69,7 +69,7 @@ void sched_format(const char *zone, int64_t t, struct buf *out)
 
 int sched_parse_time(const char *s, int64_t *t, struct buf *why)
 {
-	struct datetime dt;
+	struct datetime dt = { 0 };
 	size_t at = 0;
 
 	if (datetime_parse_explain(s, strlen(s), "iso8601", &dt, &at, why))

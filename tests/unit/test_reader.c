@@ -32,7 +32,8 @@ static void fx_write(struct fixture *fx, const char *name, const char *text,
 	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
+	assert_true(snprintf(path, sizeof(path), "%s/%s", fx->dir, name) <
+		    (int)sizeof(path));
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, len, f), len);
@@ -73,7 +74,8 @@ static void fx_done(struct fixture *fx)
 
 	reader_free(fx->r);
 	policy_free(fx->p);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir) <
+		    (int)sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 }
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# An entity id is E and up to 14 digits.  A history whose ids were edited
+# past that makes the next new person's number unwritable: the scan says
+# so and records nothing, instead of cutting the id short (two people
+# would share it).
+set -euo pipefail
+db=$TMPDIR/h.db
+status=0
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples" --db "$db" \
+  --as-of 2026-10-31 > /dev/null || status=$?
+[ "$status" = 1 ]	# the consent gate
+sqlite3 "$db" "UPDATE entities SET entity = 'E99999999999999' WHERE entity = 'E0000001'"
+status=0
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
+  --as-of 2026-11-30 > "$TMPDIR/out" 2> "$TMPDIR/err" || status=$?
+cat "$TMPDIR/err"
+[ "$status" = 2 ]
+grep "entity number 100000000000000 does not fit an entity id (E and at most 14 digits): the history's entities reach E99999999999999; restore the history from a backup, or start a new one with --db" "$TMPDIR/err" > /dev/null
+[ "$(sqlite3 "$db" "SELECT count(*) FROM runs")" = 1 ]
+[ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ]
