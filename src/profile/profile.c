@@ -115,8 +115,10 @@ struct facts {
 	size_t shape_off, shape_len;	/* in the profiler's shape buffer */
 };
 
-_Static_assert(BATCH_PAD >= SKETCH_PAD && ARENA_TAIL >= SKETCH_PAD,
-	       "batches and mapped values have the room facts_compute() reads");
+_Static_assert(BATCH_PAD >= SKETCH_PAD && ARENA_TAIL >= SKETCH_PAD &&
+	       ARENA_TAIL >= VALIDATE_PAD,
+	       "batches and mapped values have the room facts_compute() and "
+	       "validator_check_padded() read");
 
 /* prev: the facts of the value before in the same column, or NULL: a
  * column's values often share their shape, whose hash is then reused.
@@ -402,7 +404,8 @@ static void judge(struct profiler *pf, size_t i, const struct record *rec,
 		note_transform(v, rec->why[i], rec);
 		return;
 	}
-	r = validator_check(pf->ctx[i].validator, rec->value[i],
+	/* mapped values live in the mapper's arena: padded */
+	r = validator_check_padded(pf->ctx[i].validator, rec->value[i],
 			    rec->value_len[i], country, &pf->tmp);
 	if (r == VR_OK)
 		return;

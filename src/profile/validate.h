@@ -166,5 +166,13 @@ void validator_free(struct validator *v);
 enum validity_reason validator_check(const struct validator *v,
 				     const char *value, size_t len,
 				     const char *country, struct buf *scratch);
+/* The same, for a value with VALIDATE_PAD readable bytes from its start
+ * (the profiler's batches and mapped values, util/arena.h's allocations):
+ * short values are checked for control characters without a loop. */
+#define VALIDATE_PAD 32
+enum validity_reason validator_check_padded(const struct validator *v,
+					    const char *value, size_t len,
+					    const char *country,
+					    struct buf *scratch);
 
 #endif

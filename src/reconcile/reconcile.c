@@ -155,11 +155,11 @@ static uint32_t vtab_id(struct vtab *t, struct arena *a, struct buf *scratch,
 		return 0;
 	if (!(copy = arena_strndup(a, s, len)))
 		return 0;
-	/* judged once per distinct value, without the record's country:
-	 * a postcode is never found invalid here */
+	/* judged once per distinct value (an arena copy: padded), without
+	 * the record's country: a postcode is never found invalid here */
 	t->v[t->n] = (struct vent){ copy, len, h, t->validator &&
-		validity_reason_is_invalid(validator_check(t->validator, copy,
-							   len, NULL, scratch)) };
+		validity_reason_is_invalid(validator_check_padded(t->validator,
+						copy, len, NULL, scratch)) };
 	t->slots[j] = SLOT_OF(h, ++t->n);
 	return (uint32_t)t->n;
 }

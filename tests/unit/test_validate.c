@@ -850,6 +850,98 @@ static void validator_new_fails_cleanly_when_memory_runs_out(void **state)
 	validator_free(v);
 }
 
+/* The padded check agrees with the general one on every value, whatever
+ * follows it in the buffer: control characters at each position, tabs,
+ * DEL, C1 controls (C2 80 - C2 9F) and their neighbours, and lengths
+ * either side of 16 and 32. */
+static void padded_check_agrees_with_the_general_one(void **state)
+{
+	static const unsigned char bytes[] = { 'a', 'Z', '5', ' ', '\t', '\n',
+		0x01, 0x1f, 0x7f, 0xc2, 0x80, 0x9f, 0xa0, 0xc3, 0xa9, '@' };
+	struct attribute a = attr_of(ATTR_TEXT, NULL);
+	struct validator *v = NULL;
+	char buf[64 + VALIDATE_PAD];
+	uint64_t seed = 11;
+	int differ = 0;
+
+	(void)state;
+	assert_int_equal(validator_new(&a, &v), ST_OK);
+	for (int round = 0; round < 50000; round++) {
+		size_t len = 1 + (size_t)(round % 40);
+
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* mostly letters, now and then something else */
+			buf[i] = (char)((seed >> 60) < 12 ? 'a' + (seed >> 33) % 26 :
+					bytes[(seed >> 40) % sizeof(bytes)]);
+		}
+		buf[len] = '\0';
+		if (validator_check(v, buf, len, NULL, NULL) !=
+		    validator_check_padded(v, buf, len, NULL, NULL))
+			differ++;
+	}
+	validator_free(v);
+	assert_int_equal(differ, 0);
+}
+
+/* The padded check of an email (plain addresses classified 32 bytes at
+ * once) gives check_email()'s verdict on every value: random strings over
+ * the characters that matter (dots, hyphens, @, digits, specials a local
+ * part may or may not have), and addresses with one thing wrong. */
+static void padded_email_check_agrees_with_the_general_one(void **state)
+{
+	static const char alphabet[] = "ab.@-9Z_+\"( \t!.-a9";
+	static const char *const good[] = {
+		"ann@x.com", "ann.lee@mail.example.co.uk", "a-b@c-d.e9",
+		"o'brien+tag@x.io", "9@9.a9", "jane_doe@sub.domain.org",
+		"x@y.z", "abcdefghijklmnopqrstuvwxyz@ab.cd",
+		"abcdefghijklmnopqrstuvwxyz@abc.def",	/* past 32 bytes */
+	};
+	static const char *const bad[] = {
+		".ann@x.com", "ann.@x.com", "a..b@x.com", "ann@.x.com",
+		"ann@x..com", "ann@x.com.", "ann@-x.com", "ann@x-.com",
+		"ann@x.-com", "ann@x.123", "ann@localhost", "@x.com", "ann@",
+		"a@b@c.com", "a b@x.com", "a(b)@x.com", "ann@x_y.com",
+		"ann\"@x.com", "abcdefghijklmnopqrstuvwxyz@abc.de-",
+	};
+	struct attribute a = attr_of(ATTR_EMAIL, NULL);
+	struct validator *v = NULL;
+	char buf[64 + VALIDATE_PAD];
+	uint64_t seed = 5;
+	int differ = 0;
+
+	(void)state;
+	assert_int_equal(validator_new(&a, &v), ST_OK);
+	for (size_t i = 0; i < ARRAY_SIZE(good) + ARRAY_SIZE(bad); i++) {
+		const char *e = i < ARRAY_SIZE(good) ? good[i] :
+				bad[i - ARRAY_SIZE(good)];
+
+		memset(buf, '@', sizeof(buf));
+		memcpy(buf, e, strlen(e) + 1);
+		assert_int_equal(validator_check_padded(v, buf, strlen(e), NULL, NULL),
+				 validator_check(v, e, strlen(e), NULL, NULL));
+		assert_true((validator_check(v, e, strlen(e), NULL, NULL) == VR_OK) ==
+			    (i < ARRAY_SIZE(good)));
+	}
+	for (int round = 0; round < 200000; round++) {
+		size_t len = 1 + (size_t)(round % 36);
+
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[i] = (seed >> 61) == 0 ? (char)(seed >> 20) :
+				 alphabet[(seed >> 33) % (sizeof(alphabet) - 1)];
+		}
+		buf[len] = '\0';
+		if (strlen(buf) != len)
+			continue;	/* a NUL inside: not a value */
+		if (validator_check(v, buf, len, NULL, NULL) !=
+		    validator_check_padded(v, buf, len, NULL, NULL))
+			differ++;
+	}
+	validator_free(v);
+	assert_int_equal(differ, 0);
+}
+
 static void validator_free_accepts_null(void **state)
 {
 	UNUSED(state);
@@ -983,6 +1075,8 @@ int main(void)
 		cmocka_unit_test(pattern_is_checked_after_the_type_rule),
 		cmocka_unit_test(validator_new_refuses_a_pattern_that_does_not_compile),
 		FAULT_TEST(validator_new_fails_cleanly_when_memory_runs_out),
+		cmocka_unit_test(padded_check_agrees_with_the_general_one),
+		cmocka_unit_test(padded_email_check_agrees_with_the_general_one),
 		cmocka_unit_test(validator_free_accepts_null),
 		cmocka_unit_test(validator_check_allocates_nothing),
 		cmocka_unit_test(every_reason_has_a_distinct_name_and_text),
