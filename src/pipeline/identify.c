@@ -306,13 +306,13 @@ static size_t source_index(const struct policy *p, const char *id)
 	return SIZE_MAX;
 }
 
-/* A previous member: note its entity number on the first record with its
- * key that has none yet (a key that repeats in a source: its records take
- * the earlier ones' numbers one each, in order). */
 /* The largest entity number an id ("E" and at least seven digits) can
  * hold in its 16 bytes. */
 #define ENTITY_NUM_MAX 99999999999999LL
 
+/* A previous member: note its entity number on the first record with its
+ * key that has none yet (a key that repeats in a source: its records take
+ * the earlier ones' numbers one each, in order). */
 static int note_previous(void *arg, const struct member_row *m)
 {
 	struct record_index *ix = arg;
@@ -453,9 +453,9 @@ static int assign_ids(const struct policy *p, struct identified *id,
 		id->carried++;
 	}
 	for (size_t e = 0; e < ne; e++) {
+		/* only a history whose ids were edited can fail here */
 		if (!nums[e])
-			nums[e] = ++next;
-		/* only a history whose ids were edited can get here */
+			nums[e] = next < ENTITY_NUM_MAX ? ++next : ENTITY_NUM_MAX + 1;
 		if (nums[e] < 1 || nums[e] > ENTITY_NUM_MAX) {
 			rc = diag_set(d, (struct diag_pos){ NULL, 0, 0 }, "entity "
 				      "number %lld does not fit an entity id (E and "

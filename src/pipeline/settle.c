@@ -151,15 +151,22 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 			 label_of(a));
 		break;
 	default:
-		if (!pr->runner) {
+		if (pr->values <= 1) {
 			buf_addf(r, "'%s' (%s %s) is the only usable %s; ",
 				 pr->proposed, os, ok, label_of(a));
-			break;
+		} else if (pr->runner) {
+			buf_addf(r, "nothing but the tie-break sets '%s' (%s %s) "
+				 "apart from '%s' (%s %s): a person must decide; ",
+				 pr->proposed, os, ok, pr->runner,
+				 source_id(x, pr->runner_record),
+				 key_of(x, pr->runner_record));
+		} else {
+			/* the other values are in older records of the
+			 * winner's own source, which its newer one supersedes */
+			buf_addf(r, "nothing but the tie-break sets '%s' (%s %s) "
+				 "apart from what older records of %s say: a person "
+				 "must decide; ", pr->proposed, os, ok, os);
 		}
-		buf_addf(r, "nothing but the tie-break sets '%s' (%s %s) apart from "
-			 "'%s' (%s %s): a person must decide; ", pr->proposed, os, ok,
-			 pr->runner, source_id(x, pr->runner_record),
-			 key_of(x, pr->runner_record));
 		break;
 	}
 	if (pr->kind == PROPOSE_FILL)

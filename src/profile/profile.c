@@ -141,7 +141,7 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 	}
 	f->shape_off = shapes->len;
 	/* room for a whole padded shape, of which len bytes are kept */
-	room = buf_addspace(shapes, SKETCH_PAD);
+	room = len <= SKETCH_SHAPE_MAX ? buf_addspace(shapes, SKETCH_PAD) : NULL;
 	if (room && sketch_shape_padded(s, len, room, &f->shape_hash)) {
 		buf_truncate(shapes, f->shape_off + len);
 		f->shape_len = len;

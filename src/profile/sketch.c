@@ -361,25 +361,37 @@ static inline __attribute__((always_inline)) shape_v16 v16_shape(shape_v16 v)
 	       (dg & V16('9'));
 }
 
+/* The 128-bit product of a and b, its halves xor-ed (both halves of a
+ * 64-bit multiply where the compiler has no 128-bit type). */
 static inline __attribute__((always_inline)) uint64_t mul_fold(uint64_t a,
 							       uint64_t b)
 {
+#if defined(__SIZEOF_INT128__)
 	unsigned __int128 r = (unsigned __int128)a * b;
 
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t al = a & 0xFFFFFFFFu, ah = a >> 32;
+	uint64_t bl = b & 0xFFFFFFFFu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+	uint64_t lo = (ll & 0xFFFFFFFFu) | mid << 32;
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	return lo ^ hi;
+#endif
 }
 
 /* The hash of a shape of len <= SKETCH_SHAPE_MAX bytes, zero-padded to
- * SKETCH_SHAPE_MAX at pad.  Words in the machine's byte order: shape
- * hashes are never stored. */
+ * SKETCH_SHAPE_MAX at pad; words read little-endian, so that a shape has
+ * one hash on every machine (and the summaries keep the same shapes). */
 static inline __attribute__((always_inline)) uint64_t
 shape_pad_hash(const uint8_t *pad, size_t len)
 {
-	uint64_t w[4], h;
+	uint64_t h;
 
-	memcpy(w, pad, sizeof(w));
-	h = mul_fold(w[0] ^ XXH_P1, w[1] ^ XXH_P2 ^ len) ^
-	    mul_fold(w[2] ^ XXH_P3, w[3] ^ XXH_P4);
+	h = mul_fold(load_le64(pad) ^ XXH_P1, load_le64(pad + 8) ^ XXH_P2 ^ len) ^
+	    mul_fold(load_le64(pad + 16) ^ XXH_P3, load_le64(pad + 24) ^ XXH_P4);
 	h ^= h >> 33;
 	h *= XXH_P2;
 	return h ^ (h >> 29);

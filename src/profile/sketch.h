@@ -96,8 +96,9 @@ uint64_t sketch_shape_hash(const char *shape, size_t len);
 
 /*
  * Bytes readable from the start of every value handed to
- * sketch_shape_padded(): the profiler's batches and mapped values keep at
- * least this much room after each value (batch.c, util/arena.c).
+ * sketch_shape_padded(): in the profiler's batches and mapped values, at
+ * least this many bytes are readable from the start of each value
+ * (batch.c, util/arena.c).
  */
 #define SKETCH_PAD SKETCH_SHAPE_MAX
 
@@ -228,9 +229,12 @@ void topk_release(struct topk *t);
 
 /* Count one value. */
 void topk_add(struct topk *t, const char *value, size_t len);
-/* The same, when the caller already has hash == sketch_hash(value, len):
- * saves hashing the value again (values longer than SKETCH_VALUE_MAX are
- * still hashed, by their kept bytes). */
+/* The same, when the caller already has the value's hash: saves hashing
+ * it again (values longer than SKETCH_VALUE_MAX are still hashed, by their
+ * kept bytes).  Every value a summary counts must be hashed the same way:
+ * sketch_hash() for values (what topk_add() and a summary read back from
+ * a blob use), or sketch_shape_hash() for a summary of shapes, which is
+ * never stored as a blob nor merged with one. */
 void topk_add_hashed(struct topk *t, const char *value, size_t len,
 		     uint64_t hash);
 

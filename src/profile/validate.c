@@ -149,7 +149,6 @@ static bool has_control(const char *s, size_t len)
 	return false;
 }
 
-/* Decode the code point at s[*i] and advance *i past it. */
 /*
  * has_control() of a value of at most 32 bytes with 32 readable, without
  * a loop: the lengths of names and codes vary from value to value, and a
@@ -190,6 +189,7 @@ static bool has_control_padded(const char *s, size_t len)
 	return (w[0] | w[1]) != 0;
 }
 
+/* Decode the code point at s[*i] and advance *i past it. */
 static int32_t next_cp(const char *s, size_t len, size_t *i)
 {
 	int32_t cp;
@@ -330,8 +330,6 @@ static enum validity_reason check_email(const char *s, size_t len)
 	return VR_OK;
 }
 
-/* --- phone, name, dates, country, postcode, boolean ----------------------- */
-
 #if defined(__SSE2__)
 /* The lanes of 32 bytes at s that equal c, as bits. */
 static uint32_t lanes_eq(__m128i lo, __m128i hi, char c)
@@ -400,8 +398,7 @@ static bool plain_email_padded(const char *s, size_t len)
 }
 #endif
 
-/* plain_email_padded() where the machine has it; false otherwise. */
-static bool plain_email(const char *s, size_t len)
+bool validator_plain_email(const char *s, size_t len)
 {
 #if defined(__SSE2__)
 	return len <= 32 && plain_email_padded(s, len);
@@ -411,6 +408,9 @@ static bool plain_email(const char *s, size_t len)
 	return false;
 #endif
 }
+
+/* --- phone, name, dates, country, postcode, boolean ----------------------- */
+
 
 static enum validity_reason check_phone(const char *s, size_t len)
 {
@@ -737,7 +737,7 @@ static enum validity_reason check(const struct validator *v, const char *value,
 	enum validity_reason r = VR_OK;
 
 	/* most addresses are plain: printable ASCII, so free of controls */
-	if (!(padded && v->type == ATTR_EMAIL && plain_email(value, len))) {
+	if (!(padded && v->type == ATTR_EMAIL && validator_plain_email(value, len))) {
 		if (padded ? has_control_padded(value, len) :
 			     has_control(value, len))
 			return VR_CONTROL;

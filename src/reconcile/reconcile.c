@@ -12,11 +12,15 @@
 #include "util/arena.h"
 #include "util/datetime.h"
 
-/* In a value id: its transform failed, or it is not a valid value of its
- * attribute's type (vent.invalid).  Such a copy takes no part in choosing
- * the golden value and is no conflict: the validity findings count it,
- * and the golden value is proposed for it. */
+/* In a value id: its transform failed (FAILED_BIT), or it is not a valid
+ * value of its attribute's type (INVALID_BIT: vent.invalid).  Either copy
+ * is unusable: it takes no part in choosing the golden value and is no
+ * conflict (the validity findings count it), and the golden value is
+ * proposed for it.  The compliance rules still read an invalid value, as
+ * they read every value a transform could read. */
 #define FAILED_BIT 0x80000000u
+#define INVALID_BIT 0x40000000u
+#define UNUSABLE (FAILED_BIT | INVALID_BIT)
 #define NO_DAYS INT32_MIN
 
 /* The distinct values of one attribute: id i + 1 is v[i]. */
@@ -61,7 +65,7 @@ struct raised {
 /* One copy of an attribute within an entity. */
 struct copy {
 	size_t attribute;
-	uint32_t record, value;	/* value id, FAILED_BIT, or 0 (missing) */
+	uint32_t record, value;	/* value id, its UNUSABLE bits, or 0 (missing) */
 	uint32_t source;
 	int32_t days;
 	double trust;
@@ -150,7 +154,7 @@ static uint32_t vtab_id(struct vtab *t, struct arena *a, struct buf *scratch,
 		    t->v[i].len == len && !memcmp(t->v[i].str, s, len))
 			return (uint32_t)(i + 1);
 	}
-	if (t->n >= FAILED_BIT - 1 ||
+	if (t->n >= INVALID_BIT - 1 ||
 	    xgrow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)))
 		return 0;
 	if (!(copy = arena_strndup(a, s, len)))
@@ -166,7 +170,7 @@ static uint32_t vtab_id(struct vtab *t, struct arena *a, struct buf *scratch,
 
 static const char *vtab_str(const struct vtab *t, uint32_t id)
 {
-	id &= ~FAILED_BIT;
+	id &= ~UNUSABLE;
 	return id ? t->v[id - 1].str : NULL;
 }
 
@@ -380,8 +384,10 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 				     sketch_hash(rec->value[m], rec->value_len[m]));
 			if (!id)
 				return ST_ERR_NOMEM;
-			if ((rec->why && rec->why[m]) || t->v[id - 1].invalid)
+			if (rec->why && rec->why[m])
 				id |= FAILED_BIT;
+			else if (t->v[id - 1].invalid)
+				id |= INVALID_BIT;
 			else if (note_evidence(rc, src, rc->ctx[s][m].trust, rec,
 					       v0 + m))
 				return ST_ERR_NOMEM;
@@ -499,6 +505,13 @@ double reconcile_confidence(double p, double trust, double runner_trust)
 /* ---- choosing ------------------------------------------------------------- */
 
 static bool present(const struct copy *c)
+{
+	return c->value && !(c->value & UNUSABLE);
+}
+
+/* Does the copy hold a value its transforms could read, valid or not?
+ * What the compliance rules judge. */
+static bool held(const struct copy *c)
 {
 	return c->value && !(c->value & FAILED_BIT);
 }
@@ -691,7 +704,8 @@ static int propose(struct reconciler *rc, enum proposal_kind kind,
 	pr->runner_record = run ? run->record : UINT32_MAX;
 	pr->decided_by = ch->decided_by;
 	pr->over_sor = sor && sor->value != win->value;
-	pr->current_invalid = target->value & FAILED_BIT;
+	pr->current_invalid = target->value & UNUSABLE;
+	pr->values = (unsigned)ch->values;
 	if (pr->status == PROPOSAL_AUTO_APPROVED)
 		rc->stats.auto_approved++;
 	else
@@ -702,15 +716,17 @@ static int propose(struct reconciler *rc, enum proposal_kind kind,
 	return 0;
 }
 
-/* The system of record's best copy (by the tie-break order), or NULL. */
+/* The system of record's best copy (by the tie-break order) among the
+ * usable ones, or among those it holds at all, or NULL. */
 static const struct copy *sor_copy(const struct reconciler *rc,
 				   const struct attribute *a,
-				   const struct copy *cp, size_t n)
+				   const struct copy *cp, size_t n, bool usable)
 {
 	const struct copy *best = NULL;
 
 	for (size_t i = 0; a->sor && i < n; i++)
-		if (present(&cp[i]) && &rc->p->sources[cp[i].source] == a->sor &&
+		if ((usable ? present(&cp[i]) : held(&cp[i])) &&
+		    &rc->p->sources[cp[i].source] == a->sor &&
 		    (!best || tie_before(&cp[i], best)))
 			best = &cp[i];
 	return best;
@@ -777,7 +793,7 @@ static void comply_copies(struct reconciler *rc, const struct copy *cp,
 			bool out = false;
 
 			for (size_t i = 0; i < n && !out; i++)
-				out = present(&cp[i]) && cp[i].source == sor->source &&
+				out = held(&cp[i]) && cp[i].source == sor->source &&
 				      !strcasecmp(vtab_str(t, cp[i].value),
 						  rule->opted_out);
 			if (!out)
@@ -786,7 +802,7 @@ static void comply_copies(struct reconciler *rc, const struct copy *cp,
 			for (size_t i = 0; i < n; i++) {
 				struct copy_counts *cc;
 
-				if (!present(&cp[i]) || cp[i].source == sor->source)
+				if (!held(&cp[i]) || cp[i].source == sor->source)
 					continue;
 				cc = counts_for(rc, &cp[i]);
 				cc->comply_checked++;
@@ -802,7 +818,7 @@ static void comply_copies(struct reconciler *rc, const struct copy *cp,
 
 				struct copy_counts *cc;
 
-				if (!present(c) || c->source == sor->source)
+				if (!held(c) || c->source == sor->source)
 					continue;
 				r->checked++;
 				cc = counts_for(rc, c);
@@ -885,12 +901,12 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 			k->copies++;
 		}
 	}
+	comply_copies(rc, cp, n, sor_copy(rc, a, cp, n, false));
 	if (ch.winner == SIZE_MAX)
 		return 0;	/* no copy holds a usable value */
 	win = &cp[ch.winner];
 	run = ch.runner == SIZE_MAX ? NULL : &cp[ch.runner];
-	sor = sor_copy(rc, a, cp, n);
-	comply_copies(rc, cp, n, sor);
+	sor = sor_copy(rc, a, cp, n, true);
 	rc->stats.golden++;
 	if (ch.values > 1) {
 		struct golden *g;
@@ -926,7 +942,7 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 			kind = PROPOSE_FILL;
 		} else if (c->value == win->value) {
 			continue;
-		} else if (c->value & FAILED_BIT) {
+		} else if (c->value & UNUSABLE) {
 			/* invalid, not a disagreement: the validity findings
 			 * count it; the golden value is proposed for it */
 		} else {

@@ -83,7 +83,8 @@ struct proposal {
 	uint32_t runner_record;
 	int decided_by;		/* enum survivor_strategy or DECIDED_TIE_BREAK */
 	bool over_sor;		/* the system of record holds another value */
-	bool current_invalid;	/* current is not a valid value (FAILED_BIT) */
+	bool current_invalid;	/* current is not a usable value */
+	unsigned values;	/* distinct usable values of the person's copies */
 	/* merge: how many mapped values each record holds, of how many */
 	unsigned filled, origin_filled, mapped;
 };

@@ -24,7 +24,6 @@ void arena_release(struct arena *a);
 /* Free everything but keep the largest chunk for reuse. */
 void arena_reset(struct arena *a);
 
-/* NULL (and a->err set) when out of memory.  Memory is zeroed. */
 /*
  * Every allocation has at least ARENA_TAIL readable bytes from its start,
  * whatever its size (the chunk has that much to spare at its end), so
@@ -33,6 +32,7 @@ void arena_reset(struct arena *a);
  */
 #define ARENA_TAIL 32
 
+/* NULL (and a->err set) when out of memory.  Memory is zeroed. */
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_array(struct arena *a, size_t nmemb, size_t size);
 char *arena_strdup(struct arena *a, const char *s);

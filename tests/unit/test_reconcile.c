@@ -580,6 +580,30 @@ static void consent_and_copy_lag(void **state)
 	fx_close(&fx);
 }
 
+/* The compliance rules read values the validator rejects: an opt-out the
+ * enum does not list in that case ("Closed") is still an opt-out, and a
+ * copy no status can be ("Open") still breaks it; so is an invalid copy
+ * late.  (Neither value is a candidate for the golden one.) */
+static void compliance_reads_invalid_values(void **state)
+{
+	struct fixture fx;
+	const struct compliance_result *r;
+
+	(void)state;
+	fx_open(&fx);
+	add(&fx, 0, 0, 1, (const char *[]){ "C1", "2026-10-01", "Ann", NULL, "Open" });
+	add(&fx, 1, 0, 1, (const char *[]){ "B1", "2026-10-15", "Ann", NULL, "Closed", NULL, NULL });
+	run(&fx, 1);
+	r = result_of(&fx, "opt-out");
+	assert_int_equal(r->checked, 1);
+	assert_int_equal(r->violations, 1);
+	r = result_of(&fx, "lag");
+	assert_int_equal(r->checked, 1);
+	assert_int_equal(r->violations, 1);
+	assert_int_equal(reconciler_stats(fx.rc)->conflicts, 0);
+	fx_close(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +623,7 @@ int main(void)
 		cmocka_unit_test(separate_people_are_separate),
 		cmocka_unit_test(low_match_probability_is_not_proposed),
 		cmocka_unit_test(consent_and_copy_lag),
+		cmocka_unit_test(compliance_reads_invalid_values),
 		cmocka_unit_test(reads_only_dates_and_evidence),
 		cmocka_unit_test(duplicates_in_a_profile_source_merge),
 	};

@@ -18,3 +18,13 @@ cat "$TMPDIR/err"
 grep "entity number 100000000000000 does not fit an entity id (E and at most 14 digits): the history's entities reach E99999999999999; restore the history from a backup, or start a new one with --db" "$TMPDIR/err" > /dev/null
 [ "$(sqlite3 "$db" "SELECT count(*) FROM runs")" = 1 ]
 [ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ]
+# an id past what a 64-bit number holds reads as the largest one: no
+# overflow counting on from it
+sqlite3 "$db" "UPDATE entities SET entity = 'E99999999999999999999' WHERE entity = 'E99999999999999'"
+status=0
+"$STEWARD" scan --policies "$ROOT/policies" --data "$ROOT/samples/next-month" --db "$db" \
+  --as-of 2026-11-30 > "$TMPDIR/out" 2> "$TMPDIR/err" || status=$?
+cat "$TMPDIR/err"
+[ "$status" = 2 ]
+grep "entity number 100000000000000 does not fit an entity id (E and at most 14 digits): the history's entities reach E9223372036854775807;" "$TMPDIR/err" > /dev/null
+[ "$(sqlite3 "$db" "SELECT count(*) FROM runs")" = 1 ]
