@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "util/utf8.h"
+#include "util/vec.h"
 
 /* --- hash: XXH64, seed 0 ------------------------------------------------ */
 
@@ -341,24 +342,15 @@ void sketch_shape(const char *s, size_t len, struct buf *out)
 		buf_add(out, "\xE2\x80\xA6", 3);
 }
 
-/*
- * Sixteen bytes as a vector (GCC and Clang vector extensions: SSE2 on
- * x86-64, NEON on ARM, plain code elsewhere); signed, since the bytes
- * classified are ASCII and signed byte compares are the native ones.
- */
-typedef signed char shape_v16 __attribute__((vector_size(16)));
-
-#define V16(c) ((shape_v16){ c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c })
-
 /* The vector form of shape_map[] for ASCII bytes. */
-static inline __attribute__((always_inline)) shape_v16 v16_shape(shape_v16 v)
+static inline __attribute__((always_inline)) vec16 v16_shape(vec16 v)
 {
-	shape_v16 up = (shape_v16)((v > V16('A' - 1)) & (v < V16('Z' + 1)));
-	shape_v16 lo = (shape_v16)((v > V16('a' - 1)) & (v < V16('z' + 1)));
-	shape_v16 dg = (shape_v16)((v > V16('0' - 1)) & (v < V16('9' + 1)));
+	vec16 up = (vec16)((v > VEC16('A' - 1)) & (v < VEC16('Z' + 1)));
+	vec16 lo = (vec16)((v > VEC16('a' - 1)) & (v < VEC16('z' + 1)));
+	vec16 dg = (vec16)((v > VEC16('0' - 1)) & (v < VEC16('9' + 1)));
 
-	return (v & ~(up | lo | dg)) | (up & V16('A')) | (lo & V16('a')) |
-	       (dg & V16('9'));
+	return (v & ~(up | lo | dg)) | (up & VEC16('A')) | (lo & VEC16('a')) |
+	       (dg & VEC16('9'));
 }
 
 /* The 128-bit product of a and b, its halves xor-ed (both halves of a
@@ -412,33 +404,18 @@ uint64_t sketch_shape_hash(const char *shape, size_t len)
 
 bool sketch_shape_padded(const char *s, size_t len, char *out, uint64_t *hash)
 {
-	static const signed char lane[SKETCH_SHAPE_MAX] = {
-		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-	};
-	shape_v16 a, b, la, lb, n;
 	uint8_t pad[SKETCH_SHAPE_MAX];
-	uint64_t w[2];
+	vec16 v[2], in[2];
 
 	if (len > SKETCH_SHAPE_MAX)
 		return false;
-	memcpy(&a, s, 16);
-	memcpy(&b, s + 16, 16);
-	memcpy(&la, lane, 16);
-	memcpy(&lb, lane + 16, 16);
-	n = V16((signed char)len);
 	/* the bytes past len are zeroes from here on */
-	a &= (shape_v16)(la < n);
-	b &= (shape_v16)(lb < n);
-	/* a byte outside ASCII is negative */
-	la = (a | b) & V16(-128);
-	memcpy(w, &la, sizeof(w));
-	if (w[0] | w[1])
+	vec16_load32(s, len, v, in);
+	if (vec16_any(v[0] | v[1]))	/* a byte outside ASCII */
 		return false;
-	a = v16_shape(a);
-	b = v16_shape(b);
-	memcpy(pad, &a, 16);
-	memcpy(pad + 16, &b, 16);
+	v[0] = v16_shape(v[0]);
+	v[1] = v16_shape(v[1]);
+	memcpy(pad, v, sizeof(pad));
 	memcpy(out, pad, SKETCH_SHAPE_MAX);
 	*hash = shape_pad_hash(pad, len);
 	return true;

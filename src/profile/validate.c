@@ -20,6 +20,7 @@
 #include "util/phone.h"
 #include "util/postcode.h"
 #include "util/utf8.h"
+#include "util/vec.h"
 
 /* RFC 5321 section 4.5.3.1: local part 64 octets, domain 255 octets of
  * which a name in DNS can use 253, label 63. */
@@ -151,42 +152,25 @@ static bool has_control(const char *s, size_t len)
 
 /*
  * has_control() of a value of at most 32 bytes with 32 readable, without
- * a loop: the lengths of names and codes vary from value to value, and a
- * loop over each one's bytes ends in a mispredicted branch.  Bytes as
- * signed vectors, so that those outside ASCII are negative; 0xC2 (a C1
- * control is C2 80 - C2 9F) sends the value to has_control().
+ * a loop (util/vec.h); 0xC2 (a C1 control is C2 80 - C2 9F) sends the
+ * value to has_control().
  */
-typedef signed char ctl_v16 __attribute__((vector_size(16)));
-
-#define CTL_V16(c) ((ctl_v16){ c, c, c, c, c, c, c, c, c, c, c, c, c, c, c, c })
-
 static bool has_control_padded(const char *s, size_t len)
 {
-	static const signed char lane[32] = {
-		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-		16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-	};
-	ctl_v16 v[2], in, bad = CTL_V16(0), c2 = CTL_V16(0), n;
-	uint64_t w[4];
+	vec16 v[2], in[2], bad = VEC16(0), c2 = VEC16(0);
 
-	if (len > sizeof(lane))
+	if (len > 32)
 		return has_control(s, len);
-	n = CTL_V16((signed char)len);
+	vec16_load32(s, len, v, in);
 	for (size_t k = 0; k < 2; k++) {
-		memcpy(&v[k], s + 16 * k, 16);
-		memcpy(&in, lane + 16 * k, 16);
-		in = (ctl_v16)(in < n);
-		/* a byte past the value reads as a letter */
-		v[k] = (v[k] & in) | (CTL_V16('a') & ~in);
-		bad |= (ctl_v16)(((v[k] >= CTL_V16(0)) & (v[k] < CTL_V16(0x20)) &
-				  (v[k] != CTL_V16('\t'))) | (v[k] == CTL_V16(0x7f)));
-		c2 |= (ctl_v16)(v[k] == CTL_V16((signed char)0xC2));
+		bad |= (vec16)((((v[k] >= VEC16(0)) & (v[k] < VEC16(0x20)) &
+				 (v[k] != VEC16('\t'))) | (v[k] == VEC16(0x7f))) &
+			       in[k]);
+		c2 |= (vec16)(v[k] == VEC16((signed char)0xC2));
 	}
-	memcpy(w, &bad, 16);
-	memcpy(w + 2, &c2, 16);
-	if (w[2] | w[3])
+	if (vec16_any(c2))
 		return has_control(s, len);
-	return (w[0] | w[1]) != 0;
+	return vec16_any(bad);
 }
 
 /* Decode the code point at s[*i] and advance *i past it. */
