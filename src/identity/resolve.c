@@ -493,22 +493,28 @@ static const struct mailbox_rule *mailbox_for(const struct identity *id,
 	return any;
 }
 
-/* An address as the mailbox it reaches, as the policy's <mailbox> rules
- * say its domain delivers: without the dots, or the "+tag", of the part
- * before the @. */
-static void email_mailbox(const struct identity *id, struct buf *out)
+/*
+ * The part of the address in out before the @ as the mailbox it reaches.
+ * Dots in a row count as one: an unquoted mailbox name cannot have them
+ * (RFC 5322's dot-atom), so "ann..lee@x.com" is a slip for the one
+ * address one deletion away, "ann.lee@x.com" (its validity verdict is
+ * unchanged: profiling judges the value, not this).  By the domain's
+ * <mailbox> rule m, when not NULL, every dot or the "+tag" goes too.
+ */
+static void email_local(struct buf *out, const struct mailbox_rule *m)
 {
 	char *s = out->data, *at = memchr(s, '@', out->len);
-	const struct mailbox_rule *m;
+	bool quoted = s[0] == '"';
 	size_t local, keep = 0;
 
-	if (!at || !(m = mailbox_for(id, at + 1)))
+	if (!at)
 		return;
 	local = (size_t)(at - s);
 	for (size_t i = 0; i < local; i++) {
-		if (m->plus_tags && s[i] == '+' && i > 0)
+		if (m && m->plus_tags && s[i] == '+' && i > 0)
 			break;
-		if (m->dots && s[i] == '.')
+		if (s[i] == '.' && ((m && m->dots) ||
+				    (!quoted && keep && s[keep - 1] == '.')))
 			continue;
 		s[keep++] = s[i];
 	}
@@ -518,28 +524,16 @@ static void email_mailbox(const struct identity *id, struct buf *out)
 	buf_truncate(out, keep + (out->len - local));
 }
 
-/*
- * Dots in a row in the part of an address before the @ counted as one:
- * an unquoted mailbox name cannot have them (RFC 5322's dot-atom), so
- * "ann..lee@x.com" is a slip for the one address one deletion away,
- * "ann.lee@x.com", and is matched as that (its validity verdict is
- * unchanged: profiling judges the value, not this).
- */
-static void email_single_dots(struct buf *out)
+/* An address as the mailbox it reaches, as the policy's <mailbox> rules
+ * say its domain delivers: without the dots, or the "+tag", of the part
+ * before the @. */
+static void email_mailbox(const struct identity *id, struct buf *out)
 {
-	char *s = out->data, *at = memchr(s, '@', out->len);
-	size_t local, keep = 0;
+	const char *at = memchr(out->data, '@', out->len);
+	const struct mailbox_rule *m = at ? mailbox_for(id, at + 1) : NULL;
 
-	if (!at || s[0] == '"')
-		return;
-	local = (size_t)(at - s);
-	for (size_t i = 0; i < local; i++)
-		if (s[i] != '.' || keep == 0 || s[keep - 1] != '.')
-			s[keep++] = s[i];
-	if (keep == local)
-		return;
-	memmove(s + keep, at, out->len - local);
-	buf_truncate(out, keep + (out->len - local));
+	if (m)
+		email_local(out, m);
 }
 
 void identity_normalise(enum attribute_type type, const char *s, size_t len,
@@ -573,7 +567,7 @@ void identity_normalise(enum attribute_type type, const char *s, size_t len,
 		if (out->len > start && out->data[out->len - 1] == ' ')
 			buf_truncate(out, out->len - 1);
 		if (type == ATTR_EMAIL)
-			email_single_dots(out);
+			email_local(out, NULL);
 	}
 	buf_release(&folded);
 	buf_release(&lower);
