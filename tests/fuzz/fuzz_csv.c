@@ -19,17 +19,9 @@
 
 #include "source/csv.h"
 #include "util/buf.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_csv: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 static void options_from(struct csv_options *opt, uint8_t a, uint8_t b)
 {

@@ -58,17 +58,9 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/utf8.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_identity: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 /* Days from 0001-01-01 to 9999-12-31: the farthest two dates can be. */
 #define MAX_DATE_DAYS 3652058

@@ -16,17 +16,9 @@
  */
 #include "profile/sketch.h"
 #include "profile/validate.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_padded: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 _Static_assert(SKETCH_PAD >= VALIDATE_PAD, "one padding serves both");
 

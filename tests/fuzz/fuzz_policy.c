@@ -21,17 +21,9 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/utf8.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_policy: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 /* The fuzzer's own state, made once: the directory and the file in it. */
 static char fuzz_dir[64];

@@ -34,17 +34,9 @@
  */
 #include "policy/transform.h"
 #include "util/utf8.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_transform: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 static const struct transform_ctx no_fields = { NULL, NULL, 0 };
 

@@ -28,17 +28,9 @@
 #include "policy/policy.h"
 #include "source/reader.h"
 #include "util/utf8.h"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "fuzz_xml_reader: %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond); \
-			abort(); \
-		} \
-	} while (0)
 
 enum { F_ID, F_NAME, F_PHONE, F_VERIFIED, F_TEXT, F_COUNTRY, F_NOTE, F_DEEP,
        F_COUNT };
