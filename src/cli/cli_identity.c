@@ -314,14 +314,6 @@ static void link_cells(const struct link_row *l, char prob[32],
 	cells[8] = l->evidence;
 }
 
-/* CSV's header row, from link_cols. */
-static void links_csv_header(struct buf *out)
-{
-	for (size_t c = 0; c < ARRAY_SIZE(link_cols); c++)
-		buf_addf(out, "%s%s", c ? "," : "", link_cols[c].key);
-	buf_addch(out, '\n');
-}
-
 /* One link as a CSV row or a JSON object, typed by link_cols. */
 static void stream_link(struct stream *st, const struct link_row *l)
 {
@@ -341,14 +333,7 @@ static void stream_link(struct stream *st, const struct link_row *l)
 			continue;
 		}
 		buf_addf(&st->out, "%s\"%s\":", c ? "," : "", link_cols[c].key);
-		if (type == OUT_JSONTEXT && v && !out_json_valid(v))
-			v = NULL;
-		if (!v)
-			buf_addstr(&st->out, "null");
-		else if (type == OUT_NUM || type == OUT_JSONTEXT)
-			buf_addstr(&st->out, v);
-		else
-			json_cstring(&st->out, v);
+		out_json_value(&st->out, &link_cols[c], v);
 	}
 	if (st->json)
 		buf_addch(&st->out, '}');
@@ -471,7 +456,7 @@ int cmd_links(int argc, char **argv)
 		goto out;
 	ll.run = run.id;
 	if (f == OUT_CSV)
-		links_csv_header(&ll.st.out);
+		out_csv_header(&ll.st.out, link_cols, ARRAY_SIZE(link_cols));
 	diag_clear(&d);
 	if (store_links(s, run.id, NULL, NULL, list_link, &ll, &d)) {
 		rc = ll.st.err ? ll.st.err : cli_fail("links", &d);

@@ -252,16 +252,21 @@ void out_csv_cell(struct buf *out, const char *s, bool number)
 		buf_addch(out, '"');
 }
 
+void out_csv_header(struct buf *out, const struct out_col *cols, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (c)
+			buf_addch(out, ',');
+		out_csv_cell(out, cols[c].key, false);
+	}
+	buf_addch(out, '\n');
+}
+
 static void render_csv(const struct out_table *t, struct buf *out)
 {
 	size_t rows = out_table_rows(t);
 
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c)
-			buf_addch(out, ',');
-		out_csv_cell(out, t->cols[c].key, false);
-	}
-	buf_addch(out, '\n');
+	out_csv_header(out, t->cols, t->ncols);
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c)
@@ -277,7 +282,7 @@ static void render_csv(const struct out_table *t, struct buf *out)
 static const char *js_value(const char *p, int depth);
 static bool js_number_only(const char *s);
 
-static void json_cell(struct buf *out, const struct out_col *c, const char *s)
+void out_json_value(struct buf *out, const struct out_col *c, const char *s)
 {
 	if (!s)
 		buf_addstr(out, "null");
@@ -303,7 +308,7 @@ static void render_json(const struct out_table *t, struct buf *out)
 				buf_addstr(out, ", ");
 			json_cstring(out, t->cols[c].key);
 			buf_addstr(out, ": ");
-			json_cell(out, &t->cols[c], cell_at(t, r, c));
+			out_json_value(out, &t->cols[c], cell_at(t, r, c));
 		}
 		buf_addch(out, '}');
 	}

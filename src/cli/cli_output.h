@@ -68,6 +68,13 @@ size_t out_table_rows(const struct out_table *t);
  * ST_ERR when `out` reached its maximum. */
 int out_table_render(const struct out_table *t, struct buf *out);
 
+/* For commands that stream their rows instead of collecting a table: the
+ * CSV header line of cols, and one cell as a JSON value typed by its
+ * column (NULL is null; numbers, booleans and JSON text as themselves
+ * when they are what their type says, else a string). */
+void out_csv_header(struct buf *out, const struct out_col *cols, size_t n);
+void out_json_value(struct buf *out, const struct out_col *c, const char *s);
+
 /* One CSV cell as the tables write it: quoted when it must be, and a
  * text cell that a spreadsheet would run as a formula (= + - @ first)
  * defused with a leading apostrophe.  NULL writes nothing. */
