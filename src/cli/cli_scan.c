@@ -53,6 +53,9 @@ static void show_progress(void *arg, const struct scan_progress *p)
 				100.0 * p->hash_seconds / p->seconds : 0.0,
 				p->cpu_seconds > 0 ?
 				100.0 * p->hash_seconds / p->cpu_seconds : 0.0);
+		if (po->timings && p->ranges)
+			fprintf(stderr, "timings: %s: read in %zu ranges, a "
+				"reader each\n", p->source, p->ranges);
 		po->last = 0;
 		return;
 	}

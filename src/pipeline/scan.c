@@ -404,7 +404,7 @@ static void on_progress(void *arg, const struct source *s, uint64_t rows,
 {
 	struct progress_ctx *pc = arg;
 	struct scan_progress p = { s->id, pc->index, pc->count, rows, done, total,
-				   since(&pc->start), false, 0, 0 };
+				   since(&pc->start), false, 0, 0, 0 };
 
 	pc->o->progress(pc->o->progress_arg, &p);
 }
@@ -438,7 +438,8 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 						    sc[i].sp.rows, 0, 0,
 						    since(&pc.start), true,
 						    sc[i].fp.cpu_seconds,
-						    process_cpu() - cpu0 };
+						    process_cpu() - cpu0,
+						    sc[i].sp.ranges };
 
 			o->progress(o->progress_arg, &pr);
 		}

@@ -23,6 +23,7 @@ struct scan_progress {
 	bool done;			/* the source is finished */
 	double hash_seconds;		/* when done: CPU time of its SHA-256 */
 	double cpu_seconds;		/* when done: CPU time of all threads */
+	size_t ranges;			/* when done: CSV ranges read at once */
 };
 
 struct scan_options {

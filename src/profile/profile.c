@@ -16,8 +16,11 @@
 #include "profile/profile.h"
 
 #include <math.h>
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "policy/trust.h"
@@ -943,8 +946,9 @@ static void report(struct profiler *pf, const struct reader *r, uint64_t rows)
 				reader_bytes_done(r), reader_bytes_total(r));
 }
 
-/* Copy the reader's current record into b. */
-static int batch_record(struct profiler *pf, struct reader *r,
+/* Copy the reader's current record into b; pf's profile has the
+ * undeclared columns (a worker's partial profile does not). */
+static int batch_record(const struct profiler *pf, struct reader *r,
 			const struct record *rec, struct batch *b)
 {
 	size_t nf = pf->s->n_fields;
@@ -1059,6 +1063,23 @@ static int produce(struct profiler *pf, struct reader *r, struct batch_queue *q)
 	return 0;
 }
 
+/* A worker's profiler and partial profile, set up like pf's. */
+static int worker_setup(const struct profiler *pf, struct profiler *wpf,
+			struct source_profile *wsp)
+{
+	int rc = profiler_init(wpf, pf->p, pf->s, pf->o, wsp);
+
+	return rc ? rc : setup_like(wpf, pf->sp);
+}
+
+/* Fold a worker's partial profile into pf's. */
+static int worker_merge(struct profiler *pf, struct profiler *wpf)
+{
+	/* counted where the reading thread's mapper counts them */
+	pf->mapper.transform_failures += wpf->mapper.transform_failures;
+	return profile_merge(pf->sp, wpf->sp);
+}
+
 static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 {
 	struct worker *ws = xcalloc(n, sizeof(*ws));
@@ -1077,9 +1098,7 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 		w->q = &q;
 		w->index = i;
 		w->ready = true;
-		rc = profiler_init(&w->pf, pf->p, pf->s, pf->o, &w->sp);
-		if (!rc)
-			rc = setup_like(&w->pf, pf->sp);
+		rc = worker_setup(pf, &w->pf, &w->sp);
 		if (!rc)
 			w->started = pthread_create(&w->thread, NULL, worker_main, w) == 0;
 		if (!rc && !w->started)
@@ -1096,11 +1115,8 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 			pthread_join(ws[i].thread, NULL);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = ws[i].rc;
-	for (size_t i = 0; i < n && !rc; i++) {
-		rc = profile_merge(pf->sp, &ws[i].sp);
-		/* counted where the reading thread's mapper counts them */
-		pf->mapper.transform_failures += ws[i].pf.mapper.transform_failures;
-	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = worker_merge(pf, &ws[i].pf);
 	for (size_t i = 0; i < n; i++) {
 		if (!ws[i].ready)
 			continue;
@@ -1110,6 +1126,405 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 	batch_queue_release(&q);
 	xfree(ws);
 	return rc;
+}
+
+/* ---- reading: a CSV file in ranges, a reader per range -------------------- */
+
+/*
+ * With a reading thread, every record is copied into a batch on one core
+ * and profiled on another, and four busy threads (reader, two workers,
+ * fingerprint) share two cores.  A CSV file can do without: this thread
+ * cuts the file into ranges of whole records (reader_cut(), which only
+ * follows quotes), and each worker reads, maps and profiles its own
+ * ranges.  Range k goes to worker k mod W, so a profile depends on the
+ * file and the number of workers, never on timing.  Records are numbered
+ * (range << RANGE_SHIFT) + record in range, which keeps their order for
+ * the sample keys, and renumbered as one pass numbers them, like the lines
+ * in problems, once every range's records and lines are counted.  A range that does not end between records (a cut
+ * that fell in a quoted field, which the tokenizer's and the splitter's
+ * rules agree never happens) makes the whole file be read again the
+ * usual way, so the result is always the tokenizer's.
+ */
+#define RANGE_BYTES (4u << 20)
+#define RANGE_SHIFT 40
+
+struct ranges {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct reader *main;	/* past the header; shared read-only */
+	const struct profiler *pf;	/* the main one, read-only */
+	uint64_t *cut;		/* range k is [cut[k], cut[k + 1]) */
+	size_t n_cut, max_cut;
+	bool final;		/* every cut is known */
+	bool failed;		/* reading cannot go on: stop */
+	size_t running;		/* workers still reading */
+	/* per range, written by the worker that reads it */
+	uint64_t *lines, *records;
+	bool *clean;
+	_Atomic uint64_t rows, bytes;	/* for progress */
+};
+
+struct range_worker {
+	struct profiler pf;
+	struct source_profile sp;
+	struct ranges *g;
+	size_t index, n;
+	struct reader_stats stats;	/* its ranges', lines in range */
+	size_t kept_range[LIMIT_READER_PROBLEMS];
+	struct batch b;
+	pthread_t thread;
+	bool started, ready, has_batch;
+	int rc;
+};
+
+/* Fold range k's reader statistics into the worker's. */
+static void range_stats(struct range_worker *w, size_t k,
+			const struct reader_stats *rs)
+{
+	struct reader_stats *st = &w->stats;
+
+	st->records += rs->records;
+	for (size_t i = 0; i < RP_COUNT; i++)
+		st->problems[i] += rs->problems[i];
+	for (size_t i = 0; i < rs->n_kept && st->n_kept < LIMIT_READER_PROBLEMS;
+	     i++) {
+		w->kept_range[st->n_kept] = k;
+		st->kept[st->n_kept++] = rs->kept[i];
+	}
+}
+
+/* Read and profile range k; sets clean[k]. */
+static int range_read(struct range_worker *w, size_t k, uint64_t start,
+		      uint64_t end)
+{
+	struct ranges *g = w->g;
+	struct reader *rr;
+	const struct record *rec;
+	uint64_t done = 0, now;
+	int rc = reader_open_range(g->main, start, end,
+				   (uint64_t)k << RANGE_SHIFT, &rr);
+
+	if (rc)
+		return rc;
+	while ((rc = reader_next_raw(rr, &rec, &w->sp.error)) == 1) {
+		if (batch_record(g->pf, rr, rec, &w->b)) {
+			rc = ST_ERR_NOMEM;
+			break;
+		}
+		if (!batch_full(&w->b))
+			continue;
+		if (add_batch(&w->pf, &w->b)) {
+			rc = ST_ERR_NOMEM;
+			break;
+		}
+		g->rows += w->b.n;
+		batch_clear(&w->b);
+		now = reader_bytes_done(rr);
+		g->bytes += now - done;
+		done = now;
+	}
+	if (!rc && w->b.n) {
+		if (add_batch(&w->pf, &w->b))
+			rc = ST_ERR_NOMEM;
+		g->rows += w->b.n;
+		batch_clear(&w->b);
+	}
+	g->bytes += end - start - done;
+	/* a read error ends the range unclean: read in one piece, the file
+	 * reports it where it happens */
+	g->clean[k] = !rc && reader_range_clean(rr);
+	g->lines[k] = reader_lines(rr);
+	g->records[k] = reader_stats(rr)->records;
+	range_stats(w, k, reader_stats(rr));
+	reader_free(rr);
+	return rc == ST_ERR_NOMEM ? rc : 0;
+}
+
+static void *range_main(void *arg)
+{
+	struct range_worker *w = arg;
+	struct ranges *g = w->g;
+
+	for (size_t k = w->index; !w->rc; k += w->n) {
+		uint64_t start, end;
+
+		pthread_mutex_lock(&g->mu);
+		while (!g->failed && !g->final && g->n_cut <= k + 1)
+			pthread_cond_wait(&g->cv, &g->mu);
+		if (g->failed || g->n_cut <= k + 1) {
+			pthread_mutex_unlock(&g->mu);
+			break;
+		}
+		start = g->cut[k];
+		end = g->cut[k + 1];
+		pthread_mutex_unlock(&g->mu);
+		w->rc = range_read(w, k, start, end);
+	}
+	pthread_mutex_lock(&g->mu);
+	if (w->rc)
+		g->failed = true;
+	g->running--;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+static void range_cut(void *arg, uint64_t off)
+{
+	struct ranges *g = arg;
+
+	pthread_mutex_lock(&g->mu);
+	/* the end of the file may repeat the last cut; there is room for
+	 * every cut, as each is at least a range's bytes past the last */
+	if (off > g->cut[g->n_cut - 1] && g->n_cut < g->max_cut) {
+		g->cut[g->n_cut++] = off;
+		pthread_cond_broadcast(&g->cv);
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* Wait for the workers, reporting progress. */
+static void ranges_wait(struct profiler *pf, struct ranges *g, uint64_t total)
+{
+	pthread_mutex_lock(&g->mu);
+	while (g->running) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 250000000;
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&g->cv, &g->mu, &t);
+		if (pf->o->progress && g->running) {
+			pthread_mutex_unlock(&g->mu);
+			pf->o->progress(pf->o->progress_arg, pf->s, g->rows,
+					g->bytes, total);
+			pthread_mutex_lock(&g->mu);
+		}
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* Put the workers' reader statistics together, in file order, with
+ * absolute lines. */
+static void ranges_stats(struct ranges *g, struct range_worker *ws, size_t n,
+			 struct reader_stats *out)
+{
+	size_t at[LIMIT_THREADS] = { 0 };
+	uint64_t *base = g->lines;	/* turned into lines before range k */
+	uint64_t sum = reader_lines(g->main);
+
+	for (size_t k = 0; k + 1 < g->n_cut; k++) {
+		uint64_t l = base[k];
+
+		base[k] = sum;
+		sum += l;
+	}
+	memset(out, 0, sizeof(*out));
+	for (size_t w = 0; w < n; w++) {
+		out->records += ws[w].stats.records;
+		for (size_t i = 0; i < RP_COUNT; i++)
+			out->problems[i] += ws[w].stats.problems[i];
+	}
+	/* each worker's kept problems are in range order, and each range is
+	 * one worker's: take the earliest range's first */
+	while (out->n_kept < LIMIT_READER_PROBLEMS) {
+		size_t best = n, k = 0;
+
+		for (size_t w = 0; w < n; w++) {
+			if (at[w] == ws[w].stats.n_kept)
+				continue;
+			if (best == n || ws[w].kept_range[at[w]] < k) {
+				best = w;
+				k = ws[w].kept_range[at[w]];
+			}
+		}
+		if (best == n)
+			break;
+		out->kept[out->n_kept] = ws[best].stats.kept[at[best]++];
+		out->kept[out->n_kept++].line += base[k];
+	}
+}
+
+/* A record number (range << RANGE_SHIFT) + n as one pass numbers it. */
+static uint64_t renumber_one(const uint64_t *before, uint64_t number)
+{
+	return before[number >> RANGE_SHIFT] +
+	       (number & (((uint64_t)1 << RANGE_SHIFT) - 1));
+}
+
+static void renumber_samples(const uint64_t *before, struct samples *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		s->numbers[i] = renumber_one(before, s->numbers[i]);
+}
+
+static void renumber_stats(const uint64_t *before, struct value_stats *v)
+{
+	for (int r = 0; r < VR_COUNT; r++)
+		renumber_samples(before, &v->reasons[r]);
+	for (size_t i = 0; i < v->n_tx; i++) {
+		renumber_samples(before, &v->tx[i].s);
+		v->tx[i].first = renumber_one(before, v->tx[i].first);
+	}
+	renumber_samples(before, &v->stale_keys);
+}
+
+/* Give the merged profile's record numbers the values one pass gives
+ * them (they only order sample keys, so this is for the reader of a
+ * profile, and the tests that compare one with one pass). */
+static void renumber(struct profiler *pf, struct ranges *g)
+{
+	struct source_profile *sp = pf->sp;
+	uint64_t *before = g->records;	/* turned into records before range k */
+	uint64_t sum = 0;
+
+	for (size_t k = 0; k + 1 < g->n_cut; k++) {
+		uint64_t n = before[k];
+
+		before[k] = sum;
+		sum += n;
+	}
+	renumber_samples(before, &sp->missing_keys);
+	renumber_samples(before, &sp->bad_updated);
+	for (size_t i = 0; i < pf->s->n_mappings; i++)
+		renumber_stats(before, &sp->attrs[i]);
+	for (size_t f = 0; f < pf->s->n_fields; f++) {
+		renumber_stats(before, &sp->fields[f]);
+		renumber_stats(before, &sp->shared[f]);
+	}
+	for (size_t e = 0; e < sp->n_extras; e++)
+		renumber_stats(before, &sp->extras[e]);
+}
+
+/*
+ * Read r's file in ranges on n workers.  *done is false when the file
+ * cannot be read so, or a range did not end clean: pf is then as it was and
+ * r still just past the header.
+ */
+static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
+		       uint64_t start, uint64_t end, uint64_t every,
+		       bool *done)
+{
+	struct ranges g = { .main = r, .pf = pf };
+	struct range_worker *ws = xcalloc(n, sizeof(*ws));
+	struct diag d;
+	int rc = 0, cut_rc;
+	bool clean = true;
+
+	*done = false;
+	diag_clear(&d);
+	g.max_cut = (size_t)((end - start) / every) + 2;
+	g.cut = xcalloc(g.max_cut, sizeof(*g.cut));
+	g.lines = xcalloc(g.max_cut, sizeof(*g.lines));
+	g.records = xcalloc(g.max_cut, sizeof(*g.records));
+	g.clean = xcalloc(g.max_cut, sizeof(*g.clean));
+	if (!ws || !g.cut || !g.lines || !g.records || !g.clean ||
+	    pthread_mutex_init(&g.mu, NULL)) {
+		xfree(ws);
+		xfree(g.cut);
+		xfree(g.lines);
+		xfree(g.records);
+		xfree(g.clean);
+		return ST_ERR_NOMEM;
+	}
+	pthread_cond_init(&g.cv, NULL);
+	g.cut[g.n_cut++] = start;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct range_worker *w = &ws[i];
+
+		w->g = &g;
+		w->index = i;
+		w->n = n;
+		w->ready = true;
+		rc = worker_setup(pf, &w->pf, &w->sp);
+		if (!rc)
+			rc = batch_init(&w->b, pf->s->n_fields + pf->sp->n_extras);
+		w->has_batch = !rc;
+		if (!rc)
+			w->started = pthread_create(&w->thread, NULL, range_main,
+						    w) == 0;
+		if (!rc && !w->started)
+			rc = ST_ERR_NOMEM;
+		if (w->started)
+			g.running++;
+	}
+	cut_rc = rc ? rc : reader_cut(r, start, every, range_cut, &g, &d);
+	pthread_mutex_lock(&g.mu);
+	g.final = true;
+	if (cut_rc)
+		g.failed = true;
+	pthread_cond_broadcast(&g.cv);
+	pthread_mutex_unlock(&g.mu);
+	ranges_wait(pf, &g, reader_bytes_total(r));
+	for (size_t i = 0; i < n; i++)
+		if (ws[i].started)
+			pthread_join(ws[i].thread, NULL);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = ws[i].rc;
+	if (!rc && cut_rc == ST_ERR_NOMEM)
+		rc = cut_rc;
+	/* the last range ends at the end of the file, clean or not */
+	for (size_t k = 0; k + 2 < g.n_cut; k++)
+		clean &= g.clean[k];
+	if (!rc && !cut_rc && clean) {
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = worker_merge(pf, &ws[i].pf);
+		ranges_stats(&g, ws, n, &pf->sp->rstats);
+		renumber(pf, &g);
+		pf->sp->ranges = g.n_cut - 1;
+		*done = !rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ws[i].has_batch)
+			batch_release(&ws[i].b);
+		if (!ws[i].ready)
+			continue;
+		profile_release(&ws[i].sp);
+		profiler_release(&ws[i].pf);
+	}
+	pthread_cond_destroy(&g.cv);
+	pthread_mutex_destroy(&g.mu);
+	xfree(g.cut);
+	xfree(g.lines);
+	xfree(g.records);
+	xfree(g.clean);
+	xfree(ws);
+	return rc;
+}
+
+/* Bytes per range: RANGE_BYTES, or STEWARD_RANGE_BYTES (at least 1) for
+ * tests that cut small files into many ranges. */
+static uint64_t range_bytes(void)
+{
+	const char *e = getenv("STEWARD_RANGE_BYTES");
+	char *end;
+	unsigned long long v;
+
+	if (!e || !*e)
+		return RANGE_BYTES;
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	return errno || *end || !v ? RANGE_BYTES : (uint64_t)v;
+}
+
+/* Read on n threads: in ranges where the file allows, else with a reading
+ * thread handing batches to workers.  *ranged: the first. */
+static int read_threads(struct profiler *pf, struct reader *r, size_t n,
+			bool *ranged)
+{
+	uint64_t start, end, every = range_bytes();
+	int rc;
+
+	*ranged = false;
+	if (reader_ranges(r, &start, &end) && end - start > every) {
+		rc = read_ranges(pf, r, n, start, end, every, ranged);
+		if (rc || *ranged)
+			return rc;
+	}
+	return read_parallel(pf, r, n);
 }
 
 /* Add the values a field and its sharing attribute have in common to
@@ -1150,18 +1565,25 @@ int profile_source(const struct policy *p, const struct source *s,
 	if (!rc && reader_open(s, &r, &sp->error)) {
 		sp->failed = true;
 	} else if (!rc) {
+		bool ranged = false;
+
 		rc = setup_columns(&pf, r);
 		if (!rc && threads > 1)
-			rc = read_parallel(&pf, r, threads);
+			rc = read_threads(&pf, r, threads, &ranged);
 		else if (!rc)
 			rc = read_serial(&pf, r);
 		if (!rc)
 			rc = add_shared(&pf);
 		if (!rc) {
-			sp->rstats = *reader_stats(r);
+			if (!ranged)	/* else read_ranges() put them together */
+				sp->rstats = *reader_stats(r);
 			sp->rstats.transform_failures = pf.mapper.transform_failures;
 		}
-		report(&pf, r, sp->rows);
+		if (ranged && o->progress)	/* r did not read the records */
+			o->progress(o->progress_arg, s, sp->rows,
+				    reader_bytes_total(r), reader_bytes_total(r));
+		else
+			report(&pf, r, sp->rows);
 	}
 	reader_free(r);
 	profiler_release(&pf);

@@ -85,6 +85,8 @@ struct source_profile {
 	struct diag error;		/* why it failed */
 	uint64_t rows;
 	struct reader_stats rstats;
+	size_t ranges;			/* CSV read in this many ranges at once,
+					 * a reader each; 0: by one reader */
 	char **columns;			/* the columns the data has */
 	size_t n_columns;
 	struct value_stats *attrs;	/* per mapping */

@@ -78,9 +78,12 @@ struct csv_reader {
 	int fd;
 	const char *mem;
 	size_t mem_len, mem_off;
+	bool ranged;		/* fd is read with pread(2) from at, left bytes */
+	uint64_t at, left;
 	bool started;		/* the byte order mark was looked for */
 	bool eof;		/* the input has no more bytes */
 	bool done;		/* ... and its last record was returned */
+	bool cut;		/* ... and it ended inside a record */
 	int err;		/* sticky failure, ST_ERR or ST_ERR_NOMEM */
 	int err_errno;
 	char errmsg[160];
@@ -1067,6 +1070,22 @@ static int reader_read(struct csv_reader *r)
 		if (got)
 			memcpy(r->buf + r->len, r->mem + r->mem_off, got);
 		r->mem_off += got;
+	} else if (r->ranged) {
+		ssize_t n = 0;
+
+		if (room > r->left)
+			room = (size_t)r->left;
+		if (room) {
+			do
+				n = pread(r->fd, r->buf + r->len, room,
+					  (off_t)r->at);
+			while (n < 0 && errno == EINTR);
+		}
+		if (n < 0)
+			return reader_fail(r, ST_ERR, errno, "csv: read");
+		got = (size_t)n;
+		r->at += got;
+		r->left -= got;
 	} else {
 		ssize_t n;
 
@@ -1097,6 +1116,8 @@ static int reader_refill(struct csv_reader *r)
 static int reader_start(struct csv_reader *r)
 {
 	r->started = true;
+	if (r->ranged)
+		return ST_OK;	/* the middle of a file: a mark there is data */
 	while (r->len < 3 && !r->eof) {
 		if (reader_read(r) < 0)
 			return r->err;
@@ -1179,6 +1200,20 @@ int csv_reader_open_fd(struct csv_reader **out, int fd,
 	return rc;
 }
 
+int csv_reader_open_range(struct csv_reader **out, int fd, uint64_t start,
+			  uint64_t len, const struct csv_options *opt)
+{
+	int rc = reader_new(out, opt, len < SIZE_MAX ? (size_t)len : SIZE_MAX);
+
+	if (rc == ST_OK) {
+		(*out)->fd = fd;
+		(*out)->ranged = true;
+		(*out)->at = start;
+		(*out)->left = len;
+	}
+	return rc;
+}
+
 int csv_reader_open_mem(struct csv_reader **out, const char *data, size_t len,
 			const struct csv_options *opt)
 {
@@ -1223,6 +1258,7 @@ int csv_reader_next(struct csv_reader *r, struct csv_record **rec)
 						   "csv");
 			if (!step)
 				return 0;
+			r->cut = true;
 			break;
 		}
 		if (reader_refill(r) < 0)
@@ -1241,6 +1277,16 @@ const char *csv_reader_error(const struct csv_reader *r)
 uint64_t csv_reader_bytes(const struct csv_reader *r)
 {
 	return r->origin + r->pos;
+}
+
+bool csv_reader_ended_clean(const struct csv_reader *r)
+{
+	return r->done && !r->cut && !r->err;
+}
+
+uint64_t csv_reader_lines(const struct csv_reader *r)
+{
+	return r->line - 1;
 }
 
 size_t csv_reader_buffer_size(const struct csv_reader *r)

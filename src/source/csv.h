@@ -106,6 +106,17 @@ int csv_reader_open_fd(struct csv_reader **out, int fd,
 		       const struct csv_options *opt) MUST_CHECK;
 
 /*
+ * Read bytes [start, start + len) of fd with pread(2), as the middle of a
+ * longer input: a byte order mark there is data, and lines and offsets
+ * count from the range's start.  fd stays the caller's; several readers
+ * may share it from different threads.  For reading the ranges that
+ * csv_splitter (below) cuts a file into.
+ */
+int csv_reader_open_range(struct csv_reader **out, int fd, uint64_t start,
+			  uint64_t len, const struct csv_options *opt)
+	MUST_CHECK;
+
+/*
  * Read len bytes at data, which must outlive the reader.  They are copied
  * in blocks of opt->buffer_size exactly as read(2) would deliver them, so
  * tests and fuzzers exercise the same code as files do.
@@ -126,9 +137,52 @@ const char *csv_reader_error(const struct csv_reader *r);
 /* Bytes of input consumed so far, for progress reports. */
 uint64_t csv_reader_bytes(const struct csv_reader *r);
 
+/*
+ * Once csv_reader_next() has returned 0: true when the input ended between
+ * records, false when its last record had no line break or a quote still
+ * open.  A range whose last byte is a line break ends clean exactly when
+ * reading the whole input would be at the start of a record there.
+ */
+bool csv_reader_ended_clean(const struct csv_reader *r);
+
+/* Line breaks read so far: every LF, in quoted fields too. */
+uint64_t csv_reader_lines(const struct csv_reader *r);
+
 /* Bytes the reader's buffer holds now; tests check that it stays bounded. */
 size_t csv_reader_buffer_size(const struct csv_reader *r);
 
 void csv_reader_free(struct csv_reader *r);
+
+/*
+ * Cutting a file into ranges of whole records for parallel reading, much
+ * faster than tokenizing it: the splitter follows only what decides where a
+ * record ends (the tokenizer's rules above: a quote opens a quoted field only
+ * at the start of a field, after any spaces that skip_initial_space drops;
+ * in a quoted field a doubled quote is data; a record ends at an LF outside
+ * quotes) and looks at little more than the quotes and, near the offsets
+ * asked for, the line breaks.  It does not know the limits: a field emptied
+ * for its length is still followed quote by quote, as the tokenizer does.
+ * Callers check each range with csv_reader_ended_clean() all the same,
+ * and read the whole file in one piece when one does not end clean.
+ */
+struct csv_splitter {
+	char delim, quote;
+	bool quoting, skip_space;
+	int state;		/* where the next byte falls: field start, ... */
+	uint64_t off;		/* input offset of the next byte */
+};
+
+/* Start at input offset `off`, which must be the start of a record. */
+void csv_splitter_init(struct csv_splitter *s, const struct csv_options *opt,
+		       uint64_t off);
+
+/*
+ * Read the next n bytes of input at p (input offsets s->off on).  Stops just
+ * past the first LF that ends a record at input offset `want` or later and
+ * sets *found, or reads all n bytes.  Returns the bytes read; s->off is then
+ * the start of a record when *found.
+ */
+size_t csv_splitter_feed(struct csv_splitter *s, const char *p, size_t n,
+			 uint64_t want, bool *found);
 
 #endif

@@ -208,6 +208,50 @@ int reader_open(const struct source *s, struct reader **out, struct diag *d)
 	return 0;
 }
 
+bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
+{
+	return r->src->kind == SOURCE_CSV && reader_csv_ranges(r, start, end);
+}
+
+int reader_cut(const struct reader *r, uint64_t start, uint64_t every,
+	       void (*cut)(void *arg, uint64_t off), void *arg, struct diag *d)
+{
+	return reader_csv_cut(r, start, every, cut, arg, d);
+}
+
+int reader_open_range(const struct reader *parent, uint64_t start,
+		      uint64_t end, uint64_t number_base, struct reader **out)
+{
+	struct reader *r = xcalloc(1, sizeof(*r));
+	int rc;
+
+	*out = NULL;
+	if (!r)
+		return ST_ERR_NOMEM;
+	r->src = parent->src;
+	r->number_base = number_base;
+	r->bytes_total = end - start;
+	rc = reader_alloc(r);
+	if (!rc)
+		rc = reader_csv_open_range(parent, r, start, end);
+	if (rc) {
+		reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+bool reader_range_clean(const struct reader *r)
+{
+	return reader_csv_range_clean(r);
+}
+
+uint64_t reader_lines(const struct reader *r)
+{
+	return r->src->kind == SOURCE_CSV ? reader_csv_lines(r) : 0;
+}
+
 int reader_next_raw(struct reader *r, const struct record **rec,
 		    struct diag *d)
 {
@@ -227,13 +271,12 @@ int reader_next_raw(struct reader *r, const struct record **rec,
 	if (rc != 1)
 		return rc;
 	r->stats.records++;
-	r->rec.number = r->stats.records;
+	r->rec.number = r->number_base + r->stats.records;
 	r->rec.line = r->line;
 	r->rec.key = (k != SIZE_MAX && r->raw[k]) ? r->raw[k] : "";
 	if (!r->rec.key[0])
 		reader_problem(r, RP_MISSING_KEY, r->line, 0,
-			       "record %llu has no value in key field '%s'",
-			       (unsigned long long)r->rec.number, s->key_field);
+			       "no value in key field '%s'", s->key_field);
 	*rec = &r->rec;
 	return 1;
 }

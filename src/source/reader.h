@@ -107,6 +107,34 @@ uint64_t reader_bytes_total(const struct reader *r);
 
 void reader_free(struct reader *r);
 
+/*
+ * Reading a CSV file in ranges, one reader per range, on several threads
+ * (profiling's workers).  reader_ranges() says whether r, just opened, is a
+ * CSV file that can be read so (a regular file with records after its
+ * header): *start is the offset of its first record, *end the file's size.
+ * reader_cut() reads the file from start and calls cut() with the offset
+ * just past each record's end found at least `every` bytes after the one
+ * before, then with the end of the file (an offset may repeat there).
+ * It follows quotes without tokenizing (csv_splitter in csv.h).
+ *
+ * reader_open_range() reads bytes [start, end) of r's file with r's
+ * columns; its records are numbered from number_base + 1 and its lines
+ * count from the range's start.  Once it has returned 0,
+ * reader_range_clean() says whether it ended between records (so a range
+ * that ends at a cut is sure to hold whole records); a caller that finds a
+ * range not clean reads the file in one piece.  reader_lines() is the
+ * number of line breaks a CSV reader has read (0 for other kinds): the
+ * main reader's after its header, a range reader's at its end.
+ */
+bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
+int reader_cut(const struct reader *r, uint64_t start, uint64_t every,
+	       void (*cut)(void *arg, uint64_t off), void *arg, struct diag *d)
+	MUST_CHECK;
+int reader_open_range(const struct reader *r, uint64_t start, uint64_t end,
+		      uint64_t number_base, struct reader **out) MUST_CHECK;
+bool reader_range_clean(const struct reader *r);
+uint64_t reader_lines(const struct reader *r);
+
 const char *reader_problem_name(enum reader_problem_kind k);
 
 /*

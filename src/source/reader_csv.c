@@ -13,12 +13,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source/csv.h"
 
 struct csv_impl {
 	int fd;
+	bool own_fd;		/* a range reader shares its parent's */
+	struct csv_options opt;
 	struct csv_reader *csv;
 	size_t *field_col;	/* per declared field: column or SIZE_MAX */
 	size_t header_cols;	/* 0 without a header */
@@ -142,7 +145,7 @@ static void csv_close(struct reader *r)
 	if (!im)
 		return;
 	csv_reader_free(im->csv);
-	if (im->fd >= 0)
+	if (im->fd >= 0 && im->own_fd)
 		close(im->fd);
 	xfree(im->field_col);
 	xfree(im);
@@ -204,10 +207,12 @@ int reader_csv_open(struct reader *r, struct diag *d)
 	if (im->fd < 0)
 		return diag_set(d, pos, "source '%s': cannot open: %s", s->id,
 				strerror(errno));
+	im->own_fd = true;
 	opt.delim = s->csv.delimiter;
 	opt.quote = s->csv.quote ? s->csv.quote : '"';
 	opt.no_quoting = s->csv.quote == 0;
 	opt.skip_initial_space = s->csv.skip_initial_space;
+	im->opt = opt;
 	if (csv_reader_open_fd(&im->csv, im->fd, &opt))
 		return diag_set(d, pos, "source '%s': cannot read it as CSV with "
 				"delimiter '%c'", s->id, s->csv.delimiter);
@@ -217,4 +222,103 @@ int reader_csv_open(struct reader *r, struct diag *d)
 		im->field_col[f] = s->fields[f].column ? s->fields[f].column - 1
 						       : SIZE_MAX;
 	return 0;
+}
+
+/* ---- reading in ranges ---------------------------------------------------- */
+
+bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
+{
+	const struct csv_impl *im = r->impl;
+	struct stat st;
+	char bom[3];
+
+	if (r->src->kind != SOURCE_CSV || !im || !im->csv ||
+	    fstat(im->fd, &st) || !S_ISREG(st.st_mode))
+		return false;
+	*end = (uint64_t)st.st_size;
+	if (r->src->csv.header)
+		*start = csv_reader_bytes(im->csv);	/* just past the header */
+	else
+		*start = pread(im->fd, bom, 3, 0) == 3 &&
+			 !memcmp(bom, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	return *start < *end;
+}
+
+int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
+		   void (*cut)(void *arg, uint64_t off), void *arg,
+		   struct diag *d)
+{
+	const struct csv_impl *im = r->impl;
+	struct csv_splitter sp;
+	uint64_t want = start + every;
+	size_t size = CSV_BUFFER_SIZE;
+	char *block = xmalloc(size);
+	ssize_t n;
+
+	if (!block)
+		return ST_ERR_NOMEM;
+	csv_splitter_init(&sp, &im->opt, start);
+	for (;;) {
+		do
+			n = pread(im->fd, block, size, (off_t)sp.off);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			break;
+		for (size_t i = 0; i < (size_t)n;) {
+			bool found;
+
+			i += csv_splitter_feed(&sp, block + i, (size_t)n - i,
+					       want, &found);
+			if (!found)
+				continue;
+			cut(arg, sp.off);
+			want = sp.off + every;
+		}
+	}
+	xfree(block);
+	if (n < 0)
+		return diag_set(d, (struct diag_pos){ r->src->resolved_path,
+						      0, 0 },
+				"source '%s': read error: %s", r->src->id,
+				strerror(errno));
+	cut(arg, sp.off);	/* the end of the file */
+	return 0;
+}
+
+int reader_csv_open_range(const struct reader *parent, struct reader *r,
+			  uint64_t start, uint64_t end)
+{
+	const struct csv_impl *pim = parent->impl;
+	const struct source *s = r->src;
+	struct csv_impl *im = xcalloc(1, sizeof(*im));
+
+	if (!im)
+		return ST_ERR_NOMEM;
+	r->impl = im;
+	r->ops = &csv_ops;
+	im->fd = pim->fd;
+	im->opt = pim->opt;
+	im->header_cols = pim->header_cols;
+	im->field_col = xcalloc(s->n_fields ? s->n_fields : 1,
+				sizeof(*im->field_col));
+	if (!im->field_col)
+		return ST_ERR_NOMEM;
+	memcpy(im->field_col, pim->field_col,
+	       s->n_fields * sizeof(*im->field_col));
+	return csv_reader_open_range(&im->csv, im->fd, start, end - start,
+				     &im->opt) ? ST_ERR_NOMEM : 0;
+}
+
+bool reader_csv_range_clean(const struct reader *r)
+{
+	const struct csv_impl *im = r->impl;
+
+	return csv_reader_ended_clean(im->csv);
+}
+
+uint64_t reader_csv_lines(const struct reader *r)
+{
+	const struct csv_impl *im = r->impl;
+
+	return im && im->csv ? csv_reader_lines(im->csv) : 0;
 }

@@ -32,6 +32,7 @@ struct reader {
 	size_t *row_len;
 	size_t n_row, cap_row;
 	struct reader_stats stats;
+	uint64_t number_base;	/* a range reader's records are numbered on */
 	char **columns;
 	size_t n_columns, cap_columns;
 	uint64_t bytes_total;
@@ -52,5 +53,15 @@ bool reader_has_column(const struct reader *r, const char *name);
 int reader_csv_open(struct reader *r, struct diag *d);
 int reader_sqlite_open(struct reader *r, struct diag *d);
 int reader_xml_open(struct reader *r, struct diag *d);
+
+/* CSV in ranges: see reader_ranges() and the rest in reader.h. */
+bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
+int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
+		   void (*cut)(void *arg, uint64_t off), void *arg,
+		   struct diag *d);
+int reader_csv_open_range(const struct reader *parent, struct reader *r,
+			  uint64_t start, uint64_t end);
+bool reader_csv_range_clean(const struct reader *r);
+uint64_t reader_csv_lines(const struct reader *r);
 
 #endif

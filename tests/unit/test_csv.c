@@ -672,6 +672,201 @@ static void test_senzing_customers_read_cleanly(void **state)
 	close(fd);
 }
 
+/* --- cutting into ranges (csv_split.c, csv_reader_open_range) --------------- */
+
+/* The cuts csv_splitter makes in text from `start` every `every` bytes,
+ * fed `piece` bytes at a time; the end of the text last. */
+static size_t split_text(const struct csv_options *opt, const char *text,
+			 size_t len, size_t start, size_t every, size_t piece,
+			 uint64_t *cuts, size_t max)
+{
+	struct csv_splitter sp;
+	uint64_t want = start + every;
+	size_t n = 0, at = start;
+
+	csv_splitter_init(&sp, opt, start);
+	while (at < len) {
+		size_t take = len - at < piece ? len - at : piece;
+		size_t used = 0;
+
+		while (used < take) {
+			bool found;
+
+			used += csv_splitter_feed(&sp, text + at + used,
+						  take - used, want, &found);
+			assert_int_equal(sp.off, at + used);
+			if (!found)
+				continue;
+			assert_true(sp.off > want);
+			assert_int_equal(text[sp.off - 1], '\n');
+			assert_true(n < max);
+			cuts[n++] = sp.off;
+			want = sp.off + every;
+		}
+		at += take;
+	}
+	if (!n || cuts[n - 1] < len) {
+		assert_true(n < max);
+		cuts[n++] = len;
+	}
+	return n;
+}
+
+/* Read the ranges between the cuts apart (a temporary file, as the
+ * profiler does) and dump their records as one pass would number them.
+ * Every range but the last must end clean. */
+static char *dump_ranges(const struct csv_options *opt, int fd, size_t start,
+			 const uint64_t *cuts, size_t n)
+{
+	struct buf b;
+	uint64_t lines = 0, from = start;
+
+	buf_init(&b, 0);
+	for (size_t k = 0; k < n; k++) {
+		struct csv_reader *r;
+		struct csv_record *rec;
+		int rc;
+
+		assert_int_equal(csv_reader_open_range(&r, fd, from,
+						       cuts[k] - from, opt), ST_OK);
+		while ((rc = csv_reader_next(r, &rec)) == 1) {
+			rec->line += lines;
+			rec->end_line += lines;
+			rec->offset += from;
+			if (rec->flags)
+				rec->bad_line += lines;
+			dump_record(&b, rec, true);
+		}
+		assert_int_equal(rc, 0);
+		if (k + 1 < n)
+			assert_true(csv_reader_ended_clean(r));
+		lines += csv_reader_lines(r);
+		csv_reader_free(r);
+		from = cuts[k];
+	}
+	assert_int_equal(buf_error(&b), 0);
+	return buf_detach(&b, NULL);
+}
+
+/* Cut text every 1 to 40 bytes, fed whole and a byte at a time: the ranges
+ * read apart give the records of one pass, lines and offsets included. */
+static void expect_ranges_match(const struct csv_options *opt, const char *text,
+				size_t len)
+{
+	struct buf in = BUF_INIT;
+	uint64_t cuts[4096], again[4096];
+	size_t start = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	char *want = dump_mem(opt, text, len, true);
+	int fd;
+
+	buf_add(&in, text, len);
+	fd = temp_fd(&in);
+	for (size_t every = 1; every <= 40; every++) {
+		size_t n = split_text(opt, text, len, start, every, len, cuts,
+				      ARRAY_SIZE(cuts));
+		char *got = dump_ranges(opt, fd, start, cuts, n);
+
+		if (strcmp(got, want) != 0)
+			fail_msg("every %zu:\n%s\nwanted:\n%s", every, got, want);
+		xfree(got);
+		assert_int_equal(split_text(opt, text, len, start, every, 1,
+					    again, ARRAY_SIZE(again)), n);
+		assert_memory_equal(cuts, again, n * sizeof(*cuts));
+	}
+	xfree(want);
+	close(fd);
+	buf_release(&in);
+}
+
+#define EXPECT_RANGES(opt, in) expect_ranges_match((opt), (in), sizeof(in) - 1)
+
+static void test_ranges_follow_the_quotes(void **state)
+{
+	struct csv_options space = { .skip_initial_space = true };
+	struct csv_options semi = { .delim = ';', .quote = '\'' };
+	struct csv_options none = { .no_quoting = true };
+
+	UNUSED(state);
+	EXPECT_RANGES(NULL, "a,b\n1,2\n3,4\n");
+	/* line breaks, delimiters and doubled quotes inside quotes */
+	EXPECT_RANGES(NULL, "id,v\n1,\"x\ny\nz\"\n2,\"a,\"\"\nb\"\"\"\n3,\"\n\"\n");
+	/* a bare quote is data and opens nothing; text after a closing quote */
+	EXPECT_RANGES(NULL, "1,ab\"c\n2,\"q\"x\"\n3,\"\n\"\n4,d\"\n\"\n");
+	/* CRLF, blank lines, a final record without a line break */
+	EXPECT_RANGES(NULL, "1,a\r\n\r\n\n2,\"b\r\nc\"\r\n3,d");
+	/* a byte order mark, and the same bytes later as data */
+	EXPECT_RANGES(NULL, "\xEF\xBB\xBFh\n\xEF\xBB\xBF\"x\ny\"\nz\n");
+	/* spaces before an opening quote count only with skip_initial_space */
+	EXPECT_RANGES(&space, "1, \"a\nb\",  \"c,\nd\"\n2,x \"y\nz\n");
+	EXPECT_RANGES(NULL, "1, \"a\nb\"\n2, \"c\n");
+	EXPECT_RANGES(&semi, "1;'a\n;b''\n';c'd\n'\n2;'\n'\n");
+	EXPECT_RANGES(&none, "1,\"a\n2,b\"\n3,c\n");
+	/* a quote that never closes: the rest is one range */
+	EXPECT_RANGES(NULL, "1,a\n2,\"b\n3,c\n4,d\n");
+}
+
+/* A range cut where the tokenizer is inside a quoted field does not end
+ * clean, nor does one without its last line break; one cut at a record
+ * boundary does, and counts its line breaks. */
+static void test_range_cut_inside_quotes_is_not_clean(void **state)
+{
+	static const char text[] = "1,\"x\ny\"\n2,z\n";
+	struct buf in = BUF_INIT;
+	struct csv_reader *r;
+	struct csv_record *rec;
+	int fd;
+
+	UNUSED(state);
+	buf_add(&in, text, sizeof(text) - 1);
+	fd = temp_fd(&in);
+	for (size_t end = 1; end <= sizeof(text) - 1; end++) {
+		bool clean = end == 8 || end == 12;
+
+		assert_int_equal(csv_reader_open_range(&r, fd, 0, end, NULL), ST_OK);
+		while (csv_reader_next(r, &rec) == 1)
+			;
+		assert_int_equal(csv_reader_ended_clean(r), clean);
+		csv_reader_free(r);
+	}
+	assert_int_equal(csv_reader_open_range(&r, fd, 8, 4, NULL), ST_OK);
+	assert_int_equal(csv_reader_next(r, &rec), 1);
+	assert_string_equal(rec->fields[1].data, "z");
+	assert_int_equal(rec->line, 1);
+	assert_int_equal(rec->offset, 0);
+	assert_int_equal(csv_reader_next(r, &rec), 0);
+	assert_int_equal(csv_reader_lines(r), 1);
+	csv_reader_free(r);
+	close(fd);
+	buf_release(&in);
+}
+
+/* A real file cut every 4 KiB: the same records. */
+static void test_febrl_dataset3_reads_the_same_in_ranges(void **state)
+{
+	struct csv_options opt = { .skip_initial_space = true };
+	int fd = open_dataset(FEBRL3);
+	struct buf text = BUF_INIT;
+	uint64_t cuts[1024];
+	char block[65536], *want, *got;
+	ssize_t got_n;
+	size_t n;
+
+	UNUSED(state);
+	while ((got_n = read(fd, block, sizeof(block))) > 0)
+		buf_add(&text, block, (size_t)got_n);
+	assert_int_equal(got_n, 0);
+	want = dump_mem(&opt, text.data, text.len, true);
+	n = split_text(&opt, text.data, text.len, 0, 4096, 65536, cuts,
+		       ARRAY_SIZE(cuts));
+	assert_true(n > 100);
+	got = dump_ranges(&opt, fd, 0, cuts, n);
+	assert_string_equal(got, want);
+	xfree(got);
+	xfree(want);
+	buf_release(&text);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +898,9 @@ int main(void)
 		cmocka_unit_test(test_bytes_consumed_track_progress),
 		cmocka_unit_test(test_febrl_dataset3_reads_cleanly),
 		cmocka_unit_test(test_senzing_customers_read_cleanly),
+		cmocka_unit_test(test_ranges_follow_the_quotes),
+		cmocka_unit_test(test_range_cut_inside_quotes_is_not_clean),
+		cmocka_unit_test(test_febrl_dataset3_reads_the_same_in_ranges),
 	};
 
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

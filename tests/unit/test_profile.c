@@ -6,6 +6,9 @@
  * samples/next-month/, with its renamed column and undeclared extras) on
  * one thread and on 2, 3 and 4 workers.  A few thousand records make
  * several batches, so every worker gets some and the merge is exercised.
+ * Then the CSV sources again, cut into ranges of a few kilobytes that each
+ * worker reads itself (STEWARD_RANGE_BYTES): the same profile, and the same
+ * reader problems at the same lines.
  * Everything that profile.h promises to be exact must be equal: counts,
  * distinct counts (blobs compared byte for byte), overlap sketches,
  * histograms, minimum and maximum, sample keys and their order, reasons,
@@ -126,6 +129,21 @@ static void same_stats(const struct value_stats *a, const struct value_stats *b)
 	assert_true(fabs(a->trust_sum - b->trust_sum) <= 1e-9 * (1 + fabs(a->trust_sum)));
 }
 
+static void same_reader_stats(const struct reader_stats *a,
+			      const struct reader_stats *b)
+{
+	assert_int_equal(a->records, b->records);
+	for (size_t i = 0; i < RP_COUNT; i++)
+		assert_int_equal(a->problems[i], b->problems[i]);
+	assert_int_equal(a->n_kept, b->n_kept);
+	for (size_t i = 0; i < a->n_kept; i++) {
+		assert_int_equal(a->kept[i].kind, b->kept[i].kind);
+		assert_int_equal(a->kept[i].line, b->kept[i].line);
+		assert_int_equal(a->kept[i].col, b->kept[i].col);
+		assert_string_equal(a->kept[i].detail, b->kept[i].detail);
+	}
+}
+
 static void same_profile(const struct source_profile *a,
 			 const struct source_profile *b)
 {
@@ -134,7 +152,7 @@ static void same_profile(const struct source_profile *a,
 	assert_int_equal(a->failed, b->failed);
 	assert_int_equal(a->rows, b->rows);
 	assert_true(a->rows > 1024);	/* two batches at least */
-	assert_int_equal(a->rstats.records, b->rstats.records);
+	same_reader_stats(&a->rstats, &b->rstats);
 	assert_int_equal(a->rstats.transform_failures, b->rstats.transform_failures);
 	assert_int_equal(a->n_columns, b->n_columns);
 	assert_int_equal(a->n_extras, b->n_extras);
@@ -153,38 +171,58 @@ static void same_profile(const struct source_profile *a,
 		same_stats(&a->extras[e], &b->extras[e]);
 }
 
-static void check_dir(const char *data)
+/* ranges: cut CSV files every that many bytes (NULL: the default, which
+ * leaves the samples whole) and require that they were. */
+static void check_dir(const char *data, const char *ranges)
 {
 	struct policy *p = load(data);
 
+	if (ranges)
+		assert_int_equal(setenv("STEWARD_RANGE_BYTES", ranges, 1), 0);
 	for (size_t i = 0; i < p->n_sources; i++) {
 		struct profile_opts o = { 20400, 1, NULL, NULL };
 		struct source_profile one;
+		bool csv = p->sources[i].kind == SOURCE_CSV;
 
+		if (ranges && !csv)
+			continue;
 		assert_int_equal(profile_source(p, &p->sources[i], &o, &one), 0);
+		assert_int_equal(one.ranges, 0);
 		for (unsigned t = 2; t <= 4; t++) {
 			struct source_profile many;
 
 			o.threads = t;
 			assert_int_equal(profile_source(p, &p->sources[i], &o, &many), 0);
+			if (ranges)
+				assert_true(many.ranges > 20);
+			else
+				assert_int_equal(many.ranges, 0);
 			same_profile(&one, &many);
 			profile_release(&many);
 		}
 		profile_release(&one);
 	}
+	unsetenv("STEWARD_RANGE_BYTES");
 	policy_free(p);
 }
 
 static void threads_match_one_pass(void **state)
 {
 	(void)state;
-	check_dir("samples");
+	check_dir("samples", NULL);
 }
 
 static void threads_match_one_pass_next_month(void **state)
 {
 	(void)state;
-	check_dir("samples/next-month");
+	check_dir("samples/next-month", NULL);
+}
+
+static void ranges_match_one_pass(void **state)
+{
+	(void)state;
+	check_dir("samples", "7001");
+	check_dir("samples/next-month", "4093");
 }
 
 /* A missing file fails the same way with threads as without. */
@@ -214,12 +252,18 @@ static void out_of_memory_on_any_thread_ends_cleanly(void **state)
 	long total;
 
 	(void)state;
-	for (unsigned t = 1; t <= 3; t += 2) {
-		struct profile_opts o = { 20400, t, NULL, NULL };
+	/* one thread, three workers fed batches, three reading ranges */
+	assert_int_equal(p->sources[0].kind, SOURCE_CSV);
+	for (int round = 0; round < 3; round++) {
+		struct profile_opts o = { 20400, round ? 3 : 1, NULL, NULL };
 		struct source_profile sp;
 
+		if (round == 2)
+			assert_int_equal(setenv("STEWARD_RANGE_BYTES", "20000",
+						1), 0);
 		alloc_fail_after(-1);
 		assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
+		assert_int_equal(sp.ranges > 0, round == 2);
 		total = alloc_count();
 		profile_release(&sp);
 		for (long n = 0; n < total; n += total / 40 + 1) {
@@ -232,6 +276,7 @@ static void out_of_memory_on_any_thread_ends_cleanly(void **state)
 			profile_release(&sp);
 		}
 	}
+	unsetenv("STEWARD_RANGE_BYTES");
 	policy_free(p);
 }
 
@@ -240,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(threads_match_one_pass),
 		cmocka_unit_test(threads_match_one_pass_next_month),
+		cmocka_unit_test(ranges_match_one_pass),
 		cmocka_unit_test(failure_is_the_same),
 		cmocka_unit_test(out_of_memory_on_any_thread_ends_cleanly),
 	};
