@@ -80,14 +80,32 @@ static void stat_file(const char *path, int64_t *size, struct timespec *mtime)
 	}
 }
 
-static void fingerprint_start(struct fingerprint *fp, const char *path)
+/* Note the file's size and time; hash it on a thread of its own unless
+ * profiling will (later) = false. */
+static void fingerprint_start(struct fingerprint *fp, const char *path,
+			      bool now)
 {
 	memset(fp, 0, sizeof(*fp));
 	fp->path = path;
 	stat_file(path, &fp->size, &fp->mtime);
-	if (fp->size >= 0)
+	if (fp->size >= 0 && now)
 		fp->started = pthread_create(&fp->thread, NULL, fingerprint_main,
 					     fp) == 0;
+}
+
+/* After profiling with profile_opts.hash: take its hash, or hash the file
+ * now (it was not read in ranges). */
+static void fingerprint_take(struct fingerprint *fp,
+			     const struct source_profile *sp)
+{
+	if (sp->hashed) {
+		memcpy(fp->sha256, sp->sha256, sizeof(fp->sha256));
+		fp->cpu_seconds = sp->hash_cpu;
+		fp->ok = true;
+	} else if (fp->size >= 0) {
+		fp->started = pthread_create(&fp->thread, NULL, fingerprint_main,
+					     fp) == 0;
+	}
 }
 
 /* Joins the thread; false when the file changed while it was read. */
@@ -414,7 +432,7 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 {
 	struct progress_ctx pc = { o, 0, 0, { 0, 0 } };
 	struct profile_opts po = { o->as_of_days, o->threads,
-				   o->progress ? on_progress : NULL, &pc };
+				   o->progress ? on_progress : NULL, &pc, false };
 	double cpu0;
 	int rc = 0;
 
@@ -430,8 +448,13 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 		rc = load_prior(st, s->id, &sc[i].prior, d);
 		if (rc)
 			break;
-		fingerprint_start(&sc[i].fp, s->resolved_path);
+		/* a CSV file read in ranges is hashed as it is cut, which
+		 * saves reading it once more on another thread */
+		po.hash = s->kind == SOURCE_CSV && profile_threads(&po) > 1;
+		fingerprint_start(&sc[i].fp, s->resolved_path, !po.hash);
 		rc = profile_source(p, s, &po, &sc[i].sp);
+		if (po.hash)
+			fingerprint_take(&sc[i].fp, &sc[i].sp);
 		sc[i].changed = !fingerprint_finish(&sc[i].fp) && !sc[i].sp.failed;
 		if (o->progress) {
 			struct scan_progress pr = { s->id, pc.index, pc.count,

@@ -1021,7 +1021,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static unsigned thread_count(const struct profile_opts *o)
+unsigned profile_threads(const struct profile_opts *o)
 {
 	long n = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -1410,6 +1410,7 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 {
 	struct ranges g = { .main = r, .pf = pf };
 	struct range_worker *ws = xcalloc(n, sizeof(*ws));
+	struct reader_hash hash;
 	struct diag d;
 	int rc = 0, cut_rc;
 	bool clean = true;
@@ -1451,7 +1452,13 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 		if (w->started)
 			g.running++;
 	}
-	cut_rc = rc ? rc : reader_cut(r, start, every, range_cut, &g, &d);
+	cut_rc = rc ? rc : reader_cut(r, start, every, range_cut, &g,
+				      pf->o->hash ? &hash : NULL, &d);
+	if (!cut_rc && pf->o->hash && hash.done) {
+		pf->sp->hashed = true;
+		sha256_final_hex(&hash.sha, pf->sp->sha256);
+		pf->sp->hash_cpu = hash.cpu_seconds;
+	}
 	pthread_mutex_lock(&g.mu);
 	g.final = true;
 	if (cut_rc)
@@ -1558,7 +1565,7 @@ int profile_source(const struct policy *p, const struct source *s,
 {
 	struct profiler pf;
 	struct reader *r = NULL;
-	unsigned threads = thread_count(o);
+	unsigned threads = profile_threads(o);
 	int rc = profiler_init(&pf, p, s, o, sp);
 
 	diag_clear(&sp->error);

@@ -87,6 +87,11 @@ struct source_profile {
 	struct reader_stats rstats;
 	size_t ranges;			/* CSV read in this many ranges at once,
 					 * a reader each; 0: by one reader */
+	/* with profile_opts.hash, when the file was read in ranges: the
+	 * SHA-256 of all its bytes, taken while cutting it */
+	bool hashed;
+	char sha256[65];
+	double hash_cpu;		/* seconds of CPU spent hashing */
 	char **columns;			/* the columns the data has */
 	size_t n_columns;
 	struct value_stats *attrs;	/* per mapping */
@@ -123,13 +128,21 @@ struct profile_opts {
 	void (*progress)(void *arg, const struct source *s, uint64_t rows,
 			 uint64_t bytes_done, uint64_t bytes_total);
 	void *progress_arg;
+	/* fingerprint a file that is read in ranges while it is cut, rather
+	 * than have the caller read it again (source_profile.hashed) */
+	bool hash;
 };
 
+/* The number of threads profile_source() uses with o. */
+unsigned profile_threads(const struct profile_opts *o);
+
 /*
- * Profile one source.  With more than one thread, the calling thread reads
- * and copies raw records into batches (profile/batch.h) and the workers
- * map, normalise and profile them into partial profiles that are merged
- * at the end.  Every count, distinct count, overlap sketch, histogram,
+ * Profile one source.  With more than one thread, a CSV file of more than
+ * one range (about 4 MiB) is cut into ranges of whole records, which the
+ * workers read, map, normalise and profile themselves; any other source is
+ * read by the calling thread, which copies raw records into batches
+ * (profile/batch.h) for the workers.  Either way the workers' partial
+ * profiles are merged at the end.  Every count, distinct count, overlap sketch, histogram,
  * minimum, maximum and sample key is then exactly what one pass gives;
  * the top values and shapes are the merge of the workers' Space-Saving
  * summaries, exact while a target has at most PROFILE_TOP_K (or

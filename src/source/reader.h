@@ -24,6 +24,7 @@
 #include "policy/policy.h"
 #include "util/arena.h"
 #include "util/diag.h"
+#include "util/sha256.h"
 
 struct record {
 	uint64_t number;	/* 1-based */
@@ -115,7 +116,9 @@ void reader_free(struct reader *r);
  * reader_cut() reads the file from start and calls cut() with the offset
  * just past each record's end found at least `every` bytes after the one
  * before, then with the end of the file (an offset may repeat there).
- * It follows quotes without tokenizing (csv_splitter in csv.h).
+ * It follows quotes without tokenizing (csv_splitter in csv.h).  With a
+ * `hash`, it also puts every byte of the file, from the first, through
+ * SHA-256: hash->done says whether it read to the end.
  *
  * reader_open_range() reads bytes [start, end) of r's file with r's
  * columns; its records are numbered from number_base + 1 and its lines
@@ -126,10 +129,16 @@ void reader_free(struct reader *r);
  * number of line breaks a CSV reader has read (0 for other kinds): the
  * main reader's after its header, a range reader's at its end.
  */
+struct reader_hash {
+	struct sha256 sha;
+	bool done;		/* every byte to the end of the file */
+	double cpu_seconds;	/* spent hashing */
+};
+
 bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
 int reader_cut(const struct reader *r, uint64_t start, uint64_t every,
-	       void (*cut)(void *arg, uint64_t off), void *arg, struct diag *d)
-	MUST_CHECK;
+	       void (*cut)(void *arg, uint64_t off), void *arg,
+	       struct reader_hash *hash, struct diag *d) MUST_CHECK;
 int reader_open_range(const struct reader *r, uint64_t start, uint64_t end,
 		      uint64_t number_base, struct reader **out) MUST_CHECK;
 bool reader_range_clean(const struct reader *r);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "source/csv.h"
@@ -244,24 +245,60 @@ bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
 	return *start < *end;
 }
 
+static double thread_cpu(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The next block at off into block; hashed when asked. */
+static ssize_t cut_read(int fd, char *block, size_t size, uint64_t off,
+			struct reader_hash *hash)
+{
+	ssize_t n;
+	double t0;
+
+	do
+		n = pread(fd, block, size, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && hash) {
+		t0 = thread_cpu();
+		sha256_update(&hash->sha, block, (size_t)n);
+		hash->cpu_seconds += thread_cpu() - t0;
+	}
+	return n;
+}
+
 int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
 		   void (*cut)(void *arg, uint64_t off), void *arg,
-		   struct diag *d)
+		   struct reader_hash *hash, struct diag *d)
 {
 	const struct csv_impl *im = r->impl;
 	struct csv_splitter sp;
 	uint64_t want = start + every;
 	size_t size = CSV_BUFFER_SIZE;
 	char *block = xmalloc(size);
-	ssize_t n;
+	ssize_t n = 0;
 
 	if (!block)
 		return ST_ERR_NOMEM;
+	if (hash) {
+		hash->done = false;
+		hash->cpu_seconds = 0;
+		sha256_init(&hash->sha);
+	}
+	/* the header, for the hash (start is at most a record's length) */
+	for (uint64_t off = 0; hash && off < start && n >= 0; off += (uint64_t)n) {
+		n = cut_read(im->fd, block, start - off < size ?
+			     (size_t)(start - off) : size, off, hash);
+		if (n == 0)
+			n = -1;	/* the file shrank */
+	}
 	csv_splitter_init(&sp, &im->opt, start);
-	for (;;) {
-		do
-			n = pread(im->fd, block, size, (off_t)sp.off);
-		while (n < 0 && errno == EINTR);
+	while (n >= 0) {
+		n = cut_read(im->fd, block, size, sp.off, hash);
 		if (n <= 0)
 			break;
 		for (size_t i = 0; i < (size_t)n;) {
@@ -281,6 +318,8 @@ int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
 						      0, 0 },
 				"source '%s': read error: %s", r->src->id,
 				strerror(errno));
+	if (hash)
+		hash->done = true;
 	cut(arg, sp.off);	/* the end of the file */
 	return 0;
 }

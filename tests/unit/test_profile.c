@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "profile/profile.h"
+#include "util/sha256.h"
 
 static struct policy *load(const char *data)
 {
@@ -171,8 +172,25 @@ static void same_profile(const struct source_profile *a,
 		same_stats(&a->extras[e], &b->extras[e]);
 }
 
+/* The SHA-256 of a file, read here in one go. */
+static void file_sha256(const char *path, char hex[65])
+{
+	struct sha256 h;
+	char block[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	assert_non_null(f);
+	sha256_init(&h);
+	while ((n = fread(block, 1, sizeof(block), f)) > 0)
+		sha256_update(&h, block, n);
+	fclose(f);
+	sha256_final_hex(&h, hex);
+}
+
 /* ranges: cut CSV files every that many bytes (NULL: the default, which
- * leaves the samples whole) and require that they were. */
+ * leaves the samples whole) and require that they were, and that they were
+ * fingerprinted while being cut. */
 static void check_dir(const char *data, const char *ranges)
 {
 	struct policy *p = load(data);
@@ -180,7 +198,7 @@ static void check_dir(const char *data, const char *ranges)
 	if (ranges)
 		assert_int_equal(setenv("STEWARD_RANGE_BYTES", ranges, 1), 0);
 	for (size_t i = 0; i < p->n_sources; i++) {
-		struct profile_opts o = { 20400, 1, NULL, NULL };
+		struct profile_opts o = { 20400, 1, NULL, NULL, false };
 		struct source_profile one;
 		bool csv = p->sources[i].kind == SOURCE_CSV;
 
@@ -192,11 +210,19 @@ static void check_dir(const char *data, const char *ranges)
 			struct source_profile many;
 
 			o.threads = t;
+			o.hash = ranges != NULL;
 			assert_int_equal(profile_source(p, &p->sources[i], &o, &many), 0);
-			if (ranges)
+			if (ranges) {
+				char want[65];
+
 				assert_true(many.ranges > 20);
-			else
+				assert_true(many.hashed);
+				file_sha256(p->sources[i].resolved_path, want);
+				assert_string_equal(many.sha256, want);
+			} else {
 				assert_int_equal(many.ranges, 0);
+				assert_false(many.hashed);
+			}
 			same_profile(&one, &many);
 			profile_release(&many);
 		}
@@ -232,7 +258,7 @@ static void failure_is_the_same(void **state)
 
 	(void)state;
 	for (unsigned t = 1; t <= 2; t++) {
-		struct profile_opts o = { 20400, t, NULL, NULL };
+		struct profile_opts o = { 20400, t, NULL, NULL, false };
 		struct source_profile sp;
 
 		assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
@@ -255,7 +281,7 @@ static void out_of_memory_on_any_thread_ends_cleanly(void **state)
 	/* one thread, three workers fed batches, three reading ranges */
 	assert_int_equal(p->sources[0].kind, SOURCE_CSV);
 	for (int round = 0; round < 3; round++) {
-		struct profile_opts o = { 20400, round ? 3 : 1, NULL, NULL };
+		struct profile_opts o = { 20400, round ? 3 : 1, NULL, NULL, false };
 		struct source_profile sp;
 
 		if (round == 2)
