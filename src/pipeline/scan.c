@@ -305,7 +305,7 @@ static int write_stats(struct writer *w, const char *source,
 		aged ? day_hist_quantile(&v->ages, 0.9) : -1,
 		aged ? day_hist_max(&v->ages) : -1,
 		(int64_t)v->stale_keys.count,
-		v->trust_n ? v->trust_sum / (double)v->trust_n : -1, NULL, 0
+		v->trust_n ? profile_freshness(v) : -1, NULL, 0
 	};
 	int rc;
 

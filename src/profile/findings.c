@@ -125,7 +125,7 @@ static void timeliness(struct emitter *e, const struct value_stats *v)
 	       (double)day_hist_max(&v->ages));
 	if (v->has_trust && v->trust_n)
 		metric(e, v->name, DIM_TIMELINESS, "freshness",
-		       v->trust_sum / (double)v->trust_n);
+		       profile_freshness(v));
 	if (!v->has_decay)
 		return;
 	metric(e, v->name, DIM_TIMELINESS, "fresh_share",

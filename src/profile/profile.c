@@ -269,7 +269,7 @@ static int vs_merge(struct value_stats *dst, const struct value_stats *src)
 			dst->tx[j - 1] = t;
 		}
 	samples_merge(&dst->stale_keys, &src->stale_keys);
-	dst->trust_sum += src->trust_sum;
+	dst->trust_fx += src->trust_fx;
 	dst->trust_n += src->trust_n;
 	return 0;
 }
@@ -482,13 +482,17 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 	if (v->has_decay && age > v->decay_days)
 		samples_add(&v->stale_keys, rec->key, rec->number);
 	if (c->trust) {
+		double t;
+
 		start = e ? e->raise_to : c->trust->max;
-		if (!e && age >= 0 && (uint64_t)age < c->n_trust_at)
-			v->trust_sum += c->trust_at[age];
-		else
-			v->trust_sum += trust_curve_at(c->trust->curve, start,
-						       c->trust->min, c->decay_days,
-						       (double)age);
+		t = !e && age >= 0 && (uint64_t)age < c->n_trust_at ?
+		    c->trust_at[age] :
+		    trust_curve_at(c->trust->curve, start, c->trust->min,
+				   c->decay_days, (double)age);
+
+		/* trust is in [0, 1]: 2^32 units each leave room for 2^31
+		 * values */
+		v->trust_fx += (uint64_t)llround(t * PROFILE_TRUST_ONE);
 		v->trust_n++;
 	}
 	return 0;
@@ -1135,14 +1139,16 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
  * and profiled on another, and four busy threads (reader, two workers,
  * fingerprint) share two cores.  A CSV file can do without: this thread
  * cuts the file into ranges of whole records (reader_cut(), which only
- * follows quotes), and each worker reads, maps and profiles its own
- * ranges.  Range k goes to worker k mod W, so a profile depends on the
- * file and the number of workers, never on timing.  Records are numbered
- * (range << RANGE_SHIFT) + record in range, which keeps their order for
- * the sample keys, and renumbered as one pass numbers them, like the lines
- * in problems, once every range's records and lines are counted.  A range that does not end between records (a cut
- * that fell in a quoted field, which the tokenizer's and the splitter's
- * rules agree never happens) makes the whole file be read again the
+ * follows quotes) and fingerprints it as it goes, and each worker takes
+ * the next range whenever it is free and reads, maps and profiles it.
+ * Which worker reads which range changes nothing in the profile (see
+ * struct tops below).  Records are numbered (range << RANGE_SHIFT) +
+ * record in range, which keeps their order for the sample keys, and
+ * renumbered as one pass numbers them, like the lines in problems, once
+ * every range's records and lines are counted.  A range that does not end
+ * between records (a cut that fell in a quoted field, which the
+ * tokenizer's and the splitter's rules agree never happens short of a file
+ * that changes while it is read) makes the whole file be read again the
  * usual way, so the result is always the tokenizer's.
  */
 #define RANGE_BYTES (4u << 20)
@@ -1152,23 +1158,29 @@ struct ranges {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	const struct reader *main;	/* past the header; shared read-only */
-	const struct profiler *pf;	/* the main one, read-only */
+	/* the main profiler: its undeclared columns are read by every
+	 * worker, its top values merged into under mu */
+	struct profiler *pf;
 	uint64_t *cut;		/* range k is [cut[k], cut[k + 1]) */
 	size_t n_cut, max_cut;
 	bool final;		/* every cut is known */
 	bool failed;		/* reading cannot go on: stop */
 	size_t running;		/* workers still reading */
+	size_t next;		/* the next range a worker takes */
 	/* per range, written by the worker that reads it */
 	uint64_t *lines, *records;
 	bool *clean;
 	_Atomic uint64_t rows, bytes;	/* for progress */
+	/* the ranges' top values and shapes, merged into pf's in range
+	 * order (under mu): tops[k] waits for the ranges before it */
+	struct tops **tops, *spare;
+	size_t merged;		/* ranges merged so far */
 };
 
 struct range_worker {
 	struct profiler pf;
 	struct source_profile sp;
 	struct ranges *g;
-	size_t index, n;
 	struct reader_stats stats;	/* its ranges', lines in range */
 	size_t kept_range[LIMIT_READER_PROBLEMS];
 	struct batch b;
@@ -1176,6 +1188,119 @@ struct range_worker {
 	bool started, ready, has_batch;
 	int rc;
 };
+
+/*
+ * The top values and shapes (Space-Saving summaries) are the one part of a
+ * profile whose merge depends on how the records were split up: everything
+ * else (counts, exact sets and HyperLogLog registers, KMV sketches,
+ * histograms, minimum and maximum, sample keys by record number, trust in
+ * integer units) comes out the same however the records are grouped.  So
+ * workers take ranges in whatever order they are free, and each range's
+ * summaries are handed over when it ends and merged in range order: the
+ * profile depends on the file (and the range size) alone.  A range's
+ * summaries have RANGE_TOP_FACTOR times the counters of the profile's, so
+ * that the values near the top are counted almost exactly in each range
+ * and the merged counts stay close to one pass's.
+ */
+#define RANGE_TOP_FACTOR 4
+
+struct tops {
+	struct topk *t;		/* top and shapes of every target */
+	size_t n;
+	struct tops *next;	/* on the spare list */
+};
+
+/* Every target of sp, in a fixed order. */
+static size_t target_count(const struct source_profile *sp)
+{
+	return sp->src->n_mappings + 2 * sp->src->n_fields + sp->n_extras;
+}
+
+static struct value_stats *target_at(struct source_profile *sp, size_t i)
+{
+	size_t nm = sp->src->n_mappings, nf = sp->src->n_fields;
+
+	if (i < nm)
+		return &sp->attrs[i];
+	i -= nm;
+	if (i < nf)
+		return &sp->fields[i];
+	i -= nf;
+	return i < nf ? &sp->shared[i] : &sp->extras[i - nf];
+}
+
+static void tops_free(struct tops *t)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		topk_release(&t->t[i]);
+	if (t)
+		xfree(t->t);
+	xfree(t);
+}
+
+/* Empty summaries for a range, for each of sp's targets. */
+static struct tops *tops_new(struct source_profile *sp)
+{
+	struct tops *t = xcalloc(1, sizeof(*t));
+	size_t n = target_count(sp);
+
+	if (!t || !(t->t = xcalloc(2 * n + 1, sizeof(*t->t)))) {
+		xfree(t);
+		return NULL;
+	}
+	for (; t->n < 2 * n; t->n++) {
+		size_t k = t->n % 2 ? PROFILE_SHAPES_K : PROFILE_TOP_K;
+
+		if (topk_init(&t->t[t->n], RANGE_TOP_FACTOR * k)) {
+			tops_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+/* Trade sp's summaries for t's. */
+static void tops_swap(struct source_profile *sp, struct tops *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct value_stats *v = target_at(sp, i / 2);
+		struct topk *mine = i % 2 ? &v->shapes : &v->top, x = *mine;
+
+		*mine = t->t[i];
+		t->t[i] = x;
+	}
+}
+
+/* Hand range k's summaries over: merge them, and any that waited for
+ * them, into the main profile's, in range order.  w starts the next range
+ * with empty ones.  Called with g->mu held. */
+static int tops_hand_over(struct range_worker *w, size_t k)
+{
+	struct ranges *g = w->g;
+	struct tops *t = g->spare;
+
+	if (t)
+		g->spare = t->next;
+	else if (!(t = tops_new(&w->sp)))
+		return ST_ERR_NOMEM;
+	tops_swap(&w->sp, t);
+	g->tops[k] = t;
+	while (g->merged + 1 < g->n_cut && (t = g->tops[g->merged])) {
+		struct source_profile *sp = g->pf->sp;
+
+		for (size_t i = 0; i < t->n; i++) {
+			struct value_stats *v = target_at(sp, i / 2);
+
+			if (topk_merge(i % 2 ? &v->shapes : &v->top, &t->t[i]))
+				return ST_ERR_NOMEM;
+			topk_clear(&t->t[i]);
+		}
+		g->tops[g->merged++] = NULL;
+		t->next = g->spare;
+		g->spare = t;
+	}
+	return 0;
+}
 
 /* Fold range k's reader statistics into the worker's. */
 static void range_stats(struct range_worker *w, size_t k,
@@ -1244,21 +1369,37 @@ static void *range_main(void *arg)
 {
 	struct range_worker *w = arg;
 	struct ranges *g = w->g;
+	struct tops *t = tops_new(&w->sp);
 
-	for (size_t k = w->index; !w->rc; k += w->n) {
+	/* the first range too gets a range's summaries */
+	if (t)
+		tops_swap(&w->sp, t);
+	else
+		w->rc = ST_ERR_NOMEM;
+	tops_free(t);
+
+	while (!w->rc) {
 		uint64_t start, end;
+		size_t k;
 
 		pthread_mutex_lock(&g->mu);
-		while (!g->failed && !g->final && g->n_cut <= k + 1)
+		/* the next range, once its end is known */
+		while (!g->failed && !g->final && g->n_cut <= g->next + 1)
 			pthread_cond_wait(&g->cv, &g->mu);
+		k = g->next;
 		if (g->failed || g->n_cut <= k + 1) {
 			pthread_mutex_unlock(&g->mu);
 			break;
 		}
+		g->next++;
 		start = g->cut[k];
 		end = g->cut[k + 1];
 		pthread_mutex_unlock(&g->mu);
 		w->rc = range_read(w, k, start, end);
+		pthread_mutex_lock(&g->mu);
+		if (!w->rc)
+			w->rc = tops_hand_over(w, k);
+		pthread_mutex_unlock(&g->mu);
 	}
 	pthread_mutex_lock(&g->mu);
 	if (w->rc)
@@ -1422,13 +1563,15 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 	g.lines = xcalloc(g.max_cut, sizeof(*g.lines));
 	g.records = xcalloc(g.max_cut, sizeof(*g.records));
 	g.clean = xcalloc(g.max_cut, sizeof(*g.clean));
-	if (!ws || !g.cut || !g.lines || !g.records || !g.clean ||
+	g.tops = xcalloc(g.max_cut, sizeof(*g.tops));
+	if (!ws || !g.cut || !g.lines || !g.records || !g.clean || !g.tops ||
 	    pthread_mutex_init(&g.mu, NULL)) {
 		xfree(ws);
 		xfree(g.cut);
 		xfree(g.lines);
 		xfree(g.records);
 		xfree(g.clean);
+		xfree(g.tops);
 		return ST_ERR_NOMEM;
 	}
 	pthread_cond_init(&g.cv, NULL);
@@ -1437,8 +1580,6 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 		struct range_worker *w = &ws[i];
 
 		w->g = &g;
-		w->index = i;
-		w->n = n;
 		w->ready = true;
 		rc = worker_setup(pf, &w->pf, &w->sp);
 		if (!rc)
@@ -1477,12 +1618,20 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 	for (size_t k = 0; k + 2 < g.n_cut; k++)
 		clean &= g.clean[k];
 	if (!rc && !cut_rc && clean) {
+		/* every range's summaries are merged by now */
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = worker_merge(pf, &ws[i].pf);
 		ranges_stats(&g, ws, n, &pf->sp->rstats);
 		renumber(pf, &g);
 		pf->sp->ranges = g.n_cut - 1;
 		*done = !rc;
+	} else {
+		/* pf is read again the other way: take back what was merged */
+		for (size_t i = 0; i < 2 * target_count(pf->sp); i++) {
+			struct value_stats *v = target_at(pf->sp, i / 2);
+
+			topk_clear(i % 2 ? &v->shapes : &v->top);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (ws[i].has_batch)
@@ -1494,10 +1643,19 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 	}
 	pthread_cond_destroy(&g.cv);
 	pthread_mutex_destroy(&g.mu);
+	for (size_t k = 0; k < g.max_cut; k++)
+		tops_free(g.tops[k]);	/* left by a failure */
+	while (g.spare) {
+		struct tops *t = g.spare;
+
+		g.spare = t->next;
+		tops_free(t);
+	}
 	xfree(g.cut);
 	xfree(g.lines);
 	xfree(g.records);
 	xfree(g.clean);
+	xfree(g.tops);
 	xfree(ws);
 	return rc;
 }

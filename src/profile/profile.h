@@ -75,9 +75,19 @@ struct value_stats {
 	int64_t decay_days;
 	struct samples stale_keys;
 	bool has_trust;
-	double trust_sum;
+	/* the sum of the values' trust in units of 2^-32, an integer so that
+	 * it adds up the same in any order (profile_freshness()) */
+	uint64_t trust_fx;
 	uint64_t trust_n;
 };
+
+#define PROFILE_TRUST_ONE ((double)(1ull << 32))
+
+/* The mean trust of a target's values (trust_n > 0). */
+static inline double profile_freshness(const struct value_stats *v)
+{
+	return (double)v->trust_fx / PROFILE_TRUST_ONE / (double)v->trust_n;
+}
 
 struct source_profile {
 	const struct source *src;
@@ -142,7 +152,9 @@ unsigned profile_threads(const struct profile_opts *o);
  * workers read, map, normalise and profile themselves; any other source is
  * read by the calling thread, which copies raw records into batches
  * (profile/batch.h) for the workers.  Either way the workers' partial
- * profiles are merged at the end.  Every count, distinct count, overlap sketch, histogram,
+ * profiles are merged at the end (and the top values and shapes of ranges
+ * in range order, so a CSV read in ranges gives the same profile from any
+ * number of workers).  Every count, distinct count, overlap sketch, histogram,
  * minimum, maximum and sample key is then exactly what one pass gives;
  * the top values and shapes are the merge of the workers' Space-Saving
  * summaries, exact while a target has at most PROFILE_TOP_K (or

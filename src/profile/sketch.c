@@ -929,6 +929,15 @@ void topk_release(struct topk *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void topk_clear(struct topk *t)
+{
+	memset(t->index, 0, (t->mask + 1) * sizeof(*t->index));
+	memset(t->alpha, 0, (t->alpha_mask + 1) * sizeof(*t->alpha));
+	t->n = 0;
+	t->last = 0;
+	t->total = 0;
+}
+
 /* The filter bucket of a hash: other bits than the index uses. */
 static uint64_t *bucket(const struct topk *t, uint64_t hash)
 {
@@ -1072,14 +1081,28 @@ static void topk_load(struct topk *t, const struct topk_entry *cand, size_t n)
 	order_build(t);
 }
 
+/* Add src's filter to dst's.  A value's bucket in either is its hash's
+ * bits under the mask, so a dst bucket takes the largest of the src
+ * buckets its values can fall in (or the one, when src has fewer). */
+static void alpha_merge(struct topk *dst, const struct topk *src)
+{
+	for (size_t j = 0; j <= dst->alpha_mask; j++) {
+		uint64_t a = src->alpha[j & src->alpha_mask];
+
+		for (size_t i = j + dst->alpha_mask + 1; i <= src->alpha_mask;
+		     i += dst->alpha_mask + 1)
+			if (src->alpha[i] > a)
+				a = src->alpha[i];
+		dst->alpha[j] = add_sat(dst->alpha[j], a);
+	}
+}
+
 int topk_merge(struct topk *dst, const struct topk *src)
 {
 	uint64_t dfloor = topk_floor(dst), sfloor = topk_floor(src);
 	struct topk_entry *cand;
 	size_t nc = 0;
 
-	if (dst->k != src->k)
-		return ST_ERR;
 	cand = xmalloc((dst->n + src->n + 1) * sizeof(*cand));
 	if (!cand)
 		return ST_ERR_NOMEM;
@@ -1095,8 +1118,7 @@ int topk_merge(struct topk *dst, const struct topk *src)
 	 * from the merged counters by its candidate count.  Both bounds are
 	 * at most the merged smallest count, which every candidate reaches
 	 * (dfloor + sfloor at least), so the filter's invariant holds. */
-	for (size_t i = 0; i <= dst->alpha_mask; i++)
-		dst->alpha[i] = add_sat(dst->alpha[i], src->alpha[i]);
+	alpha_merge(dst, src);
 	for (size_t i = dst->k; i < nc; i++) {
 		uint64_t *a = bucket(dst, cand[i].hash);
 

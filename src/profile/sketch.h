@@ -226,6 +226,8 @@ struct topk {
  * memory the topk will use.  On failure t is released. */
 int topk_init(struct topk *t, size_t k) MUST_CHECK;
 void topk_release(struct topk *t);
+/* Empty t, keeping its memory. */
+void topk_clear(struct topk *t);
 
 /* Count one value. */
 void topk_add(struct topk *t, const char *value, size_t len);
@@ -244,8 +246,9 @@ void topk_add_hashed(struct topk *t, const char *value, size_t len,
  * from a full summary gets that summary's smallest count added to both its
  * count and its error (its true count there is at most that); the k largest
  * counts are kept (ties by value bytes).  The bounds above still hold for
- * the combined stream.  ST_ERR when the two k differ, ST_ERR_NOMEM when out
- * of memory; dst is unchanged on failure.
+ * the combined stream.  The two k may differ: dst keeps its own (a larger
+ * src summary gives tighter counts).  ST_ERR_NOMEM when out of memory;
+ * dst is unchanged on failure.
  */
 int topk_merge(struct topk *dst, const struct topk *src) MUST_CHECK;
 

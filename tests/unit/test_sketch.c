@@ -740,6 +740,48 @@ static void topk_merge_of_halves_keeps_the_top_5_and_the_bounds(void **state)
 	test_free(s);
 }
 
+/* What profiling a file in ranges does: a summary per range, cleared and
+ * used again, merged in order.  A cleared summary is a fresh one, and the
+ * merge of 40 keeps the top 5 and the bounds. */
+static void topk_merge_of_many_cleared_summaries_keeps_the_top_5(void **state)
+{
+	uint64_t truth[ZIPF_ITEMS] = { 0 };
+	struct topk part, fresh, all;
+	size_t n, chunks = 40;
+	uint16_t *s = zipf_stream(&n);
+
+	UNUSED(state);
+	assert_int_equal(topk_init(&part, 32), ST_OK);
+	assert_int_equal(topk_init(&all, 32), ST_OK);
+	for (size_t c = 0; c < chunks; c++) {
+		struct buf x = BUF_INIT, y = BUF_INIT;
+
+		assert_int_equal(topk_init(&fresh, 32), ST_OK);
+		for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; i++) {
+			topk_add_item(&part, s[i]);
+			topk_add_item(&fresh, s[i]);
+			truth[s[i]]++;
+		}
+		assert_int_equal(topk_serialise(&part, &x), ST_OK);
+		assert_int_equal(topk_serialise(&fresh, &y), ST_OK);
+		assert_same_bytes(&x, &y);
+		assert_memory_equal(part.alpha, fresh.alpha,
+				    (part.alpha_mask + 1) * sizeof(*part.alpha));
+		assert_int_equal(topk_merge(&all, &part), ST_OK);
+		topk_clear(&part);
+		assert_int_equal(part.n, 0);
+		assert_int_equal(part.total, 0);
+		topk_release(&fresh);
+		buf_release(&x);
+		buf_release(&y);
+	}
+	assert_int_equal(all.total, n);
+	expect_zipf_summary(&all, truth);
+	topk_release(&part);
+	topk_release(&all);
+	test_free(s);
+}
+
 static void topk_merge_of_small_summaries_counts_exactly(void **state)
 {
 	static const char *va[] = { "a", "b", "b", "c", "c", "c" };
@@ -770,18 +812,35 @@ static void topk_merge_of_small_summaries_counts_exactly(void **state)
 	topk_release(&all);
 }
 
-static void topk_merge_refuses_a_different_k(void **state)
+/* Summaries of other sizes merge too, either way round, and keep the
+ * bounds; the merged summary keeps its own k. */
+static void topk_merge_of_a_different_k_keeps_the_bounds(void **state)
 {
-	struct topk a, b;
+	uint64_t truth[ZIPF_ITEMS] = { 0 };
+	struct topk big, small, acc;
+	size_t n;
+	uint16_t *s = zipf_stream(&n);
 
 	UNUSED(state);
-	assert_int_equal(topk_init(&a, 8), ST_OK);
-	assert_int_equal(topk_init(&b, 16), ST_OK);
-	topk_add(&b, "x", 1);
-	assert_int_equal(topk_merge(&a, &b), ST_ERR);
-	assert_int_equal(a.n, 0);
-	topk_release(&a);
-	topk_release(&b);
+	assert_int_equal(topk_init(&big, 128), ST_OK);
+	assert_int_equal(topk_init(&small, 8), ST_OK);
+	assert_int_equal(topk_init(&acc, 32), ST_OK);
+	for (size_t i = 0; i < n; i++) {
+		topk_add_item(i % 3 ? &big : &small, s[i]);
+		truth[s[i]]++;
+	}
+	assert_int_equal(topk_merge(&acc, &big), ST_OK);
+	assert_int_equal(topk_merge(&acc, &small), ST_OK);
+	assert_int_equal(acc.k, 32);
+	assert_int_equal(acc.total, n);
+	expect_zipf_summary(&acc, truth);
+	assert_int_equal(topk_merge(&small, &big), ST_OK);
+	assert_int_equal(small.k, 8);
+	assert_int_equal(small.total, n);
+	topk_release(&big);
+	topk_release(&small);
+	topk_release(&acc);
+	test_free(s);
 }
 
 static void topk_sorts_by_count_then_value_bytes(void **state)
@@ -1543,8 +1602,9 @@ int main(void)
 
 		cmocka_unit_test(topk_finds_the_true_top_5_of_a_zipf_stream),
 		cmocka_unit_test(topk_merge_of_halves_keeps_the_top_5_and_the_bounds),
+		cmocka_unit_test(topk_merge_of_many_cleared_summaries_keeps_the_top_5),
 		cmocka_unit_test(topk_merge_of_small_summaries_counts_exactly),
-		cmocka_unit_test(topk_merge_refuses_a_different_k),
+		cmocka_unit_test(topk_merge_of_a_different_k_keeps_the_bounds),
 		cmocka_unit_test(topk_sorts_by_count_then_value_bytes),
 		cmocka_unit_test(topk_evicts_the_smallest_counter_into_the_error),
 		cmocka_unit_test(topk_truncates_long_values_at_a_character_boundary),
