@@ -492,7 +492,7 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 
 		/* trust is in [0, 1]: 2^32 units each leave room for 2^31
 		 * values */
-		v->trust_fx += (uint64_t)llround(t * PROFILE_TRUST_ONE);
+		v->trust_fx += (uint64_t)(t * PROFILE_TRUST_ONE + 0.5);
 		v->trust_n++;
 	}
 	return 0;
@@ -1202,7 +1202,7 @@ struct range_worker {
  * that the values near the top are counted almost exactly in each range
  * and the merged counts stay close to one pass's.
  */
-#define RANGE_TOP_FACTOR 4
+#define RANGE_TOP_FACTOR 2
 
 struct tops {
 	struct topk *t;		/* top and shapes of every target */
