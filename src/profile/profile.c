@@ -1194,7 +1194,9 @@ struct range_worker {
  * profile whose merge depends on how the records were split up: everything
  * else (counts, exact sets and HyperLogLog registers, KMV sketches,
  * histograms, minimum and maximum, sample keys by record number, trust in
- * integer units) comes out the same however the records are grouped.  So
+ * integer units) comes out the same however the records are grouped (but
+ * for a target with more than PROFILE_TX_REASONS kinds of transform
+ * failure, whose later kinds a merge may count differently).  So
  * workers take ranges in whatever order they are free, and each range's
  * summaries are handed over when it ends and merged in range order: the
  * profile depends on the file (and the range size) alone.  A range's
@@ -1348,12 +1350,10 @@ static int range_read(struct range_worker *w, size_t k, uint64_t start,
 		g->bytes += now - done;
 		done = now;
 	}
-	if (!rc && w->b.n) {
-		if (add_batch(&w->pf, &w->b))
-			rc = ST_ERR_NOMEM;
-		g->rows += w->b.n;
-		batch_clear(&w->b);
-	}
+	if (!rc && w->b.n && add_batch(&w->pf, &w->b))
+		rc = ST_ERR_NOMEM;
+	g->rows += w->b.n;
+	batch_clear(&w->b);	/* after an error too: the next range is new */
 	g->bytes += end - start - done;
 	/* a read error ends the range unclean: read in one piece, the file
 	 * reports it where it happens */
@@ -1593,7 +1593,7 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 		if (w->started)
 			g.running++;
 	}
-	cut_rc = rc ? rc : reader_cut(r, start, every, range_cut, &g,
+	cut_rc = rc ? rc : reader_cut(r, start, end, every, range_cut, &g,
 				      pf->o->hash ? &hash : NULL, &d);
 	if (!cut_rc && pf->o->hash && hash.done) {
 		pf->sp->hashed = true;

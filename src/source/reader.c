@@ -213,11 +213,11 @@ bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
 	return r->src->kind == SOURCE_CSV && reader_csv_ranges(r, start, end);
 }
 
-int reader_cut(const struct reader *r, uint64_t start, uint64_t every,
-	       void (*cut)(void *arg, uint64_t off), void *arg,
+int reader_cut(const struct reader *r, uint64_t start, uint64_t end,
+	       uint64_t every, void (*cut)(void *arg, uint64_t off), void *arg,
 	       struct reader_hash *hash, struct diag *d)
 {
-	return reader_csv_cut(r, start, every, cut, arg, hash, d);
+	return reader_csv_cut(r, start, end, every, cut, arg, hash, d);
 }
 
 int reader_open_range(const struct reader *parent, uint64_t start,

@@ -113,9 +113,10 @@ void reader_free(struct reader *r);
  * (profiling's workers).  reader_ranges() says whether r, just opened, is a
  * CSV file that can be read so (a regular file with records after its
  * header): *start is the offset of its first record, *end the file's size.
- * reader_cut() reads the file from start and calls cut() with the offset
- * just past each record's end found at least `every` bytes after the one
- * before, then with the end of the file (an offset may repeat there).
+ * reader_cut() reads the file from start to end (bytes appended since are
+ * left for the next scan) and calls cut() with the offset just past each
+ * record's end found at least `every` bytes after the one before, then
+ * with end (an offset may repeat there).
  * It follows quotes without tokenizing (csv_splitter in csv.h).  With a
  * `hash`, it also puts every byte of the file, from the first, through
  * SHA-256: hash->done says whether it read to the end.
@@ -136,8 +137,8 @@ struct reader_hash {
 };
 
 bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
-int reader_cut(const struct reader *r, uint64_t start, uint64_t every,
-	       void (*cut)(void *arg, uint64_t off), void *arg,
+int reader_cut(const struct reader *r, uint64_t start, uint64_t end,
+	       uint64_t every, void (*cut)(void *arg, uint64_t off), void *arg,
 	       struct reader_hash *hash, struct diag *d) MUST_CHECK;
 int reader_open_range(const struct reader *r, uint64_t start, uint64_t end,
 		      uint64_t number_base, struct reader **out) MUST_CHECK;

@@ -271,9 +271,9 @@ static ssize_t cut_read(int fd, char *block, size_t size, uint64_t off,
 	return n;
 }
 
-int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
-		   void (*cut)(void *arg, uint64_t off), void *arg,
-		   struct reader_hash *hash, struct diag *d)
+int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t end,
+		   uint64_t every, void (*cut)(void *arg, uint64_t off),
+		   void *arg, struct reader_hash *hash, struct diag *d)
 {
 	const struct csv_impl *im = r->impl;
 	struct csv_splitter sp;
@@ -289,16 +289,21 @@ int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
 		hash->cpu_seconds = 0;
 		sha256_init(&hash->sha);
 	}
-	/* the header, for the hash (start is at most a record's length) */
-	for (uint64_t off = 0; hash && off < start && n >= 0; off += (uint64_t)n) {
+	/* the header, for the hash */
+	for (uint64_t off = 0; hash && off < start; off += (uint64_t)n) {
 		n = cut_read(im->fd, block, start - off < size ?
 			     (size_t)(start - off) : size, off, hash);
-		if (n == 0)
-			n = -1;	/* the file shrank */
+		if (n == 0) {	/* the file shrank */
+			errno = ENODATA;
+			n = -1;
+		}
+		if (n < 0)
+			break;
 	}
 	csv_splitter_init(&sp, &im->opt, start);
-	while (n >= 0) {
-		n = cut_read(im->fd, block, size, sp.off, hash);
+	while (n >= 0 && sp.off < end) {
+		n = cut_read(im->fd, block, end - sp.off < size ?
+			     (size_t)(end - sp.off) : size, sp.off, hash);
 		if (n <= 0)
 			break;
 		for (size_t i = 0; i < (size_t)n;) {
@@ -318,9 +323,14 @@ int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
 						      0, 0 },
 				"source '%s': read error: %s", r->src->id,
 				strerror(errno));
+	if (sp.off < end)	/* the file shrank: read it the usual way */
+		return diag_set(d, (struct diag_pos){ r->src->resolved_path,
+						      0, 0 },
+				"source '%s': the file shrank while it was read",
+				r->src->id);
 	if (hash)
 		hash->done = true;
-	cut(arg, sp.off);	/* the end of the file */
+	cut(arg, end);
 	return 0;
 }
 

@@ -56,9 +56,9 @@ int reader_xml_open(struct reader *r, struct diag *d);
 
 /* CSV in ranges: see reader_ranges() and the rest in reader.h. */
 bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
-int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t every,
-		   void (*cut)(void *arg, uint64_t off), void *arg,
-		   struct reader_hash *hash, struct diag *d);
+int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t end,
+		   uint64_t every, void (*cut)(void *arg, uint64_t off),
+		   void *arg, struct reader_hash *hash, struct diag *d);
 int reader_csv_open_range(const struct reader *parent, struct reader *r,
 			  uint64_t start, uint64_t end);
 bool reader_csv_range_clean(const struct reader *r);
