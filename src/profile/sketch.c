@@ -852,7 +852,26 @@ static void index_remove(struct topk *t, size_t id)
 static void order_set(struct topk *t, size_t pos, size_t id)
 {
 	t->order[pos] = (uint16_t)id;
+	t->ocount[pos] = t->entries[id].count;
 	t->entries[id].pos = (uint16_t)pos;
+}
+
+/* The last position at or after i whose count is c, the count at i: the
+ * counts are ascending, and a column of values seen once or twice leaves
+ * long runs of equal counts, so search rather than walk them. */
+static size_t run_end(const struct topk *t, size_t i, uint64_t c)
+{
+	size_t lo = i, hi = t->n;	/* ocount[lo] == c, ocount[hi] > c */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->ocount[mid] == c)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Raise a count by one: the counter swaps places with the last counter of
@@ -863,13 +882,12 @@ static void bump(struct topk *t, size_t id)
 	size_t i = e->pos, j = i;
 	uint64_t c = e->count;
 
-	while (j + 1 < t->n && t->entries[t->order[j + 1]].count == c)
-		j++;
-	if (j != i) {
+	if (i + 1 < t->n && t->ocount[i + 1] == c)
+		j = run_end(t, i + 1, c);
+	if (j != i)
 		order_set(t, i, t->order[j]);
-		order_set(t, j, id);
-	}
 	e->count = add_sat(c, 1);
+	order_set(t, j, id);
 }
 
 /* Order the n loaded counters (after a merge or a load). */
@@ -907,9 +925,11 @@ int topk_init(struct topk *t, size_t k)
 	t->entries = xcalloc(k, sizeof(*t->entries));
 	t->sorted = xcalloc(k, sizeof(*t->sorted));
 	t->order = xcalloc(k, sizeof(*t->order));
+	t->ocount = xcalloc(k, sizeof(*t->ocount));
 	t->index = xcalloc(slots, sizeof(*t->index));
 	t->alpha = xcalloc(buckets, sizeof(*t->alpha));
-	if (!t->entries || !t->sorted || !t->order || !t->index || !t->alpha) {
+	if (!t->entries || !t->sorted || !t->order || !t->ocount || !t->index ||
+	    !t->alpha) {
 		topk_release(t);
 		return ST_ERR_NOMEM;
 	}
@@ -924,6 +944,7 @@ void topk_release(struct topk *t)
 	xfree(t->entries);
 	xfree(t->sorted);
 	xfree(t->order);
+	xfree(t->ocount);
 	xfree(t->index);
 	xfree(t->alpha);
 	memset(t, 0, sizeof(*t));
@@ -979,7 +1000,8 @@ static void topk_add_new(struct topk *t, const char *key, size_t len,
 		*ea = e->count;
 	index_remove(t, id);
 	e->error = *a;
-	e->count = *a;
+	e->count = *a;	/* the smallest count (the filter never passes it) */
+	t->ocount[0] = *a;
 	entry_fill(e, key, len, truncated, hash);
 	index_put(t, id);
 	bump(t, id);

@@ -212,6 +212,7 @@ struct topk {
 	struct topk_entry *entries;	/* k slots, n used, never moved */
 	struct topk_entry *sorted;	/* k slots: topk_sorted()'s answer */
 	uint16_t *order;	/* entry ids, ascending by count */
+	uint64_t *ocount;	/* their counts, in that order */
 	uint32_t *index;	/* by hash, linear probing: id + 1 in the low
 				 * 16 bits (0 empty), the hash's top 16 bits
 				 * above, so a probe rarely touches an entry */
