@@ -4,7 +4,8 @@
 #   make deps       install missing Debian packages (idempotent, quiet)
 #   make demo       set up, build, run steward on samples/ with policies/
 #   make check      set up, build, unit + end-to-end tests, the same under
-#                   ASan/UBSan, and replay of every saved fuzz corpus
+#                   ASan/UBSan, replay of every saved fuzz corpus, and the
+#                   multi-threaded profiling tests under ThreadSanitizer
 #   make bench      set up, build, benchmarks (docs/performance.md)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
 #
@@ -51,7 +52,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/replay_%)
 GEN_SRC  := $(sort $(wildcard tools/genworld/*.c))
 GEN_BIN  := $(BUILD)/steward-genworld
 
-.PHONY: all deps demo check bench fuzz unit e2e fuzz-replay samples clean \
+.PHONY: all deps demo check bench fuzz unit e2e fuzz-replay threads samples clean \
         check-asan check-layers docs-check
 
 all: $(BUILD)/steward $(GEN_BIN)
@@ -114,10 +115,20 @@ fuzz-replay: $(FUZZ_REPLAY)
 check-layers:
 	@bash tools/check-layers.sh
 
+# The tests that run profiling on several threads (test_profile, and scans
+# of CSV files cut into many ranges), built with ThreadSanitizer: a data
+# race fails them (TSan exits 66).
+threads: $(BUILD)/tests/test_profile $(BUILD)/steward samples
+	@$(BUILD)/tests/test_profile > $(BUILD)/threads.log 2>&1 || \
+		{ cat $(BUILD)/threads.log; exit 1; }
+	@STEWARD=$(abspath $(BUILD)/steward) bash tests/run-cases.sh scan/011
+	@echo "threads: no data race"
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-layers unit e2e
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit e2e fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build/tsan SANITIZE=thread CFLAGS="-O1 -g" threads
 	@echo "make check: all passed"
 
 # --- the sample world ----------------------------------------------------

@@ -1585,13 +1585,16 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 		if (!rc)
 			rc = batch_init(&w->b, pf->s->n_fields + pf->sp->n_extras);
 		w->has_batch = !rc;
-		if (!rc)
+		if (!rc) {
+			/* counted before it can run, let alone end */
+			pthread_mutex_lock(&g.mu);
 			w->started = pthread_create(&w->thread, NULL, range_main,
 						    w) == 0;
+			g.running += w->started;
+			pthread_mutex_unlock(&g.mu);
+		}
 		if (!rc && !w->started)
 			rc = ST_ERR_NOMEM;
-		if (w->started)
-			g.running++;
 	}
 	cut_rc = rc ? rc : reader_cut(r, start, end, every, range_cut, &g,
 				      pf->o->hash ? &hash : NULL, &d);
