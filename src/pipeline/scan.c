@@ -80,8 +80,8 @@ static void stat_file(const char *path, int64_t *size, struct timespec *mtime)
 	}
 }
 
-/* Note the file's size and time; hash it on a thread of its own unless
- * profiling will (later) = false. */
+/* Note the file's size and time, and hash it on a thread of its own when
+ * `now` (else profiling hashes it: fingerprint_take()). */
 static void fingerprint_start(struct fingerprint *fp, const char *path,
 			      bool now)
 {
