@@ -247,7 +247,10 @@ int reader_sqlite_open(struct reader *r, struct diag *d)
 	if (access(s->resolved_path, R_OK) != 0)
 		return diag_set(d, pos, "source '%s': cannot open the database: %s",
 				s->id, strerror(errno));
-	rc = sqlite3_open_v2(s->resolved_path, &im->db, SQLITE_OPEN_READONLY, NULL);
+	/* one thread reads a source: no mutex around every step and column
+	 * (15% of reading the benchmark's billing table) */
+	rc = sqlite3_open_v2(s->resolved_path, &im->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_fail(r, d, "cannot open the database");
 	sqlite3_busy_timeout(im->db, 5000);
