@@ -448,9 +448,11 @@ static int profile_all(const struct policy *p, const struct scan_options *o,
 		rc = load_prior(st, s->id, &sc[i].prior, d);
 		if (rc)
 			break;
-		/* a CSV file read in ranges is hashed as it is cut, which
-		 * saves reading it once more on another thread */
-		po.hash = s->kind == SOURCE_CSV && profile_threads(&po) > 1;
+		/* a CSV file read in ranges is hashed as it is cut, an XML
+		 * file as it is read: that saves reading it once more on
+		 * another thread */
+		po.hash = (s->kind == SOURCE_CSV && profile_threads(&po) > 1) ||
+			  s->kind == SOURCE_XML;
 		fingerprint_start(&sc[i].fp, s->resolved_path, !po.hash);
 		rc = profile_source(p, s, &po, &sc[i].sp);
 		if (po.hash)

@@ -1726,6 +1726,7 @@ int profile_source(const struct policy *p, const struct source *s,
 {
 	struct profiler pf;
 	struct reader *r = NULL;
+	struct reader_hash hash;
 	unsigned threads = profile_threads(o);
 	int rc = profiler_init(&pf, p, s, o, sp);
 
@@ -1733,7 +1734,8 @@ int profile_source(const struct policy *p, const struct source *s,
 	if (!rc && reader_open(s, &r, &sp->error)) {
 		sp->failed = true;
 	} else if (!rc) {
-		bool ranged = false;
+		/* an XML file is hashed by the thread that reads it anyway */
+		bool ranged = false, hashing = o->hash && reader_hash_bytes(r, &hash);
 
 		rc = setup_columns(&pf, r);
 		if (!rc && threads > 1)
@@ -1746,6 +1748,11 @@ int profile_source(const struct policy *p, const struct source *s,
 			if (!ranged)	/* else read_ranges() put them together */
 				sp->rstats = *reader_stats(r);
 			sp->rstats.transform_failures = pf.mapper.transform_failures;
+		}
+		if (hashing && hash.done) {
+			sp->hashed = true;
+			sha256_final_hex(&hash.sha, sp->sha256);
+			sp->hash_cpu = hash.cpu_seconds;
 		}
 		if (ranged && o->progress)	/* r did not read the records */
 			o->progress(o->progress_arg, s, sp->rows,

@@ -97,8 +97,9 @@ struct source_profile {
 	struct reader_stats rstats;
 	size_t ranges;			/* CSV read in this many ranges at once,
 					 * a reader each; 0: by one reader */
-	/* with profile_opts.hash, when the file was read in ranges: the
-	 * SHA-256 of all its bytes, taken while cutting it */
+	/* with profile_opts.hash, for a CSV file read in ranges or an XML
+	 * file read to its end: the SHA-256 of all its bytes, taken as they
+	 * were read */
 	bool hashed;
 	char sha256[65];
 	double hash_cpu;		/* seconds of CPU spent hashing */
@@ -138,8 +139,9 @@ struct profile_opts {
 	void (*progress)(void *arg, const struct source *s, uint64_t rows,
 			 uint64_t bytes_done, uint64_t bytes_total);
 	void *progress_arg;
-	/* fingerprint a file that is read in ranges while it is cut, rather
-	 * than have the caller read it again (source_profile.hashed) */
+	/* fingerprint a CSV file that is read in ranges while it is cut, and
+	 * an XML file as it is read, rather than have the caller read it
+	 * again (source_profile.hashed) */
 	bool hash;
 };
 

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "util/utf8.h"
 
@@ -206,6 +207,31 @@ int reader_open(const struct source *s, struct reader **out, struct diag *d)
 	}
 	*out = r;
 	return 0;
+}
+
+bool reader_hash_bytes(struct reader *r, struct reader_hash *h)
+{
+	if (r->src->kind != SOURCE_XML)
+		return false;
+	h->done = false;
+	h->cpu_seconds = 0;
+	sha256_init(&h->sha);
+	r->hash = h;
+	reader_xml_hash_start(r);
+	return true;
+}
+
+void reader_hash_add(struct reader *r, const void *p, size_t n)
+{
+	struct timespec t0, t1;
+
+	if (!r->hash || !n)
+		return;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	sha256_update(&r->hash->sha, p, n);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	r->hash->cpu_seconds += (double)(t1.tv_sec - t0.tv_sec) +
+				(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
 bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end)

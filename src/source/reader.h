@@ -136,6 +136,15 @@ struct reader_hash {
 	double cpu_seconds;	/* spent hashing */
 };
 
+/*
+ * Put every byte the reader reads, from the file's first, through SHA-256
+ * as it reads it, so that nobody reads the file a second time for its
+ * fingerprint: for XML files, which are read straight through (false for
+ * other kinds).  Call it right after reader_open(); hash->done says
+ * whether the reader read to the end of the file.  h must outlive r.
+ */
+bool reader_hash_bytes(struct reader *r, struct reader_hash *h);
+
 bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end);
 int reader_cut(const struct reader *r, uint64_t start, uint64_t end,
 	       uint64_t every, void (*cut)(void *arg, uint64_t off), void *arg,

@@ -32,6 +32,7 @@ struct reader {
 	size_t *row_len;
 	size_t n_row, cap_row;
 	struct reader_stats stats;
+	struct reader_hash *hash;	/* reader_hash_bytes() */
 	uint64_t number_base;	/* a range reader's records are numbered on */
 	char **columns;
 	size_t n_columns, cap_columns;
@@ -61,6 +62,11 @@ int reader_csv_cut(const struct reader *r, uint64_t start, uint64_t end,
 		   void *arg, struct reader_hash *hash, struct diag *d);
 int reader_csv_open_range(const struct reader *parent, struct reader *r,
 			  uint64_t start, uint64_t end);
+
+/* XML: put the bytes read so far through r->hash (just set). */
+void reader_xml_hash_start(struct reader *r);
+/* Hash n bytes the reader has read (timed), for the kinds that can. */
+void reader_hash_add(struct reader *r, const void *p, size_t n);
 bool reader_csv_range_clean(const struct reader *r);
 uint64_t reader_csv_lines(const struct reader *r);
 

@@ -678,8 +678,11 @@ static int read_chunk(struct reader *r, size_t *n)
 	while (*n < XML_CHUNK) {
 		ssize_t got = read(im->fd, im->chunk + *n, XML_CHUNK - *n);
 
-		if (got == 0)
+		if (got == 0) {
+			if (r->hash)
+				r->hash->done = true;
 			break;
+		}
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -687,10 +690,21 @@ static int read_chunk(struct reader *r, size_t *n)
 				r->src->resolved_path, 0, 0 },
 				"source '%s': cannot read: %s", r->src->id,
 				strerror(errno));
+		reader_hash_add(r, im->chunk + *n, (size_t)got);
 		*n += (size_t)got;
 	}
 	im->chunk[*n] = '\0';
 	return 0;
+}
+
+void reader_xml_hash_start(struct reader *r)
+{
+	struct xml_impl *im = r->impl;
+
+	/* the first chunk, read at open: still whole in the buffer */
+	reader_hash_add(r, im->chunk, im->pending_off + im->pending);
+	if (im->pending_off + im->pending < XML_CHUNK)
+		r->hash->done = true;	/* it was the whole file */
 }
 
 static bool parser_stopped(const struct xml_impl *im)

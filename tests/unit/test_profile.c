@@ -223,7 +223,7 @@ static void file_sha256(const char *path, char hex[65])
 
 /* ranges: cut CSV files every that many bytes (NULL: the default, which
  * leaves the samples whole) and require that they were, and that they were
- * fingerprinted while being cut. */
+ * fingerprinted while being cut (and XML files while read). */
 static void check_dir(const char *data, const char *ranges)
 {
 	struct policy *p = load(data);
@@ -244,18 +244,20 @@ static void check_dir(const char *data, const char *ranges)
 			struct source_profile many;
 
 			o.threads = t;
-			o.hash = ranges != NULL;
+			o.hash = true;
 			assert_int_equal(profile_source(p, &p->sources[i], &o, &many), 0);
-			if (ranges) {
+			if (ranges)
+				assert_true(many.ranges > 20);
+			else
+				assert_int_equal(many.ranges, 0);
+			/* hashed while cut, or (XML) while read */
+			assert_int_equal(many.hashed, ranges != NULL ||
+				p->sources[i].kind == SOURCE_XML);
+			if (many.hashed) {
 				char want[65];
 
-				assert_true(many.ranges > 20);
-				assert_true(many.hashed);
 				file_sha256(p->sources[i].resolved_path, want);
 				assert_string_equal(many.sha256, want);
-			} else {
-				assert_int_equal(many.ranges, 0);
-				assert_false(many.hashed);
 			}
 			same_profile(&one, &many);
 			if (ranges && t > 2)
