@@ -1132,7 +1132,7 @@ static int read_parallel(struct profiler *pf, struct reader *r, size_t n)
 	return rc;
 }
 
-/* ---- reading: a CSV file in ranges, a reader per range -------------------- */
+/* ---- reading: a CSV file in ranges, a reader per range ------------------ */
 
 /*
  * With a reading thread, every record is copied into a batch on one core
@@ -1735,7 +1735,8 @@ int profile_source(const struct policy *p, const struct source *s,
 		sp->failed = true;
 	} else if (!rc) {
 		/* an XML file is hashed by the thread that reads it anyway */
-		bool ranged = false, hashing = o->hash && reader_hash_bytes(r, &hash);
+		bool hashing = o->hash && reader_hash_bytes(r, &hash);
+		bool ranged = false;
 
 		rc = setup_columns(&pf, r);
 		if (!rc && threads > 1)

@@ -225,7 +225,7 @@ int reader_csv_open(struct reader *r, struct diag *d)
 	return 0;
 }
 
-/* ---- reading in ranges ---------------------------------------------------- */
+/* ---- reading in ranges -------------------------------------------------- */
 
 bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
 {
