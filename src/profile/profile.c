@@ -1448,21 +1448,29 @@ static void ranges_wait(struct profiler *pf, struct ranges *g, uint64_t total)
 	pthread_mutex_unlock(&g->mu);
 }
 
+/* Turn per-range counts a[k] into the sum of those before range k, plus
+ * `first` (what comes before the first range). */
+static void ranges_before(const struct ranges *g, uint64_t *a, uint64_t first)
+{
+	uint64_t sum = first;
+
+	for (size_t k = 0; k + 1 < g->n_cut; k++) {
+		uint64_t n = a[k];
+
+		a[k] = sum;
+		sum += n;
+	}
+}
+
 /* Put the workers' reader statistics together, in file order, with
  * absolute lines. */
 static void ranges_stats(struct ranges *g, struct range_worker *ws, size_t n,
 			 struct reader_stats *out)
 {
 	size_t at[LIMIT_THREADS] = { 0 };
-	uint64_t *base = g->lines;	/* turned into lines before range k */
-	uint64_t sum = reader_lines(g->main);
+	uint64_t *base = g->lines;
 
-	for (size_t k = 0; k + 1 < g->n_cut; k++) {
-		uint64_t l = base[k];
-
-		base[k] = sum;
-		sum += l;
-	}
+	ranges_before(g, base, reader_lines(g->main));
 	memset(out, 0, sizeof(*out));
 	for (size_t w = 0; w < n; w++) {
 		out->records += ws[w].stats.records;
@@ -1519,15 +1527,9 @@ static void renumber_stats(const uint64_t *before, struct value_stats *v)
 static void renumber(struct profiler *pf, struct ranges *g)
 {
 	struct source_profile *sp = pf->sp;
-	uint64_t *before = g->records;	/* turned into records before range k */
-	uint64_t sum = 0;
+	uint64_t *before = g->records;
 
-	for (size_t k = 0; k + 1 < g->n_cut; k++) {
-		uint64_t n = before[k];
-
-		before[k] = sum;
-		sum += n;
-	}
+	ranges_before(g, before, 0);
 	renumber_samples(before, &sp->missing_keys);
 	renumber_samples(before, &sp->bad_updated);
 	for (size_t i = 0; i < pf->s->n_mappings; i++)

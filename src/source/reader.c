@@ -221,17 +221,17 @@ bool reader_hash_bytes(struct reader *r, struct reader_hash *h)
 	return true;
 }
 
-void reader_hash_add(struct reader *r, const void *p, size_t n)
+void reader_hash_add(struct reader_hash *h, const void *p, size_t n)
 {
 	struct timespec t0, t1;
 
-	if (!r->hash || !n)
+	if (!h || !n)
 		return;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-	sha256_update(&r->hash->sha, p, n);
+	sha256_update(&h->sha, p, n);
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-	r->hash->cpu_seconds += (double)(t1.tv_sec - t0.tv_sec) +
-				(double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	h->cpu_seconds += (double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
 bool reader_ranges(const struct reader *r, uint64_t *start, uint64_t *end)

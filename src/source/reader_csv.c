@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "source/csv.h"
@@ -245,29 +244,17 @@ bool reader_csv_ranges(const struct reader *r, uint64_t *start, uint64_t *end)
 	return *start < *end;
 }
 
-static double thread_cpu(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* The next block at off into block; hashed when asked. */
 static ssize_t cut_read(int fd, char *block, size_t size, uint64_t off,
 			struct reader_hash *hash)
 {
 	ssize_t n;
-	double t0;
 
 	do
 		n = pread(fd, block, size, (off_t)off);
 	while (n < 0 && errno == EINTR);
-	if (n > 0 && hash) {
-		t0 = thread_cpu();
-		sha256_update(&hash->sha, block, (size_t)n);
-		hash->cpu_seconds += thread_cpu() - t0;
-	}
+	if (n > 0)
+		reader_hash_add(hash, block, (size_t)n);
 	return n;
 }
 

@@ -65,8 +65,8 @@ int reader_csv_open_range(const struct reader *parent, struct reader *r,
 
 /* XML: put the bytes read so far through r->hash (just set). */
 void reader_xml_hash_start(struct reader *r);
-/* Hash n bytes the reader has read (timed), for the kinds that can. */
-void reader_hash_add(struct reader *r, const void *p, size_t n);
+/* Hash n bytes read into h (NULL: nothing), counting the CPU time. */
+void reader_hash_add(struct reader_hash *h, const void *p, size_t n);
 bool reader_csv_range_clean(const struct reader *r);
 uint64_t reader_csv_lines(const struct reader *r);
 

@@ -690,7 +690,7 @@ static int read_chunk(struct reader *r, size_t *n)
 				r->src->resolved_path, 0, 0 },
 				"source '%s': cannot read: %s", r->src->id,
 				strerror(errno));
-		reader_hash_add(r, im->chunk + *n, (size_t)got);
+		reader_hash_add(r->hash, im->chunk + *n, (size_t)got);
 		*n += (size_t)got;
 	}
 	im->chunk[*n] = '\0';
@@ -702,7 +702,7 @@ void reader_xml_hash_start(struct reader *r)
 	struct xml_impl *im = r->impl;
 
 	/* the first chunk, read at open: still whole in the buffer */
-	reader_hash_add(r, im->chunk, im->pending_off + im->pending);
+	reader_hash_add(r->hash, im->chunk, im->pending_off + im->pending);
 	if (im->pending_off + im->pending < XML_CHUNK)
 		r->hash->done = true;	/* it was the whole file */
 }
