@@ -178,16 +178,19 @@ static void vs_minmax(struct value_stats *v, const char *s, size_t len,
 	size_t cut = len > SKETCH_VALUE_MAX ? SKETCH_VALUE_MAX : len;
 	bool isnum = v->numeric_order;
 
-	/* most text lies strictly between the first bytes of the two */
-	if (v->has_minmax && !isnum && cut && v->min_len && v->max_len &&
-	    (unsigned char)s[0] > (unsigned char)v->min[0] &&
-	    (unsigned char)s[0] < (unsigned char)v->max[0])
-		return;
+	/* most text lies strictly between the first 8 bytes of the two */
+	if (v->has_minmax && !isnum) {
+		uint64_t k = sketch_prefix_key(s, cut);
+
+		if (k > v->min_key && k < v->max_key)
+			return;
+	}
 	if (!v->has_minmax ||
 	    (isnum ? num < v->min_num : text_cmp(s, cut, v->min, v->min_len) < 0)) {
 		memcpy(v->min, s, cut);
 		v->min[cut] = '\0';
 		v->min_len = cut;
+		v->min_key = sketch_prefix_key(v->min, cut);
 		v->min_num = num;
 	}
 	if (!v->has_minmax ||
@@ -195,6 +198,7 @@ static void vs_minmax(struct value_stats *v, const char *s, size_t len,
 		memcpy(v->max, s, cut);
 		v->max[cut] = '\0';
 		v->max_len = cut;
+		v->max_key = sketch_prefix_key(v->max, cut);
 		v->max_num = num;
 	}
 	v->has_minmax = true;

@@ -58,6 +58,7 @@ struct value_stats {
 	struct len_hist lengths;
 	char min[SKETCH_VALUE_MAX + 1], max[SKETCH_VALUE_MAX + 1];
 	size_t min_len, max_len;
+	uint64_t min_key, max_key;	/* sketch_prefix_key() of min and max */
 	double min_num, max_num;
 	bool has_minmax;
 	uint64_t numeric;	/* values that read as numbers */

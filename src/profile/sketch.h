@@ -67,6 +67,33 @@ static inline bool sketch_bytes_equal(const void *a, const void *b, size_t n)
 	return true;
 }
 
+/*
+ * The first 8 bytes of s (len of them, zero after) as a number that orders
+ * as the bytes do (unsigned, a prefix before its extensions): when the keys
+ * of two texts differ, so do the texts, in the same order.  Equal keys tell
+ * nothing.  s has 8 readable bytes.
+ */
+static inline uint64_t sketch_prefix_key(const char *s, size_t len)
+{
+	uint64_t k;
+
+	if (len == 0)
+		return 0;
+	memcpy(&k, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	k = __builtin_bswap64(k);
+#else
+	{
+		const unsigned char *b = (const unsigned char *)s;
+
+		k = 0;
+		for (size_t i = 0; i < 8; i++)
+			k = k << 8 | b[i];
+	}
+#endif
+	return len < 8 ? k & ~(~(uint64_t)0 >> (8 * len)) : k;
+}
+
 /* --- shapes ------------------------------------------------------------ */
 
 /* Characters of shape kept; longer values end in U+2026 '…'. */

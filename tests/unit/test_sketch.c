@@ -51,6 +51,55 @@ static uint64_t value_hash(uint64_t i)
 	return sketch_hash(s, (size_t)n);
 }
 
+/* Byte order with a prefix before its extensions, as profile.c orders text. */
+static int text_order(const unsigned char *a, size_t alen,
+		      const unsigned char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? (c > 0) - (c < 0) : (alen > blen) - (alen < blen);
+}
+
+/* Keys order texts as the texts order, whatever follows them in memory,
+ * and tell apart any two texts that differ in their first 8 bytes. */
+static void prefix_keys_order_as_texts(void **state)
+{
+	static const unsigned char alphabet[] = { 0x00, 0x01, 'a', 'b', 0x7F,
+						  0x80, 0xFE, 0xFF };
+	uint64_t seed = 11;
+
+	UNUSED(state);
+	assert_true(sketch_prefix_key("ab\xFF\xFF\xFF\xFF\xFF\xFF", 2) ==
+		    0x6162000000000000ULL);
+	assert_true(sketch_prefix_key("abcdefghij", 10) == 0x6162636465666768ULL);
+	assert_true(sketch_prefix_key("\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 0) == 0);
+	for (int i = 0; i < 200000; i++) {
+		unsigned char a[16], b[16];
+		size_t alen = rng_next(&seed) % 12, blen = rng_next(&seed) % 12;
+		uint64_t ka, kb;
+		int order, korder;
+
+		for (size_t j = 0; j < 16; j++) {
+			a[j] = alphabet[rng_next(&seed) % sizeof(alphabet)];
+			b[j] = j < blen && j < alen && rng_next(&seed) % 2 ? a[j] :
+			       alphabet[rng_next(&seed) % sizeof(alphabet)];
+		}
+		ka = sketch_prefix_key((const char *)a, alen);
+		kb = sketch_prefix_key((const char *)b, blen);
+		order = text_order(a, alen, b, blen);
+		korder = (ka > kb) - (ka < kb);
+		if (korder)
+			assert_int_equal(korder, order);
+		else {
+			unsigned char pa[8] = { 0 }, pb[8] = { 0 };
+
+			memcpy(pa, a, alen < 8 ? alen : 8);
+			memcpy(pb, b, blen < 8 ? blen : 8);
+			assert_memory_equal(pa, pb, 8);
+		}
+	}
+}
+
 static void distinct_add_range(struct distinct *d, uint64_t from, uint64_t to)
 {
 	for (uint64_t i = from; i < to; i++)
@@ -1628,6 +1677,7 @@ int main(void)
 		cmocka_unit_test(len_hist_merges_and_round_trips),
 
 		cmocka_unit_test(every_truncation_of_a_valid_blob_is_refused),
+		cmocka_unit_test(prefix_keys_order_as_texts),
 		cmocka_unit_test(every_one_byte_corruption_is_refused),
 		cmocka_unit_test(random_blobs_are_refused),
 		cmocka_unit_test(random_payloads_are_refused_or_canonical),
