@@ -5,6 +5,7 @@
  * `steward COMMAND --help` for each command's options.
  */
 #include "cli/cli.h"
+#include "store/store.h"
 
 
 struct command {
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 		argc = 3;
 	}
 	policy_library_init();
+	store_library_init();
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (!strcmp(name, commands[i].name)) {
 			rc = commands[i].fn(argc - 1, argv + 1);

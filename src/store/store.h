@@ -25,6 +25,9 @@
 
 struct store;
 
+/* Once, before any other SQLite call in the process (main() does it). */
+void store_library_init(void);
+
 /* Open (creating it and its directory when missing) and migrate. */
 int store_open(const char *path, struct store **out, struct diag *d);
 void store_close(struct store *s);

@@ -820,6 +820,18 @@ static void hash_chain_verifies(void **state)
 	assert_string_equal(v.why, "");
 }
 
+/* store_library_init() (main() of this test, as of steward) turns off
+ * SQLite's count of its memory, whose mutex every allocation took. */
+static void sqlite_keeps_no_count_of_its_memory(void **state)
+{
+	struct fx *fx = *state;
+
+	three_runs(fx);
+	fx_open(fx);
+	assert_int_equal(sqlite3_memory_used(), 0);
+	assert_int_equal(sqlite3_memory_highwater(0), 0);
+}
+
 static void hash_chain_catches_an_edited_finding(void **state)
 {
 	struct fx *fx = *state;
@@ -1084,6 +1096,7 @@ int main(void)
 		T(schema_5_history_gains_the_schedulers_record),
 		T(schema_6_history_gains_link_conflicts),
 		T(hash_chain_verifies),
+		T(sqlite_keeps_no_count_of_its_memory),
 		T(hash_chain_catches_an_edited_finding),
 		T(hash_chain_catches_an_edited_blob),
 		T(hash_chain_catches_a_deleted_run),
@@ -1098,5 +1111,6 @@ int main(void)
 		T(previous_run_is_the_one_before),
 	};
 
+	store_library_init();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
