@@ -556,6 +556,44 @@ static int64_t write_identity_run(struct fx *fx, const char *as_of)
 /* A history written before identity resolution (schema 1) is migrated,
  * its runs still verify, and the runs after it keep their identities in
  * the chain. */
+/* A new history has pages of STORE_PAGE_SIZE; one made with SQLite's
+ * default pages (every history before) keeps them and works as before. */
+static void new_history_has_large_pages_old_keeps_its_own(void **state)
+{
+	struct fx *fx = *state;
+	struct verify_result v;
+	char size[16];
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA page_size", size, sizeof(size));
+	assert_int_equal(strtol(size, NULL, 10), STORE_PAGE_SIZE);
+
+	snprintf(fx->path, sizeof(fx->path), "%s/old.db", fx->dir);
+	{
+		sqlite3 *db = NULL;
+
+		assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096; "
+					      "PRAGMA journal_mode = WAL; "
+					      "CREATE TABLE t(x); DROP TABLE t;",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	write_run(fx, "2026-10-31", 12, false);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA page_size", size, sizeof(size));
+	assert_int_equal(strtol(size, NULL, 10), 4096);
+	assert_int_equal(raw_count(fx->path, "runs"), 2);
+	fx_open(fx);
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+}
+
 static void schema_1_history_is_migrated_and_still_verifies(void **state)
 {
 	struct fx *fx = *state;
@@ -1090,6 +1128,7 @@ int main(void)
 		T(aborted_run_leaves_no_rows),
 		T(closing_in_a_run_abandons_it),
 		T(killed_writer_leaves_history_unchanged),
+		T(new_history_has_large_pages_old_keeps_its_own),
 		T(schema_1_history_is_migrated_and_still_verifies),
 		T(schema_2_history_is_migrated_and_still_verifies),
 		T(schema_4_history_is_migrated_and_scores_are_hashed),
