@@ -553,9 +553,6 @@ static int64_t write_identity_run(struct fx *fx, const char *as_of)
 	return run.id;
 }
 
-/* A history written before identity resolution (schema 1) is migrated,
- * its runs still verify, and the runs after it keep their identities in
- * the chain. */
 /* A new history has pages of STORE_PAGE_SIZE; one made with SQLite's
  * default pages (every history before) keeps them and works as before. */
 static void new_history_has_large_pages_old_keeps_its_own(void **state)
@@ -594,6 +591,9 @@ static void new_history_has_large_pages_old_keeps_its_own(void **state)
 	assert_int_equal(v.bad_run, 0);
 }
 
+/* A history written before identity resolution (schema 1) is migrated,
+ * its runs still verify, and the runs after it keep their identities in
+ * the chain. */
 static void schema_1_history_is_migrated_and_still_verifies(void **state)
 {
 	struct fx *fx = *state;
