@@ -2068,9 +2068,81 @@ static void files_is_dir_tells_directories_from_files(void **state)
 	buf_release(&path);
 }
 
+/* ---- large blocks ---------------------------------------------------- */
+
+/* The VmFlags of the mapping that holds p, from /proc/self/smaps, or "". */
+static void vm_flags_of(const void *p, char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool inside = false;
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') &&
+		    line[strspn(line, "0123456789abcdef")] == '-')
+			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (inside && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, size, "%s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* A block of 4 MiB or more is advised to use huge pages (where the kernel
+ * has them: the flag "hg"); a small one is not. */
+static void large_blocks_are_advised_to_use_huge_pages(void **state)
+{
+	char flags[512];
+	char *big, *small;
+
+	UNUSED(state);
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK))
+		skip();
+	big = xmalloc((size_t)8 << 20);
+	small = xmalloc(4096);
+	assert_non_null(big);
+	assert_non_null(small);
+	vm_flags_of(big + ((size_t)4 << 20), flags, sizeof(flags));
+	assert_non_null(strstr(flags, " hg"));
+	vm_flags_of(small, flags, sizeof(flags));
+	assert_null(strstr(flags, " hg"));
+	xfree(big);
+	xfree(small);
+}
+
+/* Growing past 4 MiB moves the array into a new (advised) block: every
+ * element survives each move, and a failed move leaves it as it was. */
+static void xgrow_keeps_the_elements_of_a_large_array(void **state)
+{
+	uint32_t *a = NULL;
+	size_t cap = 0, n = (size_t)3 << 20;	/* 12 MiB of uint32_t */
+
+	UNUSED(state);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(xgrow(&a, &cap, i + 1, sizeof(*a)), 0);
+		a[i] = (uint32_t)(i * 2654435761u);
+	}
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(a[i], (uint32_t)(i * 2654435761u));
+	alloc_fail_after(0);
+	assert_int_equal(xgrow(&a, &cap, cap + 1, sizeof(*a)), -1);
+	alloc_fail_after(-1);
+	assert_int_equal(cap, (size_t)4 << 20);
+	assert_int_equal(a[n - 1], (uint32_t)((n - 1) * 2654435761u));
+	xfree(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(large_blocks_are_advised_to_use_huge_pages),
+		FAULT_TEST(xgrow_keeps_the_elements_of_a_large_array),
 		/* buf */
 		cmocka_unit_test(buf_starts_empty_and_never_null),
 		cmocka_unit_test(buf_appends_stay_nul_terminated),
