@@ -45,7 +45,7 @@ static bool should_fail(void)
  * kernel offers them on request (transparent huge pages in "madvise"
  * mode, as here): each 4 KiB page first touched is a page fault, and a
  * scan of 2 million people took 1.1 million of them, about 8 s of system
- * time (docs/performance.md).  The advice covers the block's whole pages,
+ * time (docs/reconciliation.md).  The advice covers the block's whole pages,
  * so that a block malloc mapped on its own stays one mapping, which
  * realloc can still move without copying.  Advice only: where the kernel
  * declines, nothing changes.
