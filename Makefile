@@ -53,7 +53,7 @@ GEN_SRC  := $(sort $(wildcard tools/genworld/*.c))
 GEN_BIN  := $(BUILD)/steward-genworld
 
 .PHONY: all deps demo check bench fuzz unit e2e fuzz-replay threads samples clean \
-        check-asan check-layers docs-check
+        check-asan check-layers
 
 all: $(BUILD)/steward $(GEN_BIN)
 

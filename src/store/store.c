@@ -211,6 +211,10 @@ static int migrate(struct store *s, struct diag *d)
 	return 0;
 }
 
+/* A macro's value as a string literal. */
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)
+
 void store_library_init(void)
 {
 	/* SQLite's count of the memory it holds, which nothing here reads,
@@ -245,7 +249,7 @@ int store_open(const char *path, struct store **out, struct diag *d)
 	 * a run writes hundreds of megabytes of rows in one transaction, a
 	 * page at a time into the log and again into the file; bigger pages
 	 * took 5-7% off a whole scan of 0.25 million people */
-	if (store_exec(s, "PRAGMA page_size = " STORE_PAGE_SIZE_TEXT, d)) {
+	if (store_exec(s, "PRAGMA page_size = " TEXT_OF(STORE_PAGE_SIZE), d)) {
 		store_close(s);
 		return ST_ERR;
 	}

@@ -24,7 +24,6 @@
 #define STORE_SCHEMA_VERSION 7
 /* The page size of a new history (docs/history.md). */
 #define STORE_PAGE_SIZE 16384
-#define STORE_PAGE_SIZE_TEXT "16384"
 
 struct store;
 

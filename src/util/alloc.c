@@ -140,16 +140,16 @@ int xgrow(void *arr, size_t *cap, size_t need, size_t elem)
 	if (*cap && bytes >= HUGE_MIN) {
 		/* into a block advised before the copy touches it (realloc
 		 * would copy into small pages first) */
-		n = xreallocarray(NULL, ncap, elem);
-		if (!n)
-			return -1;
-		memcpy(n, *p, *cap * elem);
-		xfree(*p);
+		n = xmalloc(bytes);
+		if (n) {
+			memcpy(n, *p, *cap * elem);
+			xfree(*p);
+		}
 	} else {
-		n = xreallocarray(*p, ncap, elem);
-		if (!n)
-			return -1;
+		n = xrealloc(*p, bytes);
 	}
+	if (!n)
+		return -1;
 	*p = n;
 	*cap = ncap;
 	return 0;

@@ -2083,8 +2083,9 @@ static void vm_flags_of(const void *p, char *out, size_t size)
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
 
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') &&
-		    line[strspn(line, "0123456789abcdef")] == '-')
+		/* a mapping's first line: "lo-hi perms ..." in hex */
+		if (line[strspn(line, "0123456789abcdef")] == '-' &&
+		    sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
 			inside = (uintptr_t)p >= lo && (uintptr_t)p < hi;
 		else if (inside && !strncmp(line, "VmFlags:", 8)) {
 			snprintf(out, size, "%s", line + 8);
