@@ -4,6 +4,10 @@
  */
 #include "profile/batch.h"
 
+#include "util/copy.h"
+
+_Static_assert(BATCH_PAD >= COPY_SHORT, "a value's short copy stays in the batch");
+
 /* ---- a batch ----------------------------------------------------------------- */
 
 int batch_init(struct batch *b, size_t slots)
@@ -74,7 +78,8 @@ int batch_add(struct batch *b, uint64_t number, uint64_t line,
 		}
 		b->off[base + i] = (size_t)(to - b->bytes.data);
 		b->len[base + i] = lens[i];
-		memcpy(to, vals[i], lens[i]);
+		/* room: this value, the next ones and BATCH_PAD past them */
+		copy_short(to, vals[i], lens[i]);
 		to[lens[i]] = '\0';
 		to += lens[i] + 1;
 	}

@@ -118,7 +118,8 @@ struct facts {
 	size_t shape_off, shape_len;	/* in the profiler's shape buffer */
 };
 
-_Static_assert(BATCH_PAD >= SKETCH_PAD && ARENA_TAIL >= SKETCH_PAD &&
+_Static_assert(BATCH_PAD >= SKETCH_PAD && BATCH_PAD >= MAPPER_PAD &&
+	       ARENA_TAIL >= SKETCH_PAD &&
 	       ARENA_TAIL >= VALIDATE_PAD,
 	       "batches and mapped values have the room facts_compute() and "
 	       "validator_check_padded() read");
@@ -877,6 +878,7 @@ static int profiler_init(struct profiler *pf, const struct policy *p,
 	if (mapper_init(&pf->mapper, s))
 		return ST_ERR_NOMEM;
 	pf->has_mapper = true;
+	pf->mapper.padded = true;	/* it maps values in batches */
 	return 0;
 }
 

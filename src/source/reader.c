@@ -102,6 +102,18 @@ void mapper_release(struct mapper *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Append the len bytes at s, of which MAPPER_PAD are readable, to b: a
+ * fixed-width copy, then the length cut back. */
+static void add_padded(struct buf *b, const char *s, size_t len)
+{
+	char *p = buf_addspace(b, MAPPER_PAD);
+
+	if (p) {
+		memcpy(p, s, MAPPER_PAD);
+		buf_truncate(b, b->len - MAPPER_PAD + len);
+	}
+}
+
 /* Join the mapping's fields with single spaces into m->v, as valid UTF-8. */
 static bool gather(struct mapper *m, const struct mapping *map,
 		   const struct record *rec)
@@ -116,7 +128,11 @@ static bool gather(struct mapper *m, const struct mapping *map,
 			continue;
 		if (any)
 			buf_addch(&m->v, ' ');
-		utf8_sanitize(rec->raw[f], rec->raw_len[f], &m->v);
+		if (m->padded && rec->raw_len[f] <= MAPPER_PAD &&
+		    utf8_ascii_padded(rec->raw[f], rec->raw_len[f]))
+			add_padded(&m->v, rec->raw[f], rec->raw_len[f]);
+		else
+			utf8_sanitize(rec->raw[f], rec->raw_len[f], &m->v);
 		any = true;
 	}
 	return any;

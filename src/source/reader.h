@@ -170,7 +170,12 @@ struct mapper {
 	size_t *value_len;
 	const char **why;
 	uint64_t transform_failures;
+	/* the records' raw values have MAPPER_PAD readable bytes from their
+	 * start (batches): short ASCII values are then taken whole */
+	bool padded;
 };
+
+#define MAPPER_PAD 32
 
 int mapper_init(struct mapper *m, const struct source *s) MUST_CHECK;
 void mapper_release(struct mapper *m);

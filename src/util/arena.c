@@ -5,6 +5,8 @@
 
 #include <stdarg.h>
 
+#include "copy.h"
+
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t size;
@@ -75,7 +77,10 @@ static struct arena_chunk *arena_new_chunk(struct arena *a, size_t need)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+_Static_assert(ARENA_TAIL >= COPY_SHORT, "a short copy stays in its chunk");
+
+/* size bytes, not cleared. */
+static void *arena_bump(struct arena *a, size_t size)
 {
 	const size_t align = sizeof(max_align_t);
 	struct arena_chunk *c = a->head;
@@ -98,7 +103,15 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	p = (char *)c->data + c->used;
 	c->used += rounded;
-	memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = arena_bump(a, size);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
@@ -122,9 +135,12 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 		a->err = ST_ERR_NOMEM;
 		return NULL;
 	}
-	p = arena_alloc(a, total);
-	if (p)
-		memcpy(p, s, n);
+	/* the last allocation has ARENA_TAIL bytes of room past its start */
+	p = arena_bump(a, total);
+	if (p) {
+		copy_short(p, s, n);
+		p[n] = '\0';
+	}
 	return p;
 }
 

@@ -36,6 +36,8 @@ void arena_reset(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 void *arena_array(struct arena *a, size_t nmemb, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
+/* n bytes of s and a NUL; the bytes of the allocation past the NUL are
+ * not cleared (a short string is copied 32 bytes at a time). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 

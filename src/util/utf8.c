@@ -15,6 +15,8 @@
 
 #include <utf8proc.h>
 
+#include "vec.h"
+
 #define HIGH_BITS 0x8080808080808080ULL
 
 /* Index of the first byte with its high bit set in the eight bytes that
@@ -142,6 +144,14 @@ void utf8_encode(int32_t cp, struct buf *out)
 	utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
 
 	buf_add(out, tmp, n > 0 ? (size_t)n : 0);
+}
+
+bool utf8_ascii_padded(const char *s, size_t len)
+{
+	vec16 v[2], in[2];
+
+	vec16_load32(s, len, v, in);
+	return !vec16_any(v[0] | v[1]);
 }
 
 size_t utf8_sanitize(const char *s, size_t len, struct buf *out)

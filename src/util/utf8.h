@@ -21,6 +21,10 @@ static inline bool utf8_valid(const char *s, size_t len)
 /* Append s to out with every invalid sequence replaced by U+FFFD; returns
  * the number of replacements. */
 size_t utf8_sanitize(const char *s, size_t len, struct buf *out);
+/* Whether the len bytes at s are all ASCII (so utf8_sanitize() would copy
+ * them as they are), for len at most 32 and 32 bytes readable at s: one
+ * fixed-width test instead of a loop that ends in a mispredicted branch. */
+bool utf8_ascii_padded(const char *s, size_t len);
 
 /* Decode one code point at s (len > 0); returns its length in bytes and
  * sets *cp, or returns 1 with *cp = 0xFFFD for an invalid byte. */
