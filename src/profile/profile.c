@@ -36,10 +36,16 @@ const char *target_kind_name(enum target_kind k)
 	return (size_t)k < ARRAY_SIZE(n) ? n[k] : "?";
 }
 
-static void samples_add(struct samples *s, const char *key, uint64_t number)
+/* Count a record in s when hit, keeping its key among the first: a
+ * branch that is taken only for the first few of millions of records,
+ * however often hit is true. */
+static void samples_note(struct samples *s, bool hit, const char *key,
+			 uint64_t number)
 {
-	s->count++;
-	if (s->n < PROFILE_SAMPLES && key && key[0]) {
+	bool keep = hit & (s->n < PROFILE_SAMPLES);
+
+	s->count += hit;
+	if (keep && key && key[0]) {
 		size_t len = strlen(key);
 
 		/* cut like snprintf would: the stored sample is a C string */
@@ -49,6 +55,11 @@ static void samples_add(struct samples *s, const char *key, uint64_t number)
 		s->keys[s->n][len] = '\0';
 		s->numbers[s->n++] = number;
 	}
+}
+
+static void samples_add(struct samples *s, const char *key, uint64_t number)
+{
+	samples_note(s, true, key, number);
 }
 
 /* dst gets src's count and keeps the first keys of both by record number. */
@@ -361,8 +372,13 @@ struct attr_ctx {
 	struct validator *validator;
 	const struct trust_rule *trust;
 	double decay_days;	/* of the trust rule */
-	double *trust_at;	/* trust at age 0 .. n_trust_at - 1 from max */
+	/* trust without evidence at age 0 .. n_trust_at - 1, in units of
+	 * 2^-32 (what a value adds to trust_fx), and at n_trust_at the trust
+	 * of every older age when the table reaches the decay horizon
+	 * (past_flat), where the curve stays at its minimum */
+	uint64_t *trust_fx_at;
 	size_t n_trust_at;
+	bool past_flat;
 	size_t same_field;	/* the mapping's one field, or SIZE_MAX */
 	bool shares;		/* counts its field's values in sp->shared */
 };
@@ -456,6 +472,14 @@ static bool shared_age(const struct profiler *pf, int64_t updated)
 	       pf->o->as_of_days - updated < SKETCH_MAX_DAYS;
 }
 
+/* A trust in [0, 1] in units of 2^-32, what a value adds to trust_fx:
+ * an integer, so that sums are the same in any order, and 2^32 units
+ * each leave room for 2^31 values. */
+static uint64_t trust_fx(double t)
+{
+	return (uint64_t)(t * PROFILE_TRUST_ONE + 0.5);
+}
+
 static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 		     int64_t updated)
 {
@@ -484,20 +508,22 @@ static int age_value(struct profiler *pf, size_t i, const struct record *rec,
 		if (day_hist_add(&v->ages, age))
 			return ST_ERR_NOMEM;
 	}
-	if (v->has_decay && age > v->decay_days)
-		samples_add(&v->stale_keys, rec->key, rec->number);
+	if (v->has_decay)
+		samples_note(&v->stale_keys, age > v->decay_days, rec->key,
+			     rec->number);
 	if (c->trust) {
-		double t;
+		/* a future date has the trust of today; the table's last entry
+		 * is every age past it, when past_flat */
+		uint64_t at = age < 0 ? 0 : (uint64_t)age;
 
+		at = at < c->n_trust_at ? at : c->n_trust_at;
 		start = e ? e->raise_to : c->trust->max;
-		t = !e && age >= 0 && (uint64_t)age < c->n_trust_at ?
-		    c->trust_at[age] :
-		    trust_curve_at(c->trust->curve, start, c->trust->min,
-				   c->decay_days, (double)age);
-
-		/* trust is in [0, 1]: 2^32 units each leave room for 2^31
-		 * values */
-		v->trust_fx += (uint64_t)(t * PROFILE_TRUST_ONE + 0.5);
+		v->trust_fx += !e && (c->past_flat || at < c->n_trust_at) ?
+			       c->trust_fx_at[at] :
+			       trust_fx(trust_curve_at(c->trust->curve, start,
+						       c->trust->min,
+						       c->decay_days,
+						       (double)age));
 		v->trust_n++;
 	}
 	return 0;
@@ -736,14 +762,17 @@ static int trust_table(struct attr_ctx *c)
 	size_t n = days > PROFILE_TRUST_TABLE ? PROFILE_TRUST_TABLE :
 		   days < 1 ? 1 : (size_t)days;
 
-	c->trust_at = xmalloc(n * sizeof(*c->trust_at));
-	if (!c->trust_at)
+	c->trust_fx_at = xmalloc((n + 1) * sizeof(*c->trust_fx_at));
+	if (!c->trust_fx_at)
 		return ST_ERR_NOMEM;
-	for (size_t age = 0; age < n; age++)
-		c->trust_at[age] = trust_curve_at(c->trust->curve, c->trust->max,
-						  c->trust->min, c->decay_days,
-						  (double)age);
+	/* age n and every older one are past the horizon when n > it:
+	 * trust_curve_at() clamps them all to its end */
+	for (size_t age = 0; age <= n; age++)
+		c->trust_fx_at[age] = trust_fx(trust_curve_at(c->trust->curve,
+					c->trust->max, c->trust->min,
+					c->decay_days, (double)age));
 	c->n_trust_at = n;
+	c->past_flat = (double)n > c->decay_days;
 	return 0;
 }
 
@@ -886,7 +915,7 @@ static void profiler_release(struct profiler *pf)
 {
 	for (size_t i = 0; pf->ctx && i < pf->s->n_mappings; i++) {
 		validator_free(pf->ctx[i].validator);
-		xfree(pf->ctx[i].trust_at);
+		xfree(pf->ctx[i].trust_fx_at);
 	}
 	xfree(pf->ctx);
 	xfree(pf->sharer);

@@ -1263,19 +1263,23 @@ void kmv_init(struct kmv *m)
 }
 
 /* Index of the first kept hash >= hash. */
+/* The first position whose hash is not below hash (n when none).  The
+ * search halves a span whose length depends only on n, choosing the half
+ * by a conditional move: which half a random hash falls in is a branch no
+ * predictor can guess. */
 static size_t kmv_lower_bound(const struct kmv *m, uint64_t hash)
 {
-	size_t lo = 0, hi = m->n;
+	size_t base = 0, len = m->n;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (!len)
+		return 0;
+	while (len > 1) {
+		size_t half = len / 2;
 
-		if (m->h[mid] < hash)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = m->h[base + half - 1] < hash ? base + half : base;
+		len -= half;
 	}
-	return lo;
+	return base + (m->h[base] < hash);
 }
 
 void kmv_add_hash(struct kmv *m, uint64_t hash)
