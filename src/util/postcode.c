@@ -86,9 +86,24 @@ static const char *const gb_areas[] = {
  */
 #define LETTER_SLOTS (26 + 26 * 26)
 
+/* A rule's shapes as masks over the compact code's positions: a code of
+ * len characters fits when it has a digit at every bit of digits and an
+ * upper-case letter at every bit of letters ('?' is either, which compact()
+ * already ensures).  Tested all at once, without a branch per character. */
+#define POSTCODE_SHAPES 4
+
+struct postcode_shapes {
+	size_t n;
+	struct {
+		size_t len;
+		unsigned digits, letters;
+	} s[POSTCODE_SHAPES];
+};
+
 struct postcode_index {
 	bool gb_area[LETTER_SLOTS];
 	unsigned char rule_of[26 * 26];	/* postcode_rules index + 1 */
+	struct postcode_shapes *shapes;	/* per rule */
 };
 
 static struct postcode_index postcode_index_tables;
@@ -289,9 +304,40 @@ static const struct postcode_rule *rule_scan(const char *code)
 	return NULL;
 }
 
+static struct postcode_shapes
+	postcode_shape_tables[sizeof(postcode_rules) / sizeof(postcode_rules[0])];
+
+/* Compile a rule's '|'-separated shapes ('9' digit, 'A' letter, '?'
+ * either) into masks. */
+static void shapes_compile(const char *shapes, struct postcode_shapes *out)
+{
+	const char *p = shapes;
+
+	out->n = 0;
+	while (*p && out->n < POSTCODE_SHAPES) {
+		size_t len = 0;
+		unsigned digits = 0, letters = 0;
+
+		for (; *p && *p != '|'; p++, len++) {
+			digits |= (unsigned)(*p == '9') << len;
+			letters |= (unsigned)(*p == 'A') << len;
+		}
+		out->s[out->n].len = len;
+		out->s[out->n].digits = digits;
+		out->s[out->n].letters = letters;
+		out->n++;
+		if (*p == '|')
+			p++;
+	}
+}
+
 static void postcode_index_build(void)
 {
 	struct postcode_index *x = &postcode_index_tables;
+
+	x->shapes = postcode_shape_tables;
+	for (size_t i = 0; i < ARRAY_SIZE(postcode_rules); i++)
+		shapes_compile(postcode_rules[i].shapes, &postcode_shape_tables[i]);
 
 	for (size_t i = 0; i < ARRAY_SIZE(gb_areas); i++) {
 		int slot = letters_slot(gb_areas[i], strlen(gb_areas[i]));
@@ -327,28 +373,25 @@ bool postcode_country_known(const char *alpha2)
 	return rule_for(alpha2) != NULL;
 }
 
-/* Does compact code c (n bytes) fit one of the '|'-separated shapes? */
-static bool shape_matches(const char *shapes, const char *c, size_t n)
+/* Does compact code c (n bytes, upper-case letters and digits) fit one of
+ * rule r's shapes? */
+static bool shape_matches(const struct postcode_rule *r, const char *c,
+			  size_t n)
 {
-	const char *s = shapes;
+	const struct postcode_shapes *sh =
+		&postcode_index()->shapes[r - postcode_rules];
+	unsigned digits = 0, letters = 0;
+	bool fits = false;
 
-	for (;;) {
-		size_t w = 0, i;
-
-		while (s[w] && s[w] != '|')
-			w++;
-
-		for (i = 0; w == n && i < n; i++) {
-			if ((s[i] == '9' && !is_digit(c[i])) ||
-			    (s[i] == 'A' && !is_upper(c[i])))
-				break;
-		}
-		if (w == n && i == n)
-			return true;
-		if (!s[w])
-			return false;
-		s += w + 1;
+	for (size_t i = 0; i < n; i++) {
+		digits |= (unsigned)is_digit(c[i]) << i;
+		letters |= (unsigned)is_upper(c[i]) << i;
 	}
+	for (size_t k = 0; k < sh->n; k++)
+		fits |= (sh->s[k].len == n) &
+			((digits & sh->s[k].digits) == sh->s[k].digits) &
+			((letters & sh->s[k].letters) == sh->s[k].letters);
+	return fits;
 }
 
 /* Length of a "D-" or "DE-" country prefix at in, or 0. */
@@ -411,7 +454,7 @@ static bool postcode_valid(const struct postcode_rule *r, const char *in,
 	size_t sep, k = country_prefix(r, in, len);
 
 	*n = compact(in + k, len - k, c, &sep);
-	if (*n == 0 || !shape_matches(r->shapes, c, *n))
+	if (*n == 0 || !shape_matches(r, c, *n))
 		return false;
 	if (r->split < 0)
 		*split = (size_t)-r->split < *n ? *n - (size_t)-r->split : 0;
