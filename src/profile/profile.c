@@ -147,7 +147,7 @@ static void facts_compute(struct facts *f, const char *s, size_t len,
 	char *room;
 
 	f->hash = sketch_hash(s, len);
-	f->numeric = number_syntax(s, len, &has_exp);
+	f->numeric = number_syntax_padded(s, len, &has_exp);
 	f->has_num = false;
 	if (f->numeric && (has_exp || want_num)) {
 		f->num = to_double(s, len);
