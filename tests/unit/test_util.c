@@ -19,14 +19,18 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <stdalign.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/copy.h"
 #include "util/diag.h"
 #include "util/files.h"
+#include "util/number.h"
 #include "util/sha256.h"
 #include "util/textdist.h"
 #include "util/utf8.h"
@@ -472,6 +476,139 @@ static void arena_memory_is_zeroed_even_when_reused(void **state)
 		arena_reset(&a);
 	}
 	arena_release(&a);
+}
+
+static uint64_t test_random(uint64_t *x);
+
+/* Two pages, the second unreadable: a read past the first faults. */
+static char *page_before_a_hole(size_t *page)
+{
+	int fd = open("/dev/zero", O_RDWR);
+	char *p;
+
+	*page = (size_t)sysconf(_SC_PAGESIZE);
+	assert_true(fd >= 0);
+	p = mmap(NULL, 2 * *page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(mprotect(p + *page, *page, PROT_NONE), 0);
+	return p;
+}
+
+/* Every length up to past COPY_SHORT, from every offset in the last 40
+ * bytes of a page followed by an unreadable one: the bytes arrive exactly,
+ * and the fixed-width read never leaves the page (it would fault). */
+static void copy_short_copies_exactly_without_leaving_the_page(void **state)
+{
+	size_t page;
+	char *p = page_before_a_hole(&page);
+	char dst[COPY_SHORT + 48];
+
+	UNUSED(state);
+	for (size_t i = 0; i < page; i++)
+		p[i] = (char)('a' + i % 26);
+	for (size_t off = page - 40; off < page; off++) {
+		for (size_t n = 0; n <= COPY_SHORT + 8 && off + n <= page; n++) {
+			memset(dst, '#', sizeof(dst));
+			copy_short(dst, p + off, n);
+			assert_memory_equal(dst, p + off, n);
+			/* nothing written past the room promised */
+			for (size_t k = n > COPY_SHORT ? n : COPY_SHORT; k < sizeof(dst); k++)
+				assert_int_equal(dst[k], '#');
+		}
+	}
+	munmap(p, 2 * page);
+}
+
+/* Short strings copied 32 bytes at a time write past their own end, into
+ * room no allocation holds yet: everything handed out before stays as it
+ * was, at chunk ends too. */
+static void arena_strndup_leaves_every_earlier_allocation_alone(void **state)
+{
+	struct arena a;
+	char *keep[300];
+	size_t lens[300];
+	char src[64];
+	uint64_t rng = 11;
+
+	UNUSED(state);
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)('A' + i % 26);
+	arena_init(&a, 200);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		lens[i] = (size_t)(test_random(&rng) % 45);
+		if (i % 3 == 0) {
+			keep[i] = arena_alloc(&a, lens[i] + 1);
+			assert_non_null(keep[i]);
+			memset(keep[i], 'z', lens[i]);
+		} else {
+			keep[i] = arena_strndup(&a, src + i % 16, lens[i]);
+			assert_non_null(keep[i]);
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		for (size_t k = 0; k < lens[i]; k++)
+			assert_int_equal(keep[i][k], i % 3 == 0 ? 'z' : src[i % 16 + k]);
+		assert_int_equal(keep[i][lens[i]], '\0');
+	}
+	arena_release(&a);
+}
+
+/* The 32-byte ASCII test says what a byte loop says, whatever lies past
+ * the value, and a value it passes is one utf8_sanitize() copies as it is
+ * (the mapper takes such values whole). */
+static void ascii_padded_agrees_with_a_byte_loop(void **state)
+{
+	uint64_t rng = 5;
+
+	UNUSED(state);
+	for (size_t round = 0; round < 20000; round++) {
+		char s[32];
+		size_t len = (size_t)(test_random(&rng) % 33);
+		bool ascii = true;
+		struct buf b = BUF_INIT;
+
+		for (size_t i = 0; i < sizeof(s); i++) {
+			uint64_t r = test_random(&rng);
+
+			s[i] = (char)(r % 8 == 0 ? 0x80 | (r >> 8) : (r >> 8) % 128);
+			if (i < len && (unsigned char)s[i] >= 0x80)
+				ascii = false;
+		}
+		assert_int_equal(utf8_ascii_padded(s, len), ascii);
+		if (ascii) {
+			assert_int_equal(utf8_sanitize(s, len, &b), 0);
+			assert_int_equal(b.len, len);
+			assert_memory_equal(b.data, s, len);
+		}
+		buf_release(&b);
+	}
+}
+
+/* The eight-bytes-at-a-time digit runs give number_syntax()'s verdicts,
+ * with digits past the value's end (which must not count). */
+static void padded_number_syntax_agrees_with_the_plain_one(void **state)
+{
+	static const char alphabet[] = "0123456789+-.eE x9";
+	uint64_t rng = 3;
+
+	UNUSED(state);
+	for (size_t round = 0; round < 200000; round++) {
+		char s[80];
+		size_t len = (size_t)(test_random(&rng) % 70);
+		bool e1, e2;
+
+		for (size_t i = 0; i < sizeof(s); i++)
+			s[i] = i < len ? alphabet[test_random(&rng) % (sizeof(alphabet) - 1)] :
+			       (char)('0' + i % 10);
+		if (test_random(&rng) % 2)	/* mostly digits: long runs */
+			for (size_t i = 0; i < len; i++)
+				if (test_random(&rng) % 8)
+					s[i] = (char)('0' + i % 10);
+		assert_int_equal(number_syntax(s, len, &e1),
+				 number_syntax_padded(s, len, &e2));
+		assert_int_equal(e1, e2);
+	}
 }
 
 static void arena_allocations_bigger_than_a_chunk_succeed(void **state)
@@ -2163,6 +2300,10 @@ int main(void)
 		/* arena */
 		cmocka_unit_test(arena_allocations_are_aligned_and_disjoint),
 		cmocka_unit_test(arena_memory_is_zeroed_even_when_reused),
+		cmocka_unit_test(copy_short_copies_exactly_without_leaving_the_page),
+		cmocka_unit_test(arena_strndup_leaves_every_earlier_allocation_alone),
+		cmocka_unit_test(ascii_padded_agrees_with_a_byte_loop),
+		cmocka_unit_test(padded_number_syntax_agrees_with_the_plain_one),
 		cmocka_unit_test(arena_allocations_bigger_than_a_chunk_succeed),
 		cmocka_unit_test(arena_reset_keeps_one_chunk_and_memory_stays_flat),
 		cmocka_unit_test(arena_reset_keeps_the_largest_chunk),
