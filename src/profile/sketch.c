@@ -1262,7 +1262,6 @@ void kmv_init(struct kmv *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Index of the first kept hash >= hash. */
 /* The first position whose hash is not below hash (n when none).  The
  * search halves a span whose length depends only on n, choosing the half
  * by a conditional move: which half a random hash falls in is a branch no

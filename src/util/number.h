@@ -14,12 +14,7 @@
 /* Longest text read as a number (bytes): longer is not a number. */
 #define NUMBER_TEXT_MAX 63
 
-/*
- * [+-] digits [. digits] [(e|E) [+-] digits], with at least one digit
- * before the exponent, and at most NUMBER_TEXT_MAX bytes.  *has_exp (may
- * be NULL) says whether it has an exponent, which is when strtod() may
- * overflow.
- */
+/* The number of ASCII digits from s[i] on, before len. */
 static inline size_t number_digits(const char *s, size_t i, size_t len)
 {
 	size_t start = i;
@@ -61,6 +56,12 @@ static inline size_t number_digits_padded(const char *s, size_t i, size_t len)
 #endif
 }
 
+/*
+ * [+-] digits [. digits] [(e|E) [+-] digits], with at least one digit
+ * before the exponent, and at most NUMBER_TEXT_MAX bytes.  *has_exp (may
+ * be NULL) says whether it has an exponent, which is when strtod() may
+ * overflow.  padded: the digit runs are counted by number_digits_padded().
+ */
 static inline bool number_syntax_with(const char *s, size_t len,
 				      bool *has_exp, bool padded)
 {

@@ -304,8 +304,7 @@ static const struct postcode_rule *rule_scan(const char *code)
 	return NULL;
 }
 
-static struct postcode_shapes
-	postcode_shape_tables[sizeof(postcode_rules) / sizeof(postcode_rules[0])];
+static struct postcode_shapes postcode_shape_tables[ARRAY_SIZE(postcode_rules)];
 
 /* Compile a rule's '|'-separated shapes ('9' digit, 'A' letter, '?'
  * either) into masks. */
@@ -314,11 +313,17 @@ static void shapes_compile(const char *shapes, struct postcode_shapes *out)
 	const char *p = shapes;
 
 	out->n = 0;
-	while (*p && out->n < POSTCODE_SHAPES) {
+	while (*p) {
 		size_t len = 0;
 		unsigned digits = 0, letters = 0;
 
+		/* a rule of the table above with more shapes than room, or
+		 * a shape longer than a compact code, is a bug in that table */
+		if (out->n == POSTCODE_SHAPES)
+			abort();
 		for (; *p && *p != '|'; p++, len++) {
+			if (len == POSTCODE_MAX)
+				abort();
 			digits |= (unsigned)(*p == '9') << len;
 			letters |= (unsigned)(*p == 'A') << len;
 		}
