@@ -135,7 +135,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 		a->err = ST_ERR_NOMEM;
 		return NULL;
 	}
-	/* the last allocation has ARENA_TAIL bytes of room past its start */
+	/* every allocation has ARENA_TAIL bytes of room from its start */
 	p = arena_bump(a, total);
 	if (p) {
 		copy_short(p, s, n);

@@ -62,6 +62,12 @@ static inline size_t number_digits_padded(const char *s, size_t i, size_t len)
  * be NULL) says whether it has an exponent, which is when strtod() may
  * overflow.  padded: the digit runs are counted by number_digits_padded().
  */
+static inline size_t number_digits_at(const char *s, size_t i, size_t len,
+				      bool padded)
+{
+	return padded ? number_digits_padded(s, i, len) : number_digits(s, i, len);
+}
+
 static inline bool number_syntax_with(const char *s, size_t len,
 				      bool *has_exp, bool padded)
 {
@@ -73,13 +79,12 @@ static inline bool number_syntax_with(const char *s, size_t len,
 		return false;
 	if (s[0] == '+' || s[0] == '-')
 		i++;
-	n = padded ? number_digits_padded(s, i, len) : number_digits(s, i, len);
+	n = number_digits_at(s, i, len, padded);
 	i += n;
 	digits += n;
 	if (i < len && s[i] == '.') {
 		i++;
-		n = padded ? number_digits_padded(s, i, len) :
-			     number_digits(s, i, len);
+		n = number_digits_at(s, i, len, padded);
 		i += n;
 		digits += n;
 	}
@@ -88,8 +93,7 @@ static inline bool number_syntax_with(const char *s, size_t len,
 	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
 		if (++i < len && (s[i] == '+' || s[i] == '-'))
 			i++;
-		n = padded ? number_digits_padded(s, i, len) :
-			     number_digits(s, i, len);
+		n = number_digits_at(s, i, len, padded);
 		i += n;
 		if (!n)
 			return false;

@@ -103,7 +103,6 @@ struct postcode_shapes {
 struct postcode_index {
 	bool gb_area[LETTER_SLOTS];
 	unsigned char rule_of[26 * 26];	/* postcode_rules index + 1 */
-	struct postcode_shapes *shapes;	/* per rule */
 };
 
 static struct postcode_index postcode_index_tables;
@@ -304,6 +303,7 @@ static const struct postcode_rule *rule_scan(const char *code)
 	return NULL;
 }
 
+/* Per rule, built with the index. */
 static struct postcode_shapes postcode_shape_tables[ARRAY_SIZE(postcode_rules)];
 
 /* Compile a rule's '|'-separated shapes ('9' digit, 'A' letter, '?'
@@ -340,7 +340,6 @@ static void postcode_index_build(void)
 {
 	struct postcode_index *x = &postcode_index_tables;
 
-	x->shapes = postcode_shape_tables;
 	for (size_t i = 0; i < ARRAY_SIZE(postcode_rules); i++)
 		shapes_compile(postcode_rules[i].shapes, &postcode_shape_tables[i]);
 
@@ -383,8 +382,9 @@ bool postcode_country_known(const char *alpha2)
 static bool shape_matches(const struct postcode_rule *r, const char *c,
 			  size_t n)
 {
+	/* r came from rule_for(), whose postcode_index() built the tables */
 	const struct postcode_shapes *sh =
-		&postcode_index()->shapes[r - postcode_rules];
+		&postcode_shape_tables[r - postcode_rules];
 	unsigned digits = 0, letters = 0;
 	bool fits = false;
 
