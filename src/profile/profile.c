@@ -381,6 +381,9 @@ struct attr_ctx {
 	bool past_flat;
 	size_t same_field;	/* the mapping's one field, or SIZE_MAX */
 	bool shares;		/* counts its field's values in sp->shared */
+	/* the mapping's last transform has applied the type's rule to every
+	 * value it did not fail on (validator_check_vouched()) */
+	bool vouched;
 };
 
 /* One thread's profiling state: with several workers each has its own,
@@ -429,8 +432,12 @@ static void judge(struct profiler *pf, size_t i, const struct record *rec,
 		return;
 	}
 	/* mapped values live in the mapper's arena: padded */
-	r = validator_check_padded(pf->ctx[i].validator, rec->value[i],
-			    rec->value_len[i], country, &pf->tmp);
+	if (pf->ctx[i].vouched)
+		r = validator_check_vouched(pf->ctx[i].validator, rec->value[i],
+					    rec->value_len[i], country);
+	else
+		r = validator_check_padded(pf->ctx[i].validator, rec->value[i],
+					   rec->value_len[i], country, &pf->tmp);
 	if (r == VR_OK)
 		return;
 	samples_add(&v->reasons[r], rec->key, rec->number);
@@ -776,6 +783,36 @@ static int trust_table(struct attr_ctx *c)
 	return 0;
 }
 
+/* Does the country a country-field transform reads always come out as the
+ * record's country that judge() is given?  Yes when the country mapping
+ * is that one field through the country transform alone: both look the
+ * same value up in the same table.  (gather() may sanitise the field's
+ * bytes first, but a value with invalid UTF-8 is no country either way.) */
+static bool same_country(const struct profiler *pf, const struct transform *t)
+{
+	const struct mapping *cm;
+
+	if (t->country || !t->field_ref || pf->country_map == SIZE_MAX)
+		return false;
+	cm = &pf->s->mappings[pf->country_map];
+	return cm->n_fields == 1 && cm->fields[0] == t->field_index &&
+	       cm->chain.n == 1 && cm->chain.items[0].kind == TX_COUNTRY;
+}
+
+/* May judge() take mapping i's transforms' word for its values' type? */
+static bool vouched(const struct profiler *pf, size_t i)
+{
+	const struct attr_ctx *c = &pf->ctx[i];
+	const struct transform_chain *chain = &c->m->chain;
+
+	if (!validator_vouched_by(c->validator, chain))
+		return false;
+	/* a phone's rule needs no country; a postcode's is the one the
+	 * transform used only if that is the record's */
+	return c->m->attribute->type != ATTR_POSTCODE ||
+	       same_country(pf, &chain->items[chain->n - 1]);
+}
+
 static int setup_attrs(struct profiler *pf)
 {
 	const struct source *s = pf->s;
@@ -820,6 +857,8 @@ static int setup_attrs(struct profiler *pf)
 				return ST_ERR_NOMEM;
 		}
 	}
+	for (size_t i = 0; i < s->n_mappings; i++)
+		pf->ctx[i].vouched = vouched(pf, i);
 	return 0;
 }
 

@@ -751,3 +751,31 @@ enum validity_reason validator_check_padded(const struct validator *v,
 {
 	return check(v, value, len, country, scratch, true);
 }
+
+enum validity_reason validator_check_vouched(const struct validator *v,
+					     const char *value, size_t len,
+					     const char *country)
+{
+	enum validity_reason r = VR_OK;
+
+	if (has_control_padded(value, len))
+		return VR_CONTROL;
+	if (v->type == ATTR_POSTCODE &&
+	    (!country || !*country || !postcode_country_known(country)))
+		r = VR_POSTCODE_NO_COUNTRY;
+	if (v->has_pattern && regexec(&v->pattern, value, 0, NULL, 0) != 0)
+		return VR_PATTERN;
+	return r;
+}
+
+bool validator_vouched_by(const struct validator *v,
+			  const struct transform_chain *chain)
+{
+	enum transform_kind last;
+
+	if (!chain->n)
+		return false;
+	last = chain->items[chain->n - 1].kind;
+	return (v->type == ATTR_PHONE && last == TX_E164) ||
+	       (v->type == ATTR_POSTCODE && last == TX_POSTCODE);
+}

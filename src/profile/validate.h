@@ -175,6 +175,27 @@ enum validity_reason validator_check_padded(const struct validator *v,
 					    const char *country,
 					    struct buf *scratch);
 
+/*
+ * The same (VALIDATE_PAD readable bytes too), for a value whose type rule
+ * a transform has already applied (validator_vouched_by()): the transform failed on what the rule refuses,
+ * so only control characters and the pattern are checked, and a postcode
+ * is still VR_POSTCODE_NO_COUNTRY without a country steward has a rule
+ * for.  For a postcode, the caller must know that the transform used the
+ * country passed here; the verdict is then the one validator_check_padded()
+ * would give, without normalising every postcode and phone twice.
+ */
+enum validity_reason validator_check_vouched(const struct validator *v,
+					     const char *value, size_t len,
+					     const char *country);
+/* Does a value that chain made without failing pass v's type rule?  True
+ * when the chain ends in e164 and v is a phone (e164 fails on what
+ * phone_check_e164() refuses, and writes + and digits), or ends in
+ * postcode and v is a postcode (postcode fails on what
+ * postcode_normalise() refuses for the record's country, and its output
+ * normalises to itself: tests/fuzz/fuzz_transform.c checks both). */
+bool validator_vouched_by(const struct validator *v,
+			  const struct transform_chain *chain);
+
 /* Does an address of len bytes, with VALIDATE_PAD readable, take the
  * padded check's short cut (a plain address of at most 32 bytes, on a
  * machine with SSE2)?  For tests and benchmarks. */

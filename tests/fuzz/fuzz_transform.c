@@ -30,9 +30,14 @@
  *     Only for valid UTF-8: readers
  *     sanitise values before transforming them, and on invalid bytes
  *     (which are copied through) fold can drop a mark between two stray
- *     bytes and so make a new character that a second fold changes.
+ *     bytes and so make a new character that a second fold changes;
+ *   - a value a chain ending in e164 or postcode made without failing gets
+ *     from validator_check_vouched() (which takes the transform's word for
+ *     its type, as the profiler does) the verdict validator_check() gives
+ *     it with the country the transform used.
  */
 #include "policy/transform.h"
+#include "profile/validate.h"
 #include "util/utf8.h"
 #include "check.h"
 
@@ -152,6 +157,31 @@ static enum transform_status step(const struct transform *t, struct buf *v,
 	return st;
 }
 
+/* What the transforms vouch for, the full check agrees with. */
+static void check_vouched(const struct transform_chain *c, const struct buf *v)
+{
+	static const enum attribute_type types[] = { ATTR_PHONE, ATTR_POSTCODE };
+	static char padded[LIMIT_FIELD_BYTES * 2 + VALIDATE_PAD];
+	const char *country = c->items[c->n - 1].country;
+
+	if (v->len == 0 || v->len + VALIDATE_PAD > sizeof(padded))
+		return;
+	memcpy(padded, v->data, v->len);
+	memset(padded + v->len, 0, VALIDATE_PAD);
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+		struct attribute a = { .type = types[i] };
+		struct buf scratch = BUF_INIT;
+		struct validator *val;
+
+		CHECK(validator_new(&a, &val) == ST_OK);
+		if (validator_vouched_by(val, c))
+			CHECK(validator_check_vouched(val, padded, v->len, country) ==
+			      validator_check(val, padded, v->len, country, &scratch));
+		buf_release(&scratch);
+		validator_free(val);
+	}
+}
+
 static void check_apply(const struct transform_chain *c, const char *value,
 			size_t len, const struct run *run)
 {
@@ -159,6 +189,8 @@ static void check_apply(const struct transform_chain *c, const char *value,
 	enum transform_status st, st_steps = TXS_OK;
 
 	st = apply(c, value, len, run, &whole);
+	if (st == TXS_OK && c->n)
+		check_vouched(c, &whole);
 	buf_init(&by_step, run->max);
 	buf_set(&by_step, value, len);
 	for (size_t i = 0; i < c->n && by_step.len && st_steps == TXS_OK; i++)

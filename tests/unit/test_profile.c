@@ -294,6 +294,140 @@ static void ranges_match_one_pass(void **state)
 	check_dir("samples/next-month", "4093");
 }
 
+/*
+ * Phones and postcodes a transform has normalised are not checked again
+ * (validator_check_vouched()): the verdicts must be the ones the full
+ * check gives.  Source a maps them through e164, postcode and country
+ * alone, so its validator takes the transforms' word; source b reads the
+ * same file with a trim after each (a no-op on these values) and so
+ * judges every value in full.  The records cover what the transforms
+ * refuse, a country written as a name, in lower case, unknown, empty, with
+ * a byte that is not UTF-8, a country without a postcode rule, and a
+ * pattern the attribute declares.  Sources c and d do the same with a
+ * fixed country for the transforms: a British postcode in an American
+ * record passes the transform, but is not an American postcode.  Source e
+ * has no transform that checks phones or postcodes, so all is judged.
+ */
+static const char vouch_csv[] =
+	"id,country,phone,postcode\n"
+	"1,GB,07700 900123,SW1A 1AA\n"
+	"2,gb,+44 20 7946 0958,sw1a1aa\n"
+	"3,United Kingdom,020 7946 0958,EC1A 1BB\n"
+	"4,GB,+44 12,SW1A1AA\n"
+	"5,GB,07700 900124,ZZ1 1ZZ\n"
+	"6,XX,07700 900125,SW1A 1AA\n"
+	"7,,07700 900126,SW1A 1AA\n"
+	"8,G\xff" "B,07700 900127,SW1A 1AA\n"
+	"9,US,(201) 555-0123,12345-6789\n"
+	"10,US,+1 201 555 0124,1234\n"
+	"11,DE,030 1234567,10115\n"
+	"12,NL,020 123 4567,1234 ab\n"
+	"13,CA,+1 613 555 0199,k1a 0b1\n"
+	"14,AD,+376 712 345,AD500\n"
+	"15,AD,+376 712 346,anything\n"
+	"16,IE,+353 86 123 4567,D02 X285\n"
+	"17,FR,+33 1 23 45 67 89,75001\n"
+	"18,GB,+447700900128,N1 9GU\n"
+	"19,GB,00447700900129,W1A 0AX\n"
+	"20,US,+1 201 555 0125,\n"
+	"21,US,+1 201 555 0126,SW1A 1AA\n";
+
+static const char vouch_policy[] =
+	"<?xml version=\"1.0\"?>\n<steward>\n"
+	"<owner id=\"o\" name=\"O\" contact=\"c\"/>\n"
+	"<attribute id=\"country\" type=\"country\" system-of-record=\"a\" owner=\"o\"/>\n"
+	"<attribute id=\"phone\" type=\"phone\" system-of-record=\"a\" owner=\"o\""
+	" pattern=\"[+]4.*\"/>\n"
+	"<attribute id=\"postcode\" type=\"postcode\" system-of-record=\"a\" owner=\"o\"/>\n"
+	"<source id=\"a\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+	"<key field=\"id\"/><field name=\"id\"/>"
+	"<field name=\"country\" attribute=\"country\" transform=\"country\"/>"
+	"<field name=\"phone\" attribute=\"phone\" transform=\"e164(country-field=country)\"/>"
+	"<field name=\"postcode\" attribute=\"postcode\" transform=\"postcode(country-field=country)\"/>"
+	"</source>\n"
+	"<source id=\"b\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+	"<key field=\"id\"/><field name=\"id\"/>"
+	"<field name=\"country\" attribute=\"country\" transform=\"trim country\"/>"
+	"<field name=\"phone\" attribute=\"phone\" transform=\"e164(country-field=country) trim\"/>"
+	"<field name=\"postcode\" attribute=\"postcode\" transform=\"postcode(country-field=country) trim\"/>"
+	"</source>\n"
+	"<source id=\"c\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+	"<key field=\"id\"/><field name=\"id\"/>"
+	"<field name=\"country\" attribute=\"country\" transform=\"country\"/>"
+	"<field name=\"phone\" attribute=\"phone\" transform=\"e164(country=GB)\"/>"
+	"<field name=\"postcode\" attribute=\"postcode\" transform=\"postcode(country=GB)\"/>"
+	"</source>\n"
+	"<source id=\"d\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+	"<key field=\"id\"/><field name=\"id\"/>"
+	"<field name=\"country\" attribute=\"country\" transform=\"country\"/>"
+	"<field name=\"phone\" attribute=\"phone\" transform=\"e164(country=GB) trim\"/>"
+	"<field name=\"postcode\" attribute=\"postcode\" transform=\"postcode(country=GB) trim\"/>"
+	"</source>\n"
+	"<source id=\"e\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+	"<key field=\"id\"/><field name=\"id\"/>"
+	"<field name=\"country\" attribute=\"country\" transform=\"country\"/>"
+	"<field name=\"phone\" attribute=\"phone\" transform=\"trim\"/>"
+	"<field name=\"postcode\" attribute=\"postcode\" transform=\"trim\"/>"
+	"</source>\n</steward>\n";
+
+static void write_file(const char *dir, const char *name, const char *data)
+{
+	char path[256];
+	FILE *f;
+
+	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, name) <
+		    (int)sizeof(path));
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
+	assert_int_equal(fclose(f), 0);
+}
+
+static void vouched_values_get_the_full_verdict(void **state)
+{
+	char dir[] = "/tmp/steward-vouch-XXXXXX", cmd[64];
+	struct profile_opts o = { 20400, 1, NULL, NULL, false };
+	struct source_profile a, b, c, d, e;
+	struct diag_list errors;
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "p.xml", vouch_policy);
+	write_file(dir, "v.csv", vouch_csv);
+	diag_list_init(&errors);
+	if (policy_load(dir, NULL, &p, &errors))
+		fail_msg("policy: %s:%lu: %s", errors.items[0].file,
+			 errors.items[0].line, errors.items[0].msg);
+	diag_list_release(&errors);
+	assert_int_equal(profile_source(p, &p->sources[0], &o, &a), 0);
+	assert_int_equal(profile_source(p, &p->sources[1], &o, &b), 0);
+	assert_int_equal(profile_source(p, &p->sources[2], &o, &c), 0);
+	assert_int_equal(profile_source(p, &p->sources[3], &o, &d), 0);
+	for (size_t i = 0; i < p->sources[0].n_mappings; i++) {
+		same_stats(&a.attrs[i], &b.attrs[i]);
+		same_stats(&c.attrs[i], &d.attrs[i]);
+	}
+	assert_true(c.attrs[2].reasons[VR_POSTCODE].count > 0);
+	assert_int_equal(profile_source(p, &p->sources[4], &o, &e), 0);
+	assert_true(e.attrs[1].reasons[VR_PHONE_NOT_E164].count > 0);
+	assert_true(e.attrs[2].reasons[VR_POSTCODE].count > 0);
+	/* not vacuous: each kind of verdict occurs */
+	assert_int_equal(a.attrs[1].reasons[VR_TRANSFORM].count, 4);
+	assert_true(a.attrs[1].reasons[VR_PATTERN].count > 0);
+	assert_true(a.attrs[2].reasons[VR_TRANSFORM].count > 0);
+	assert_true(a.attrs[2].reasons[VR_POSTCODE_NO_COUNTRY].count > 0);
+	assert_true(a.attrs[2].present - a.attrs[2].invalid - a.attrs[2].unjudged > 0);
+	profile_release(&a);
+	profile_release(&b);
+	profile_release(&c);
+	profile_release(&d);
+	profile_release(&e);
+	policy_free(p);
+	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A missing file fails the same way with threads as without. */
 static void failure_is_the_same(void **state)
 {
@@ -356,6 +490,7 @@ int main(void)
 		cmocka_unit_test(threads_match_one_pass_next_month),
 		cmocka_unit_test(ranges_match_one_pass),
 		cmocka_unit_test(failure_is_the_same),
+		cmocka_unit_test(vouched_values_get_the_full_verdict),
 		cmocka_unit_test(out_of_memory_on_any_thread_ends_cleanly),
 	};
 
