@@ -43,8 +43,9 @@
 /*
  * XXH64 (Yann Collet's xxHash, 64-bit, seed 0) of len bytes at data: fast,
  * well mixed in every bit (which HyperLogLog and KMV need), with published
- * test vectors.  Words are read little-endian byte by byte, so the result
- * does not depend on the machine's byte order or the data's alignment.
+ * test vectors.  Words are read little-endian (swapped on a big-endian
+ * machine) and through memcpy, so the result does not depend on the
+ * machine's byte order or the data's alignment.
  */
 uint64_t sketch_hash(const void *data, size_t len);
 

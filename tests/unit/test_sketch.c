@@ -386,6 +386,28 @@ static void expect_shape(const char *in, const char *want)
 	buf_release(&out);
 }
 
+/* sketch_bytes_equal() agrees with memcmp at every length up to 40, with
+ * one byte changed at each position (or none), at every alignment. */
+static void bytes_equal_agrees_with_memcmp(void **state)
+{
+	unsigned char a[64], b[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = (unsigned char)(i * 37 + 11);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n <= 40; n++)
+			for (size_t at = 0; at <= n; at++) {
+				memcpy(b, a, sizeof(b));
+				if (at < n)
+					b[off + at] ^= 0x20;
+				assert_int_equal(sketch_bytes_equal(a + off, b + off, n),
+						 memcmp(a + off, b + off, n) == 0);
+				assert_int_equal(sketch_bytes_equal(a + off, b, n),
+						 memcmp(a + off, b, n) == 0);
+			}
+}
+
 static void shape_maps_letters_and_digits_and_keeps_punctuation(void **state)
 {
 	UNUSED(state);
@@ -1633,6 +1655,7 @@ int main(void)
 		cmocka_unit_test(hash_matches_the_reference_xxh64_vectors),
 		cmocka_unit_test(hash_matches_the_reference_at_every_tail_length),
 		cmocka_unit_test(hash_does_not_depend_on_alignment),
+		cmocka_unit_test(bytes_equal_agrees_with_memcmp),
 
 		cmocka_unit_test(shape_maps_letters_and_digits_and_keeps_punctuation),
 		cmocka_unit_test(shape_classifies_non_ascii_by_unicode_category),
