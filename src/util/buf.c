@@ -103,7 +103,7 @@ void buf_addch_slow(struct buf *b, int c)
 	buf_add_slow(b, &ch, 1);
 }
 
-char *buf_addspace(struct buf *b, size_t n)
+char *buf_addspace_slow(struct buf *b, size_t n)
 {
 	char *p;
 

@@ -43,7 +43,8 @@ static inline void buf_reset(struct buf *b)
 void buf_truncate(struct buf *b, size_t len);
 int buf_reserve(struct buf *b, size_t extra);
 
-/* The out-of-line halves of buf_add() and buf_addch(): grow, or fail. */
+/* The out-of-line halves of buf_add(), buf_addch() and buf_addspace()
+ * (below): grow, or fail. */
 void buf_add_slow(struct buf *b, const void *data, size_t len);
 void buf_addch_slow(struct buf *b, int c);
 
@@ -85,7 +86,20 @@ void buf_addstr(struct buf *b, const char *s);
  * Lets a loop that knows its output length reserve once instead of per
  * byte.
  */
-char *buf_addspace(struct buf *b, size_t n);
+char *buf_addspace_slow(struct buf *b, size_t n);
+static inline char *buf_addspace(struct buf *b, size_t n)
+{
+	char *p;
+
+	/* n < cap - len keeps len + n within max, as in buf_add() */
+	if (!b->err && n < b->cap - b->len) {
+		p = b->data + b->len;
+		b->len += n;
+		b->data[b->len] = '\0';
+		return p;
+	}
+	return buf_addspace_slow(b, n);
+}
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Append c n times. */
