@@ -359,7 +359,9 @@ static bool plain_email_padded(const char *s, size_t len)
 	for (size_t i = 0; i < sizeof(banned) - 1; i++)
 		bad |= lanes_eq(lo, hi, banned[i]);
 	at = lanes_eq(lo, hi, '@') & all;
-	if ((bad & all) || __builtin_popcount(at) != 1)
+	/* exactly one @ (without __builtin_popcount(), a call into libgcc
+	 * on a CPU without POPCNT, which is what the build targets) */
+	if ((bad & all) || !at || (at & (at - 1)))
 		return false;
 	dot = lanes_eq(lo, hi, '.') & all;
 	hyphen = lanes_eq(lo, hi, '-') & all;
