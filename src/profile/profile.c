@@ -190,11 +190,17 @@ static void vs_minmax(struct value_stats *v, const char *s, size_t len,
 	size_t cut = len > SKETCH_VALUE_MAX ? SKETCH_VALUE_MAX : len;
 	bool isnum = v->numeric_order;
 
-	/* most text lies strictly between the first 8 bytes of the two */
+	/* most text lies strictly between the first 8 bytes of the two, and
+	 * much of the rest of a column of few values is one of the two: a
+	 * value of at most 8 bytes whose key and length are the minimum's is
+	 * the minimum (and so not above the maximum), and likewise */
 	if (v->has_minmax && !isnum) {
 		uint64_t k = sketch_prefix_key(s, cut);
 
 		if (k > v->min_key && k < v->max_key)
+			return;
+		if (cut <= 8 && ((k == v->min_key && cut == v->min_len) ||
+				 (k == v->max_key && cut == v->max_len)))
 			return;
 	}
 	if (!v->has_minmax ||

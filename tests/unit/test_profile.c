@@ -428,6 +428,50 @@ static void vouched_values_get_the_full_verdict(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Minimum and maximum of text, where a value equal to one of them in its
+ * first 8 bytes and length is taken for it: only when it is at most 8
+ * bytes long.  2015-01-01 has the key and length of 2015-01-05 and is the
+ * new minimum; GB and US, seen again, are the minimum and the maximum.
+ */
+static void text_minimum_and_maximum(void **state)
+{
+	static const char csv[] =
+		"id,v\n1,GB\n2,GB\n3,US\n4,US\n5,GB\n6,2015-01-05\n"
+		"7,2015-01-05\n8,2015-01-01\n9,ZZ-2015-01-09\n10,ZZ-2015-01-10\n"
+		"11,ZZ-2015-01-08\n";
+	static const char policy[] =
+		"<?xml version=\"1.0\"?>\n<steward>\n"
+		"<owner id=\"o\" name=\"O\" contact=\"c\"/>\n"
+		"<attribute id=\"v\" type=\"text\" system-of-record=\"s\" owner=\"o\"/>\n"
+		"<source id=\"s\" kind=\"csv\" owner=\"o\"><location path=\"v.csv\"/>"
+		"<key field=\"id\"/><field name=\"id\"/>"
+		"<field name=\"v\" attribute=\"v\" transform=\"lower\"/>"
+		"</source>\n</steward>\n";
+	char dir[] = "/tmp/steward-minmax-XXXXXX", cmd[64];
+	struct profile_opts o = { 20400, 1, NULL, NULL, false };
+	struct source_profile sp;
+	struct diag_list errors;
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "p.xml", policy);
+	write_file(dir, "v.csv", csv);
+	diag_list_init(&errors);
+	assert_int_equal(policy_load(dir, NULL, &p, &errors), 0);
+	diag_list_release(&errors);
+	assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
+	assert_string_equal(sp.fields[1].min, "2015-01-01");
+	assert_string_equal(sp.fields[1].max, "ZZ-2015-01-10");
+	assert_string_equal(sp.attrs[0].min, "2015-01-01");
+	assert_string_equal(sp.attrs[0].max, "zz-2015-01-10");
+	profile_release(&sp);
+	policy_free(p);
+	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A missing file fails the same way with threads as without. */
 static void failure_is_the_same(void **state)
 {
@@ -491,6 +535,7 @@ int main(void)
 		cmocka_unit_test(ranges_match_one_pass),
 		cmocka_unit_test(failure_is_the_same),
 		cmocka_unit_test(vouched_values_get_the_full_verdict),
+		cmocka_unit_test(text_minimum_and_maximum),
 		cmocka_unit_test(out_of_memory_on_any_thread_ends_cleanly),
 	};
 
