@@ -355,15 +355,29 @@ void sketch_shape(const char *s, size_t len, struct buf *out)
 		buf_add(out, "\xE2\x80\xA6", 3);
 }
 
-/* The vector form of shape_map[] for ASCII bytes. */
+typedef unsigned char uvec16 __attribute__((vector_size(16)));
+
+/* Lanes of v (bytes 0-127) from lo to lo + n - 1: v - lo shifted by 128,
+ * with unsigned wrap-around, is below n - 128 exactly for those (one add
+ * and one signed compare instead of two compares). */
+static inline __attribute__((always_inline)) vec16 v16_in(vec16 v, int lo,
+							  int n)
+{
+	vec16 t = (vec16)((uvec16)v + (uvec16)VEC16((signed char)(128 - lo)));
+
+	return (vec16)(t < VEC16((signed char)(n - 128)));
+}
+
+/* The vector form of shape_map[] for ASCII bytes (0-127): a letter is
+ * 'A' with its case bit, a digit '9', anything else itself. */
 static inline __attribute__((always_inline)) vec16 v16_shape(vec16 v)
 {
-	vec16 up = (vec16)((v > VEC16('A' - 1)) & (v < VEC16('Z' + 1)));
-	vec16 lo = (vec16)((v > VEC16('a' - 1)) & (v < VEC16('z' + 1)));
-	vec16 dg = (vec16)((v > VEC16('0' - 1)) & (v < VEC16('9' + 1)));
+	vec16 letter = v16_in(v | VEC16(0x20), 'a', 26);
+	vec16 digit = v16_in(v, '0', 10);
 
-	return (v & ~(up | lo | dg)) | (up & VEC16('A')) | (lo & VEC16('a')) |
-	       (dg & VEC16('9'));
+	return (v & ~(letter | digit)) |
+	       (letter & (VEC16('A') | (v & VEC16(0x20)))) |
+	       (digit & VEC16('9'));
 }
 
 /* The 128-bit product of a and b, its halves xor-ed (both halves of a
