@@ -9,7 +9,8 @@
 #   make bench      set up, build, benchmarks (docs/performance.md)
 #   make fuzz       run every libFuzzer target for FUZZ_SECONDS each (clang)
 #
-# Variables: BUILD (output directory), SANITIZE (e.g. address,undefined).
+# Variables: BUILD (output directory), SANITIZE (e.g. address,undefined),
+#            PGO (1: profile-guided optimisation, the default; 0: off).
 
 BUILD    ?= build
 SANITIZE ?=
@@ -41,6 +42,32 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
+# Profile-guided optimisation (docs/performance.md): the library and the
+# CLI are compiled once instrumented (into $(BUILD)/pgo), that build scans
+# the sample company (tools/pgo-train.sh), and the objects that steward,
+# the tests and the fuzz replays use are compiled from what it counted.
+# About 6% off a CSV scan.  On by default, off in the sanitizer builds;
+# PGO=0 for quicker builds while editing.  A changed source changes the
+# profile, so every object is compiled again after it.
+SAMPLE_DB := samples/billing.sqlite samples/next-month/billing.sqlite
+
+PGO      ?= 1
+ifneq ($(SANITIZE),)
+PGO      := 0
+endif
+PGO_DIR  := $(BUILD)/pgo
+ifeq ($(PGO),1)
+# Each object is compiled with -dumpbase its source: a static function's
+# profile is found by a name GCC derives from it, which would otherwise
+# be the object's path, and the two builds put their objects apart.
+PGO_GEN  = -fprofile-generate=$(abspath $(PGO_DIR)/data) -fprofile-update=prefer-atomic \
+           -dumpbase $<
+PGO_USE  = -fprofile-use=$(abspath $(PGO_DIR)/data) -fprofile-partial-training \
+           -dumpbase $<
+PGO_LINK := -fprofile-use=$(abspath $(PGO_DIR)/data) -fprofile-partial-training
+PGO_STAMP := $(PGO_DIR)/trained
+endif
+
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/schema_xsd.o
@@ -68,12 +95,39 @@ $(BUILD)/libsteward.a: $(LIB_OBJ)
 
 $(BUILD)/steward: $(CLI_OBJ) $(BUILD)/libsteward.a
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsteward.a $(LIBS)
+	@$(CC) $(CFLAGS) $(PGO_LINK) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsteward.a $(LIBS)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(PGO_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) $(PGO_USE) -c -o $@ $<
+
+# the sample generator, which the training needs, is built without
+$(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# --- profile-guided optimisation: the instrumented build and its training
+
+$(PGO_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (instrumented)"
+	@$(CC) $(ALL_CFLAGS) $(PGO_GEN) -c -o $@ $<
+
+$(PGO_DIR)/obj/gen/schema_xsd.o: $(BUILD)/gen/schema_xsd.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (instrumented)"
+	@$(CC) $(ALL_CFLAGS) $(PGO_GEN) -c -o $@ $<
+
+$(PGO_DIR)/steward: $(LIB_OBJ:$(BUILD)/obj/%=$(PGO_DIR)/obj/%) $(CLI_OBJ:$(BUILD)/obj/%=$(PGO_DIR)/obj/%)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -fprofile-generate $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(PGO_STAMP): $(PGO_DIR)/steward tools/pgo-train.sh $(SAMPLE_DB)
+	@echo "  TRAIN   $(PGO_DIR)/data"
+	@bash tools/pgo-train.sh $(PGO_DIR)/steward $(PGO_DIR)/data
+	@touch $@
 
 # The policy schema is compiled into the binary so that every steward
 # validates against exactly the XSD it was built with.
@@ -81,10 +135,10 @@ $(BUILD)/gen/schema_xsd.c: policies/schema/steward.xsd tools/embed.sh
 	@mkdir -p $(@D)
 	@bash tools/embed.sh policy_schema_xsd $< > $@
 
-$(BUILD)/obj/gen/schema_xsd.o: $(BUILD)/gen/schema_xsd.c
+$(BUILD)/obj/gen/schema_xsd.o: $(BUILD)/gen/schema_xsd.c $(PGO_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) $(PGO_USE) -c -o $@ $<
 
 $(GEN_BIN): $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
 	@echo "  LD      $@"
@@ -133,8 +187,6 @@ check: deps
 
 # --- the sample world ----------------------------------------------------
 
-SAMPLE_DB := samples/billing.sqlite samples/next-month/billing.sqlite
-
 samples: $(SAMPLE_DB)
 
 samples/billing.sqlite samples/next-month/billing.sqlite &: $(GEN_BIN)
@@ -156,4 +208,4 @@ fuzz: deps
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(PGO_DIR)/obj -name '*.d' 2>/dev/null)
