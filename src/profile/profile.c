@@ -1746,7 +1746,8 @@ static int read_ranges(struct profiler *pf, struct reader *r, size_t n,
 }
 
 /* Bytes per range: RANGE_BYTES, or STEWARD_RANGE_BYTES (at least 1) for
- * tests that cut small files into many ranges. */
+ * tests that cut small files into many ranges, and for the training of the
+ * profile-guided build (tools/pgo-train.sh). */
 static uint64_t range_bytes(void)
 {
 	const char *e = getenv("STEWARD_RANGE_BYTES");
