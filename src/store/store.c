@@ -352,6 +352,14 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+void store_bind_text_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_step_done(struct store *s, sqlite3_stmt *st, struct diag *d)
 {
 	int rc = sqlite3_step(st);

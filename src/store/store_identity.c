@@ -37,7 +37,7 @@ static int bind_entity(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct entity_row *r = (const struct entity_row *)rows + i;
 
-	store_bind_text(st, 2, r->entity);
+	store_bind_text_static(st, 2, r->entity);
 	sqlite3_bind_int64(st, 3, r->records);
 	sqlite3_bind_int64(st, 4, r->sources);
 	return 0;
@@ -54,10 +54,10 @@ static int bind_member(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct member_row *r = (const struct member_row *)rows + i;
 
-	store_bind_text(st, 2, r->entity);
+	store_bind_text_static(st, 2, r->entity);
 	sqlite3_bind_int64(st, 3, r->seq);
-	store_bind_text(st, 4, r->source);
-	store_bind_text(st, 5, r->record_key);
+	store_bind_text_static(st, 4, r->source);
+	store_bind_text_static(st, 5, r->record_key);
 	return 0;
 }
 
@@ -71,15 +71,15 @@ int store_add_members(struct store *s, const struct member_row *rows, size_t n,
 static void bind_link_row(sqlite3_stmt *st, const struct link_row *r)
 {
 	sqlite3_bind_int64(st, 2, r->seq);
-	store_bind_text(st, 3, r->source_a);
-	store_bind_text(st, 4, r->key_a);
-	store_bind_text(st, 5, r->source_b);
-	store_bind_text(st, 6, r->key_b);
-	store_bind_text(st, 7, r->status);
+	store_bind_text_static(st, 3, r->source_a);
+	store_bind_text_static(st, 4, r->key_a);
+	store_bind_text_static(st, 5, r->source_b);
+	store_bind_text_static(st, 6, r->key_b);
+	store_bind_text_static(st, 7, r->status);
 	sqlite3_bind_double(st, 8, r->probability);
-	store_bind_text(st, 9, r->rule);
-	store_bind_text(st, 10, r->evidence);
-	store_bind_text(st, 11, r->conflict);
+	store_bind_text_static(st, 9, r->rule);
+	store_bind_text_static(st, 10, r->evidence);
+	store_bind_text_static(st, 11, r->conflict);
 }
 
 static int bind_link(sqlite3_stmt *st, void *rows, size_t i)
@@ -126,9 +126,9 @@ static int bind_model(sqlite3_stmt *st, void *rows, size_t i)
 {
 	const struct model_row *r = (const struct model_row *)rows + i;
 
-	store_bind_text(st, 2, r->attribute);
+	store_bind_text_static(st, 2, r->attribute);
 	sqlite3_bind_int64(st, 3, r->level);
-	store_bind_text(st, 4, r->label);
+	store_bind_text_static(st, 4, r->label);
 	sqlite3_bind_double(st, 5, r->m);
 	sqlite3_bind_double(st, 6, r->u);
 	return 0;

@@ -45,12 +45,20 @@ int store_db_fail(struct store *s, struct diag *d, const char *what);
 int store_exec(struct store *s, const char *sql, struct diag *d);
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
 		  struct diag *d);
-/* NULL binds NULL. */
+/* NULL binds NULL.  SQLite copies the text. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* The same without the copy (SQLITE_STATIC): v must stay as it is until
+ * the statement has been stepped.  For store_insert_rows()'s bind
+ * callbacks, whose rows are stepped before the next is made: a scan
+ * writes millions of such values, and copying each cost a malloc, a copy
+ * and a free (docs/history.md). */
+void store_bind_text_static(sqlite3_stmt *st, int i, const char *v);
 /* Step a statement that returns nothing, and finalize it. */
 int store_step_done(struct store *s, sqlite3_stmt *st, struct diag *d);
 /* Run one prepared insert per row: bind(st, ctx, i) binds row i (the run
- * id is ?1), or returns non-zero to stop with that value. */
+ * id is ?1), or returns non-zero to stop with that value.  Row i is
+ * stepped before bind is called for row i + 1, so text bound without a
+ * copy (store_bind_text_static()) need only last until then. */
 int store_insert_rows(struct store *s, const char *sql, size_t n,
 		      int (*bind)(sqlite3_stmt *, void *, size_t), void *ctx,
 		      struct diag *d);

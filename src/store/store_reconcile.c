@@ -20,17 +20,17 @@ static int bind_golden(sqlite3_stmt *st, void *ctx, size_t i)
 
 	if (rc)
 		return rc;
-	store_bind_text(st, 2, r.entity);
-	store_bind_text(st, 3, r.attribute);
-	store_bind_text(st, 4, r.value);
-	store_bind_text(st, 5, r.source);
-	store_bind_text(st, 6, r.record_key);
-	store_bind_text(st, 7, r.as_of);
+	store_bind_text_static(st, 2, r.entity);
+	store_bind_text_static(st, 3, r.attribute);
+	store_bind_text_static(st, 4, r.value);
+	store_bind_text_static(st, 5, r.source);
+	store_bind_text_static(st, 6, r.record_key);
+	store_bind_text_static(st, 7, r.as_of);
 	sqlite3_bind_double(st, 8, r.trust);
-	store_bind_text(st, 9, r.decided_by);
-	store_bind_text(st, 10, r.runner_value);
-	store_bind_text(st, 11, r.runner_source);
-	store_bind_text(st, 12, r.runner_key);
+	store_bind_text_static(st, 9, r.decided_by);
+	store_bind_text_static(st, 10, r.runner_value);
+	store_bind_text_static(st, 11, r.runner_source);
+	store_bind_text_static(st, 12, r.runner_key);
 	if (r.runner_trust < 0)
 		sqlite3_bind_null(st, 13);
 	else
@@ -66,22 +66,22 @@ static int bind_proposal(sqlite3_stmt *st, void *ctx, size_t i)
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 2, r.seq);
-	store_bind_text(st, 3, r.entity);
-	store_bind_text(st, 4, r.kind);
-	store_bind_text(st, 5, r.status);
-	store_bind_text(st, 6, r.source);
-	store_bind_text(st, 7, r.record_key);
-	store_bind_text(st, 8, r.attribute);
-	store_bind_text(st, 9, r.owner);
-	store_bind_text(st, 10, r.field);
-	store_bind_text(st, 11, r.current);
-	store_bind_text(st, 12, r.proposed);
-	store_bind_text(st, 13, r.origin_source);
-	store_bind_text(st, 14, r.origin_key);
-	store_bind_text(st, 15, r.origin_date);
+	store_bind_text_static(st, 3, r.entity);
+	store_bind_text_static(st, 4, r.kind);
+	store_bind_text_static(st, 5, r.status);
+	store_bind_text_static(st, 6, r.source);
+	store_bind_text_static(st, 7, r.record_key);
+	store_bind_text_static(st, 8, r.attribute);
+	store_bind_text_static(st, 9, r.owner);
+	store_bind_text_static(st, 10, r.field);
+	store_bind_text_static(st, 11, r.current);
+	store_bind_text_static(st, 12, r.proposed);
+	store_bind_text_static(st, 13, r.origin_source);
+	store_bind_text_static(st, 14, r.origin_key);
+	store_bind_text_static(st, 15, r.origin_date);
 	sqlite3_bind_double(st, 16, r.confidence);
-	store_bind_text(st, 17, r.rule);
-	store_bind_text(st, 18, r.reason);
+	store_bind_text_static(st, 17, r.rule);
+	store_bind_text_static(st, 18, r.reason);
 	return 0;
 }
 
@@ -112,12 +112,12 @@ static int bind_conflict(sqlite3_stmt *st, void *ctx, size_t i)
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 2, r.seq);
-	store_bind_text(st, 3, r.entity);
-	store_bind_text(st, 4, r.source);
-	store_bind_text(st, 5, r.record_key);
-	store_bind_text(st, 6, r.attribute);
-	store_bind_text(st, 7, r.value);
-	store_bind_text(st, 8, r.golden);
+	store_bind_text_static(st, 3, r.entity);
+	store_bind_text_static(st, 4, r.source);
+	store_bind_text_static(st, 5, r.record_key);
+	store_bind_text_static(st, 6, r.attribute);
+	store_bind_text_static(st, 7, r.value);
+	store_bind_text_static(st, 8, r.golden);
 	sqlite3_bind_int(st, 9, r.stale);
 	return 0;
 }

@@ -11,9 +11,9 @@ static int bind_param(sqlite3_stmt *st, void *ctx, size_t i)
 	const struct score_param_row *r = (const struct score_param_row *)ctx + i;
 
 	sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-	store_bind_text(st, 3, r->kind);
-	store_bind_text(st, 4, r->name);
-	store_bind_text(st, 5, r->value);
+	store_bind_text_static(st, 3, r->kind);
+	store_bind_text_static(st, 4, r->name);
+	store_bind_text_static(st, 5, r->value);
 	return 0;
 }
 
@@ -30,13 +30,13 @@ static int bind_score(sqlite3_stmt *st, void *ctx, size_t i)
 	const struct score_row *r = (const struct score_row *)ctx + i;
 
 	sqlite3_bind_int64(st, 2, (int64_t)i + 1);
-	store_bind_text(st, 3, r->scope);
-	store_bind_text(st, 4, r->subject);
-	store_bind_text(st, 5, r->attribute);
-	store_bind_text(st, 6, r->dimension);
+	store_bind_text_static(st, 3, r->scope);
+	store_bind_text_static(st, 4, r->subject);
+	store_bind_text_static(st, 5, r->attribute);
+	store_bind_text_static(st, 6, r->dimension);
 	sqlite3_bind_double(st, 7, r->score);
-	store_bind_text(st, 8, r->grade);
-	store_bind_text(st, 9, r->inputs);
+	store_bind_text_static(st, 8, r->grade);
+	store_bind_text_static(st, 9, r->inputs);
 	return 0;
 }
 
