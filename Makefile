@@ -46,7 +46,7 @@ endif
 # CLI are compiled once instrumented (into $(BUILD)/pgo), that build scans
 # the sample company (tools/pgo-train.sh), and the objects that steward,
 # the tests and the fuzz replays use are compiled from what it counted.
-# About 6% off a CSV scan.  On by default, off in the sanitizer builds;
+# 6-10% off a CSV scan.  On by default, off in the sanitizer builds;
 # PGO=0 for quicker builds while editing.  A changed source changes the
 # profile, so every object is compiled again after it.
 SAMPLE_DB := samples/billing.sqlite samples/next-month/billing.sqlite

@@ -383,23 +383,42 @@ static void write_file(const char *dir, const char *name, const char *data)
 	assert_int_equal(fclose(f), 0);
 }
 
-static void vouched_values_get_the_full_verdict(void **state)
+/* A directory dir (a mkdtemp template) holding policy as p.xml and csv as
+ * v.csv, and the policy loaded from it. */
+static struct policy *load_files(char *dir, const char *policy,
+				 const char *csv)
 {
-	char dir[] = "/tmp/steward-vouch-XXXXXX", cmd[64];
-	struct profile_opts o = { 20400, 1, NULL, NULL, false };
-	struct source_profile a, b, c, d, e;
 	struct diag_list errors;
 	struct policy *p = NULL;
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "p.xml", vouch_policy);
-	write_file(dir, "v.csv", vouch_csv);
+	write_file(dir, "p.xml", policy);
+	write_file(dir, "v.csv", csv);
 	diag_list_init(&errors);
 	if (policy_load(dir, NULL, &p, &errors))
 		fail_msg("policy: %s:%lu: %s", errors.items[0].file,
 			 errors.items[0].line, errors.items[0].msg);
 	diag_list_release(&errors);
+	return p;
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[64];
+
+	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
+	assert_int_equal(system(cmd), 0);
+}
+
+static void vouched_values_get_the_full_verdict(void **state)
+{
+	char dir[] = "/tmp/steward-vouch-XXXXXX";
+	struct profile_opts o = { 20400, 1, NULL, NULL, false };
+	struct source_profile a, b, c, d, e;
+	struct policy *p;
+
+	(void)state;
+	p = load_files(dir, vouch_policy, vouch_csv);
 	assert_int_equal(profile_source(p, &p->sources[0], &o, &a), 0);
 	assert_int_equal(profile_source(p, &p->sources[1], &o, &b), 0);
 	assert_int_equal(profile_source(p, &p->sources[2], &o, &c), 0);
@@ -424,8 +443,7 @@ static void vouched_values_get_the_full_verdict(void **state)
 	profile_release(&d);
 	profile_release(&e);
 	policy_free(p);
-	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
-	assert_int_equal(system(cmd), 0);
+	remove_dir(dir);
 }
 
 /*
@@ -448,19 +466,13 @@ static void text_minimum_and_maximum(void **state)
 		"<key field=\"id\"/><field name=\"id\"/>"
 		"<field name=\"v\" attribute=\"v\" transform=\"lower\"/>"
 		"</source>\n</steward>\n";
-	char dir[] = "/tmp/steward-minmax-XXXXXX", cmd[64];
+	char dir[] = "/tmp/steward-minmax-XXXXXX";
 	struct profile_opts o = { 20400, 1, NULL, NULL, false };
 	struct source_profile sp;
-	struct diag_list errors;
-	struct policy *p = NULL;
+	struct policy *p;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	write_file(dir, "p.xml", policy);
-	write_file(dir, "v.csv", csv);
-	diag_list_init(&errors);
-	assert_int_equal(policy_load(dir, NULL, &p, &errors), 0);
-	diag_list_release(&errors);
+	p = load_files(dir, policy, csv);
 	assert_int_equal(profile_source(p, &p->sources[0], &o, &sp), 0);
 	assert_string_equal(sp.fields[1].min, "2015-01-01");
 	assert_string_equal(sp.fields[1].max, "ZZ-2015-01-10");
@@ -468,8 +480,7 @@ static void text_minimum_and_maximum(void **state)
 	assert_string_equal(sp.attrs[0].max, "zz-2015-01-10");
 	profile_release(&sp);
 	policy_free(p);
-	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
-	assert_int_equal(system(cmd), 0);
+	remove_dir(dir);
 }
 
 /* A missing file fails the same way with threads as without. */
