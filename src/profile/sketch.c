@@ -31,7 +31,7 @@ static uint64_t rotl64(uint64_t x, int r)
 /* Little-endian loads as one load each.  Written as bytes shifted into
  * place, GCC did not merge them where the bytes had just been stored from
  * vector registers (the padded shape): it stored each vector to the stack
- * again and read it back a byte at a time, 8% of a CSV scan's
+ * again and read it back a byte at a time, 7% of a CSV scan's
  * instructions (docs/performance.md). */
 static uint64_t load_le64(const uint8_t *p)
 {
