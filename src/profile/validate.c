@@ -16,6 +16,7 @@
 
 #include "profile/validate.h"
 #include "util/country.h"
+#include "util/number.h"
 #include "util/datetime.h"
 #include "util/phone.h"
 #include "util/postcode.h"
@@ -503,11 +504,10 @@ struct number_parts {
 
 static size_t digit_run(const char *s, size_t len, size_t *i)
 {
-	size_t start = *i;
+	size_t n = number_digits(s, *i, len);
 
-	while (*i < len && is_ascii_digit((unsigned char)s[*i]))
-		(*i)++;
-	return *i - start;
+	*i += n;
+	return n;
 }
 
 static bool parse_exponent(const char *s, size_t len, size_t *i, int64_t *exp)
@@ -716,9 +716,20 @@ static enum validity_reason check_type(const struct validator *v,
 	return VR_OK;
 }
 
+/* The type's rule for a value whose transform has applied it already
+ * (validator_check_vouched()): only a postcode's country is left to ask. */
+static enum validity_reason vouched_type(const struct validator *v,
+					 const char *country)
+{
+	return v->type == ATTR_POSTCODE &&
+	       (!country || !*country || !postcode_country_known(country)) ?
+	       VR_POSTCODE_NO_COUNTRY : VR_OK;
+}
+
+/* vouched implies padded. */
 static enum validity_reason check(const struct validator *v, const char *value,
 				  size_t len, const char *country,
-				  struct buf *scratch, bool padded)
+				  struct buf *scratch, bool padded, bool vouched)
 {
 	enum validity_reason r = VR_OK;
 
@@ -727,7 +738,8 @@ static enum validity_reason check(const struct validator *v, const char *value,
 		if (padded ? has_control_padded(value, len) :
 			     has_control(value, len))
 			return VR_CONTROL;
-		r = check_type(v, value, len, country, scratch);
+		r = vouched ? vouched_type(v, country) :
+			      check_type(v, value, len, country, scratch);
 		if (r != VR_OK && r != VR_POSTCODE_NO_COUNTRY)
 			return r;
 	}
@@ -743,7 +755,7 @@ enum validity_reason validator_check(const struct validator *v,
 				     const char *value, size_t len,
 				     const char *country, struct buf *scratch)
 {
-	return check(v, value, len, country, scratch, false);
+	return check(v, value, len, country, scratch, false, false);
 }
 
 enum validity_reason validator_check_padded(const struct validator *v,
@@ -751,23 +763,14 @@ enum validity_reason validator_check_padded(const struct validator *v,
 					    const char *country,
 					    struct buf *scratch)
 {
-	return check(v, value, len, country, scratch, true);
+	return check(v, value, len, country, scratch, true, false);
 }
 
 enum validity_reason validator_check_vouched(const struct validator *v,
 					     const char *value, size_t len,
 					     const char *country)
 {
-	enum validity_reason r = VR_OK;
-
-	if (has_control_padded(value, len))
-		return VR_CONTROL;
-	if (v->type == ATTR_POSTCODE &&
-	    (!country || !*country || !postcode_country_known(country)))
-		r = VR_POSTCODE_NO_COUNTRY;
-	if (v->has_pattern && regexec(&v->pattern, value, 0, NULL, 0) != 0)
-		return VR_PATTERN;
-	return r;
+	return check(v, value, len, country, NULL, true, true);
 }
 
 bool validator_vouched_by(const struct validator *v,
