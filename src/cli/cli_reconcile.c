@@ -577,7 +577,7 @@ static int collect_change(void *arg, const struct applied_change *c)
 static int undo_apply(struct store *st, const struct policy *p, int64_t id,
 		      const char *by)
 {
-	struct undo_list u = { NULL, 0, 0, { NULL, 0, 0 } };
+	struct undo_list u = { NULL, 0, 0, { NULL, 0, 0, 0 } };
 	const struct source *s = NULL;
 	struct sqlite_target *tg = NULL;
 	struct buf now = BUF_INIT, out = BUF_INIT;

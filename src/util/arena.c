@@ -18,6 +18,7 @@ void arena_init(struct arena *a, size_t chunk_size)
 {
 	a->head = NULL;
 	a->chunk_size = chunk_size ? chunk_size : 16384;
+	a->total = 0;
 	a->err = 0;
 }
 
@@ -31,6 +32,7 @@ void arena_release(struct arena *a)
 		c = next;
 	}
 	a->head = NULL;
+	a->total = 0;
 	a->err = 0;
 }
 
@@ -53,6 +55,7 @@ void arena_reset(struct arena *a)
 		keep->used = 0;
 	}
 	a->head = keep;
+	a->total = keep ? keep->size : 0;
 	a->err = 0;
 }
 
@@ -61,6 +64,8 @@ static struct arena_chunk *arena_new_chunk(struct arena *a, size_t need)
 	size_t size = a->chunk_size, total;
 	struct arena_chunk *c;
 
+	if (a->total > size)
+		size = a->total < ARENA_CHUNK_MAX ? a->total : ARENA_CHUNK_MAX;
 	if (need > size)
 		size = need;
 	/* ARENA_TAIL bytes past the last allocation's start are readable */
@@ -74,6 +79,7 @@ static struct arena_chunk *arena_new_chunk(struct arena *a, size_t need)
 	c->used = 0;
 	c->next = a->head;
 	a->head = c;
+	a->total += size;
 	return c;
 }
 

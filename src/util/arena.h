@@ -16,8 +16,18 @@ struct arena_chunk;
 struct arena {
 	struct arena_chunk *head;
 	size_t chunk_size;
+	size_t total;	/* bytes in the chunks held */
 	int err; /* sticky: ST_ERR_NOMEM once any allocation failed */
 };
+
+/*
+ * A chunk is chunk_size bytes, or as large as all the chunks held before
+ * it, up to ARENA_CHUNK_MAX: an arena that grows to millions of strings
+ * (the keys of every record, the distinct values) is held in a few large
+ * blocks, which the allocator backs with huge pages (alloc.h), instead
+ * of thousands of small ones scattered over the heap.
+ */
+#define ARENA_CHUNK_MAX ((size_t)8 << 20)
 
 void arena_init(struct arena *a, size_t chunk_size);
 void arena_release(struct arena *a);

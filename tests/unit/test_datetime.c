@@ -721,6 +721,29 @@ static void formats_dates_and_times_in_iso(void **state)
 	buf_release(&out);
 }
 
+/* Days written by hand (years 0 to 9999) read as printf writes them,
+ * every day of 1850 to 2150 and every 97th day around: before year 0,
+ * through the four-digit years and past year 9999. */
+static void days_format_writes_what_printf_writes(void **state)
+{
+	struct buf out = BUF_INIT;
+	char want[64];
+
+	(void)state;
+	for (int64_t days = -800000; days < 3100000;
+	     days += days > -43830 && days < 65745 ? 1 : 97) {
+		int64_t y;
+		int m, d;
+
+		days_to_civil(days, &y, &m, &d);
+		snprintf(want, sizeof(want), "%04" PRId64 "-%02d-%02d", y, m, d);
+		buf_reset(&out);
+		days_format(days, &out);
+		assert_string_equal(out.data, want);
+	}
+	buf_release(&out);
+}
+
 static void iso_output_parses_back_to_the_same_instant(void **state)
 {
 	struct buf out = BUF_INIT;
@@ -809,6 +832,7 @@ int main(void)
 		cmocka_unit_test(iso8601_offset_can_cross_the_year),
 		cmocka_unit_test(parse_reads_only_len_bytes),
 		cmocka_unit_test(parse_fails_on_a_bad_format),
+		cmocka_unit_test(days_format_writes_what_printf_writes),
 		cmocka_unit_test(accepts_usable_formats),
 		cmocka_unit_test(format_check_names_the_bad_conversion),
 		cmocka_unit_test(format_lists_are_checked_piece_by_piece),

@@ -667,6 +667,42 @@ static void arena_reset_keeps_one_chunk_and_memory_stays_flat(void **state)
 	assert_null(a.head);
 }
 
+/* An arena that grows to millions of strings takes chunks as large as
+ * what it holds, up to ARENA_CHUNK_MAX: a few large blocks (which the
+ * allocator backs with huge pages), not thousands of small ones, and no
+ * more memory held than the last chunk's unused part. */
+static void arena_grows_in_doubling_chunks_up_to_the_cap(void **state)
+{
+	struct arena a;
+	size_t used = 0, chunks = 0, last = 0;
+	long before;
+
+	UNUSED(state);
+	arena_init(&a, 1024);
+	before = alloc_count();
+	while (used < (size_t)40 << 20) {
+		assert_non_null(arena_alloc(&a, 64));	/* a multiple of the alignment */
+		used += 64;
+		if (a.total != last) {
+			/* a new chunk: never past the cap, never smaller than
+			 * what came before it until the cap */
+			size_t size = a.total - last;
+
+			assert_true(size <= ARENA_CHUNK_MAX);
+			assert_true(size >= (last < ARENA_CHUNK_MAX ? last : ARENA_CHUNK_MAX));
+			chunks++;
+			last = a.total;
+		}
+	}
+	/* 1 KiB doubling to 8 MiB is 14 chunks, then 8 MiB at a time */
+	assert_true(chunks <= 20);
+	assert_int_equal(alloc_count() - before, (long)chunks);
+	assert_true(a.total >= used);
+	assert_true(a.total - used <= ARENA_CHUNK_MAX + 64 * chunks);
+	arena_release(&a);
+	assert_int_equal(a.total, 0);
+}
+
 static void arena_reset_keeps_the_largest_chunk(void **state)
 {
 	struct arena a;
@@ -2307,6 +2343,7 @@ int main(void)
 		cmocka_unit_test(arena_allocations_bigger_than_a_chunk_succeed),
 		cmocka_unit_test(arena_reset_keeps_one_chunk_and_memory_stays_flat),
 		cmocka_unit_test(arena_reset_keeps_the_largest_chunk),
+		cmocka_unit_test(arena_grows_in_doubling_chunks_up_to_the_cap),
 		cmocka_unit_test(arena_printf_formats_into_the_arena),
 		cmocka_unit_test(arena_strdup_and_strndup_copy_and_terminate),
 		cmocka_unit_test(arena_refuses_overflowing_sizes),
