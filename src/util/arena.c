@@ -62,10 +62,11 @@ void arena_reset(struct arena *a)
 static struct arena_chunk *arena_new_chunk(struct arena *a, size_t need)
 {
 	size_t size = a->chunk_size, total;
+	size_t grown = a->total < ARENA_CHUNK_MAX ? a->total : ARENA_CHUNK_MAX;
 	struct arena_chunk *c;
 
-	if (a->total > size)
-		size = a->total < ARENA_CHUNK_MAX ? a->total : ARENA_CHUNK_MAX;
+	if (grown > size)
+		size = grown;
 	if (need > size)
 		size = need;
 	/* ARENA_TAIL bytes past the last allocation's start are readable */

@@ -21,11 +21,14 @@ struct arena {
 };
 
 /*
- * A chunk is chunk_size bytes, or as large as all the chunks held before
- * it, up to ARENA_CHUNK_MAX: an arena that grows to millions of strings
- * (the keys of every record, the distinct values) is held in a few large
- * blocks, which the allocator backs with huge pages (alloc.h), instead
- * of thousands of small ones scattered over the heap.
+ * A new chunk is as large as all the chunks held before it, up to
+ * ARENA_CHUNK_MAX, and never smaller than chunk_size: an arena that grows
+ * to millions of strings (the keys of every record, the distinct values)
+ * is held in a few large blocks, which xmalloc() advises the kernel to
+ * back with huge pages (alloc.c), instead of thousands of small ones
+ * scattered over the heap.  Reading those strings in another order than
+ * they were written (by person, not by record) then misses the TLB far
+ * less (docs/reconciliation.md, "Speed").
  */
 #define ARENA_CHUNK_MAX ((size_t)8 << 20)
 

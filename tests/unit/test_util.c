@@ -701,6 +701,14 @@ static void arena_grows_in_doubling_chunks_up_to_the_cap(void **state)
 	assert_true(a.total - used <= ARENA_CHUNK_MAX + 64 * chunks);
 	arena_release(&a);
 	assert_int_equal(a.total, 0);
+
+	/* a chunk size above the cap is kept, not cut down to it: the third
+	 * chunk, with twice the chunk size held, is the chunk size again */
+	arena_init(&a, ARENA_CHUNK_MAX / 2 * 3);
+	for (int i = 0; i < 25; i++)
+		assert_non_null(arena_alloc(&a, ARENA_CHUNK_MAX / 8));
+	assert_int_equal(a.total, 3 * (ARENA_CHUNK_MAX / 2 * 3));
+	arena_release(&a);
 }
 
 static void arena_reset_keeps_the_largest_chunk(void **state)
