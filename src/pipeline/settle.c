@@ -290,13 +290,13 @@ static int choose_writes(struct settle_ctx *x, struct store *st,
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < np; i++) {
 		const struct proposal *p = &pr[i];
-		const char *src = source_id(x, p->record), *key = key_of(x, p->record);
-		const char *attr;
+		const char *key = key_of(x, p->record), *src, *attr;
 
 		if (!in_set(x->reviewed, x->n_reviewed, key)) {
 			x->write[x->n_write++] = i;	/* nobody decided on it */
 			continue;
 		}
+		src = source_id(x, p->record);
 		attr = attribute_of(x, p);
 		fingerprint(&x->c, true, src, key, attr, p->current, p->proposed,
 			    source_id(x, p->origin), key_of(x, p->origin),

@@ -180,9 +180,10 @@ enum validity_reason validator_check_padded(const struct validator *v,
  * a transform has already applied (validator_vouched_by()): the transform
  * failed on what the rule refuses, so only control characters and the
  * pattern are checked, and a postcode is still VR_POSTCODE_NO_COUNTRY
- * without a country steward has a rule for.  For a postcode, the caller must know that the transform used the
- * country passed here; the verdict is then the one validator_check_padded()
- * would give, without normalising every postcode and phone twice.
+ * without a country steward has a rule for.  For a postcode, the caller
+ * must know that the transform used the country passed here; the verdict
+ * is then the one validator_check_padded() would give, without
+ * normalising every postcode and phone twice.
  */
 enum validity_reason validator_check_vouched(const struct validator *v,
 					     const char *value, size_t len,
