@@ -1349,6 +1349,14 @@ static uint64_t pair_pattern(const struct resolver *r, size_t i, size_t j)
 	return model_pattern(&r->model, levels);
 }
 
+/* The largest group of block b compared pair by pair. */
+static size_t block_cap(const struct resolver *r, size_t b)
+{
+	size_t k = r->blocks[b].key->max_block;
+
+	return k ? k : r->max_block;
+}
+
 /*
  * Candidate pairs: for each block in turn, every pair of a group that
  * shares the key, unless an earlier block already paired them (the two
@@ -1362,8 +1370,10 @@ static int block_pairs(struct resolver *r, struct keyed *tmp, uint64_t *hashes,
 	size_t nb = r->id->n_blocks, n = r->n;
 
 	for (size_t b = 0; b < nb; b++) {
-		size_t m = 0;
+		size_t m = 0, cap = block_cap(r, b);
 
+		if (r->blocks[b].key->unmatched)
+			continue;	/* unmatched_pairs() */
 		for (size_t i = 0; i < n; i++) {
 			hashes[b * n + i] = block_hash(r, b, i);
 			if (hashes[b * n + i])
@@ -1375,7 +1385,7 @@ static int block_pairs(struct resolver *r, struct keyed *tmp, uint64_t *hashes,
 
 			while (end < m && tmp[end].key == tmp[g].key)
 				end++;
-			if (end - g > r->max_block) {
+			if (end - g > cap) {
 				r->stats.oversized_blocks++;
 				r->stats.oversized_records += end - g;
 				r->blocks[b].oversized++;
@@ -1406,6 +1416,142 @@ static int block_pairs(struct resolver *r, struct keyed *tmp, uint64_t *hashes,
 		}
 	}
 	return 0;
+}
+
+/*
+ * The keys for the unmatched (`<block unmatched="true">`): a record that no
+ * rule joined and no candidate pair put at review (no link of any kind)
+ * is paired with every record that shares such a key with it, in groups
+ * of at most the key's cap; larger groups holding an unmatched record are
+ * counted as oversized, as the other keys' are.  The pairs are scored
+ * like candidates, after them: the model is fitted, and its prior set, on
+ * the others.  A pair the other keys compared below review is compared
+ * again, to the same result.  Only pairs with an unmatched record are
+ * made, and only the groups of unmatched records' keys are sorted, so the
+ * cost is a pass over the records per key plus the unmatched records
+ * times their small groups, never a group's square.
+ */
+
+/* A key of an unmatched record, and how many records hold it: an open-
+ * addressed table, key 0 empty (block_hash() never gives 0). */
+struct key_count {
+	uint64_t key;
+	size_t count;
+};
+
+static struct key_count *key_slot(struct key_count *t, size_t mask, uint64_t h)
+{
+	size_t j = (size_t)(h ^ (h >> 29)) & mask;
+
+	while (t[j].key && t[j].key != h)
+		j = (j + 1) & mask;
+	return &t[j];
+}
+
+static int unmatched_block(struct resolver *r, size_t b, const bool *alone,
+			   size_t n_alone)
+{
+	size_t n = r->n, cap = block_cap(r, b), size = 2, m = 0;
+	struct key_count *t;
+	struct keyed *tmp = NULL;
+	int rc = ST_ERR_NOMEM;
+
+	while (size < 2 * n_alone)
+		size *= 2;
+	if (!(t = xcalloc(size, sizeof(*t))))
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = alone[i] ? block_hash(r, b, i) : 0;
+
+		if (h)
+			key_slot(t, size - 1, h)->key = h;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = block_hash(r, b, i);
+		struct key_count *k = h ? key_slot(t, size - 1, h) : NULL;
+
+		if (k && k->key)
+			k->count++;
+	}
+	for (size_t j = 0; j < size; j++) {
+		if (t[j].count > cap) {
+			r->stats.oversized_blocks++;
+			r->stats.oversized_records += t[j].count;
+			r->blocks[b].oversized++;
+			r->blocks[b].oversized_records += t[j].count;
+		} else if (t[j].count > 1) {
+			m += t[j].count;
+		}
+	}
+	if (!(tmp = xcalloc(m ? m : 1, sizeof(*tmp))))
+		goto out;
+	m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = block_hash(r, b, i);
+		struct key_count *k = h ? key_slot(t, size - 1, h) : NULL;
+
+		if (k && k->key && k->count > 1 && k->count <= cap)
+			tmp[m++] = (struct keyed){ h, (uint32_t)i };
+	}
+	qsort(tmp, m, sizeof(*tmp), keyed_cmp);
+	for (size_t g = 0, end; g < m; g = end) {
+		for (end = g; end < m && tmp[end].key == tmp[g].key; end++)
+			;
+		for (size_t x = g; x < end; x++) {
+			for (size_t y = x + 1; y < end; y++) {
+				size_t i = tmp[x].rec, j = tmp[y].rec;
+				double p;
+
+				if (!alone[i] && !alone[j])
+					continue;
+				p = pattern_probability(r, pair_pattern(r, i, j), i);
+				r->stats.compared++;
+				r->stats.unmatched_pairs++;
+				if (p >= r->id->review &&
+				    add_link(r, i, j, p, -1, p >= r->id->link))
+					goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	xfree(t);
+	xfree(tmp);
+	return rc;
+}
+
+/* Pair the unmatched records by the keys for them; first is the first of
+ * the model's links (those before are the rules'). */
+static int unmatched_links(struct resolver *r, size_t first)
+{
+	size_t n = r->n, nb = r->id->n_blocks, n_alone = 0;
+	bool *alone, any = false;
+	int rc = 0;
+
+	for (size_t b = 0; b < nb; b++)
+		any |= r->blocks[b].key->unmatched;
+	if (!any || !n)
+		return 0;
+	if (!(alone = xcalloc(n, sizeof(*alone))))
+		return ST_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		alone[i] = true;
+	for (size_t i = 0; i < n; i++) {
+		size_t root = find(r->parent, i);
+
+		if (root != i)
+			alone[i] = alone[root] = false;	/* a rule joined them */
+	}
+	for (size_t k = first; k < r->n_links; k++)
+		alone[r->links[k].a] = alone[r->links[k].b] = false;
+	for (size_t i = 0; i < n; i++)
+		n_alone += alone[i];
+	r->stats.unmatched = n_alone;
+	for (size_t b = 0; b < nb && !rc && n_alone; b++)
+		if (r->blocks[b].key->unmatched)
+			rc = unmatched_block(r, b, alone, n_alone);
+	xfree(alone);
+	return rc;
 }
 
 /* --- fitting and linking --------------------------------------------------- */
@@ -1587,6 +1733,10 @@ static int cluster(struct resolver *r, const struct cands *c)
 			xfree(next);
 			return ST_ERR_NOMEM;
 		}
+	}
+	if (unmatched_links(r, first_model)) {
+		xfree(next);
+		return ST_ERR_NOMEM;
 	}
 	if (r->n_links > first_model)
 		qsort(r->links + first_model, r->n_links - first_model,
@@ -1825,6 +1975,11 @@ void resolver_oversized(const struct resolver *r, size_t b, uint64_t *groups,
 size_t resolver_max_block(const struct resolver *r)
 {
 	return r->max_block;
+}
+
+size_t resolver_block_max(const struct resolver *r, size_t b)
+{
+	return block_cap(r, b);
 }
 
 size_t resolver_links(const struct resolver *r, const struct link **out)

@@ -23,7 +23,11 @@
  *      the policy fixes them;
  *   5. scores every candidate pair, links those at or above the link
  *      threshold and keeps those from the review threshold for review;
- *   6. clusters the links into entities, refusing merges that most of the
+ *   6. pairs the records that no rule joined and no candidate pair put at
+ *      review with those sharing a key for the unmatched
+ *      (`<block unmatched="true">`), in groups up to that key's cap, and
+ *      scores those pairs the same way;
+ *   7. clusters the links into entities, refusing merges that most of the
  *      model's own comparisons say join different people (the chain
  *      guard, in resolve.c).
  * Memory is a few words per record and per attribute value, plus the
@@ -132,6 +136,9 @@ struct resolver_stats {
 				 * exclusive value refused */
 	uint64_t ambiguous;	/* links not taken: a guess between people */
 	uint64_t oversized_blocks, oversized_records;
+	/* records no rule joined and no candidate pair put at review, and
+	 * the pairs the keys for the unmatched made for them */
+	uint64_t unmatched, unmatched_pairs;
 	uint64_t placeholders;	/* distinct values set aside */
 	uint64_t no_evidence;	/* records with no identity value at all */
 };
@@ -147,6 +154,9 @@ void resolver_oversized(const struct resolver *r, size_t b, uint64_t *groups,
 			uint64_t *records);
 /* The largest block compared. */
 size_t resolver_max_block(const struct resolver *r);
+/* The largest group of blocking key b compared: its own max-block, or the
+ * above. */
+size_t resolver_block_max(const struct resolver *r, size_t b);
 const struct model *resolver_model(const struct resolver *r);
 
 /* Score one pair of records with the fitted model: levels per comparison

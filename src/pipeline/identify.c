@@ -528,13 +528,38 @@ static double *member_probabilities(const struct resolver *r)
 	return p;
 }
 
+/* The pairs kept for review that nothing settled: possible matches, for
+ * reconciliation's proposals that rest on them (reconcile.h). */
+static struct possible_pair *possible_pairs(const struct resolver *r,
+					    double link, size_t *count)
+{
+	const struct link *l;
+	size_t nl = resolver_links(r, &l), n = 0, cap = 1;
+	struct possible_pair *out = xcalloc(cap, sizeof(*out));
+
+	for (size_t k = 0; k < nl && out; k++) {
+		if (l[k].linked || l[k].settled || l[k].ambiguous ||
+		    l[k].conflict >= 0 || l[k].probability >= link)
+			continue;
+		if (xgrow(&out, &cap, n + 1, sizeof(*out))) {
+			xfree(out);
+			return NULL;
+		}
+		out[n++] = (struct possible_pair){ l[k].a, l[k].b, l[k].probability };
+	}
+	*count = n;
+	return out;
+}
+
 /* Reconciliation on its own thread: it reads only the reconciler and the
- * two arrays made for it, so the identities can be written meanwhile. */
+ * arrays made for it, so the identities can be written meanwhile. */
 struct settling {
 	pthread_t thread;
 	struct reconciler *rec;
 	uint32_t *entity;
 	double *pm;
+	struct possible_pair *pairs;
+	size_t n_pairs;
 	size_t n_entities;
 	int rc;
 	double seconds;
@@ -546,7 +571,8 @@ static void *settling_main(void *arg)
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	g->rc = reconciler_run(g->rec, g->entity, g->pm, g->n_entities);
+	g->rc = reconciler_run(g->rec, g->entity, g->pm, g->n_entities,
+			       g->pairs, g->n_pairs);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	g->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -559,10 +585,11 @@ static void settling_free(struct settling *g)
 		return;
 	xfree(g->entity);
 	xfree(g->pm);
+	xfree(g->pairs);
 	xfree(g);
 }
 
-static int reconcile_start(struct identified *out)
+static int reconcile_start(struct identified *out, double link)
 {
 	size_t n = resolver_records(out->r);
 	struct settling *g = xcalloc(1, sizeof(*g));
@@ -573,7 +600,9 @@ static int reconcile_start(struct identified *out)
 	g->n_entities = resolver_entities(out->r);
 	g->entity = xcalloc(n ? n : 1, sizeof(*g->entity));
 	g->pm = member_probabilities(out->r);
-	if (!g->entity || !g->pm || reconciler_records(out->rec) != n) {
+	g->pairs = possible_pairs(out->r, link, &g->n_pairs);
+	if (!g->entity || !g->pm || !g->pairs ||
+	    reconciler_records(out->rec) != n) {
 		settling_free(g);
 		return ST_ERR_NOMEM;
 	}
@@ -642,7 +671,7 @@ int identify_run(const struct policy *p, const bool *read, int64_t as_of_days,
 	if (count_entities(p, out))
 		return ST_ERR_NOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (out->rec && (rc = reconcile_start(out)) != 0)
+	if (out->rec && (rc = reconcile_start(out, p->identity.link)) != 0)
 		return rc;
 	out->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 		       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -854,6 +883,14 @@ static bool has_exclusive(const struct policy *p)
 	return false;
 }
 
+static bool has_unmatched_keys(const struct policy *p)
+{
+	for (size_t b = 0; b < p->identity.n_blocks; b++)
+		if (p->identity.blocks[b].unmatched)
+			return true;
+	return false;
+}
+
 static int write_metrics(const struct identified *id, const struct policy *p,
 			 const struct findings_sink *sink)
 {
@@ -871,6 +908,9 @@ static int write_metrics(const struct identified *id, const struct policy *p,
 		(metric(sink, "exclusive_conflicts", (double)s->conflicts) ||
 		 metric(sink, "ambiguous_links", (double)s->ambiguous))) ||
 	       metric(sink, "oversized_blocks", (double)s->oversized_blocks) ||
+	       (has_unmatched_keys(p) &&
+		(metric(sink, "unmatched_records", (double)s->unmatched) ||
+		 metric(sink, "unmatched_pairs", (double)s->unmatched_pairs))) ||
 	       metric(sink, "placeholders", (double)s->placeholders) ||
 	       metric(sink, "no_evidence", (double)s->no_evidence) ||
 	       metric(sink, "match_share", m->lambda) ||
@@ -1033,17 +1073,29 @@ static int process_findings(const struct identified *id, const struct policy *p,
 				     "identity.oversized-block", 0, "", NULL, NULL };
 		uint64_t groups, records;
 
+		const struct block_key *k = &p->identity.blocks[b];
+
 		resolver_oversized(r, b, &groups, &records);
 		if (!groups)
 			continue;
 		f.count = records;
-		snprintf(f.message, sizeof(f.message), "blocking key '%s': %llu "
-			 "group%s of more than %zu records (%llu records) were not "
-			 "compared pair by pair; their duplicates are found only "
-			 "through the other keys; add a term to the key to split them",
-			 p->identity.blocks[b].text, (unsigned long long)groups,
-			 groups == 1 ? "" : "s", resolver_max_block(r),
-			 (unsigned long long)records);
+		if (k->unmatched)
+			snprintf(f.message, sizeof(f.message), "blocking key '%s' "
+				 "for the unmatched: %llu group%s of more than %zu "
+				 "records (%llu records) held a record the other "
+				 "keys left unmatched and were not compared; those "
+				 "records stay unmatched; add a term to the key to "
+				 "split them", k->text, (unsigned long long)groups,
+				 groups == 1 ? "" : "s", resolver_block_max(r, b),
+				 (unsigned long long)records);
+		else
+			snprintf(f.message, sizeof(f.message), "blocking key '%s': "
+				 "%llu group%s of more than %zu records (%llu "
+				 "records) were not compared pair by pair; their "
+				 "duplicates are found only through the other keys; "
+				 "add a term to the key to split them", k->text,
+				 (unsigned long long)groups, groups == 1 ? "" : "s",
+				 resolver_block_max(r, b), (unsigned long long)records);
 		if (sink->finding(sink->arg, &f))
 			return ST_ERR;
 	}

@@ -149,6 +149,18 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 	}
 	a = &x->p->attributes[pr->attribute];
 	label = label_of(a);
+	if (pr->pair_self != UINT32_MAX) {
+		/* a possible match: the identity is the first thing to check */
+		ADD(r, "If ", source_id(x, pr->pair_self), " ",
+		    key_of(x, pr->pair_self), " and ", source_id(x, pr->pair_other),
+		    " ", key_of(x, pr->pair_other), " are one person (match "
+		    "probability ");
+		buf_addf(r, "%.3f", pr->pair_probability);
+		ADD(r, ", kept for review; see `steward why ",
+		    source_id(x, pr->pair_self), ":", key_of(x, pr->pair_self), " ",
+		    source_id(x, pr->pair_other), ":", key_of(x, pr->pair_other),
+		    "`): ");
+	}
 	switch (pr->decided_by) {
 	case SURV_SYSTEM_OF_RECORD:
 		ADD(r, os, " is the system of record for ", label, "; ");
@@ -387,7 +399,8 @@ static int write_metrics(const struct reconcile_stats *s,
 	       metric(sink, "updates", (double)s->updates) ||
 	       metric(sink, "fills", (double)s->fills) ||
 	       metric(sink, "flags", (double)s->flags) ||
-	       metric(sink, "merges", (double)s->merges);
+	       metric(sink, "merges", (double)s->merges) ||
+	       metric(sink, "possible_match", (double)s->possible);
 }
 
 /* The single customer view: of the people with a CRM record, those whose

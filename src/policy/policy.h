@@ -178,6 +178,10 @@ struct block_key {
 	const char *text;
 	struct block_term *terms;
 	size_t n_terms;
+	/* only for the records the rules and the other keys left unmatched:
+	 * no rule joined them and no pair of theirs reached review */
+	bool unmatched;
+	size_t max_block;	/* largest group compared; 0 = the identity's */
 };
 
 /* How a mail domain delivers: which parts of the local part it ignores,

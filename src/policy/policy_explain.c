@@ -282,6 +282,11 @@ static void block_phrase(const struct block_key *k, struct buf *out)
 		else
 			buf_addf(out, "the same %s of `%s`", t->func, t->attribute_id);
 	}
+	if (k->unmatched)
+		buf_addstr(out, ", only for a record the rules and the other keys "
+				"left without a match or a pair to review");
+	if (k->max_block)
+		buf_addf(out, " (groups of at most %zu records)", k->max_block);
 }
 
 static void explain_identity(const struct policy *p, struct buf *out)

@@ -563,6 +563,8 @@ static void build_block(struct build *b, struct identity *id, xmlNode *n)
 		return;
 	k->loc = node_loc(b->t, n);
 	k->text = attr(b, n, "on");
+	k->unmatched = attr_bool(b, n, "unmatched", false);
+	k->max_block = (size_t)attr_u64(b, n, "max-block", 0);
 }
 
 static void build_mailbox(struct build *b, struct identity *id, xmlNode *n)

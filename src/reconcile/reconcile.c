@@ -670,16 +670,27 @@ static void sample(uint32_t *out, uint64_t n_before, uint32_t record)
 		out[n_before] = record;
 }
 
+/* A possible match a proposal rests on: the pair, and its record on the
+ * target's side. */
+struct resting {
+	const struct possible_pair *pair;
+	uint32_t self, other;
+};
+
 static int propose(struct reconciler *rc, enum proposal_kind kind,
 		   const struct copy *target, const struct copy *win,
 		   const struct copy *run, const struct choice *ch,
-		   const struct copy *sor, const double *p_member, uint32_t entity)
+		   const struct copy *sor, const double *p_member, uint32_t entity,
+		   const struct resting *on)
 {
 	const struct vtab *t = &rc->tabs[win->attribute];
 	double p = fmin(p_member[target->record], p_member[win->record]);
-	double conf = reconcile_confidence(p, win->trust, run ? run->trust : -1);
+	double conf;
 	struct proposal *pr;
 
+	if (on)
+		p = fmin(p, on->pair->probability);
+	conf = reconcile_confidence(p, win->trust, run ? run->trust : -1);
 	if (kind != PROPOSE_FLAG && conf < rc->review) {
 		rc->stats.below++;
 		return 0;
@@ -688,8 +699,12 @@ static int propose(struct reconciler *rc, enum proposal_kind kind,
 		return ST_ERR_NOMEM;
 	pr = &rc->props[rc->n_props++];
 	pr->kind = kind;
-	pr->status = kind != PROPOSE_FLAG && conf >= rc->auto_approve ?
+	pr->status = kind != PROPOSE_FLAG && !on && conf >= rc->auto_approve ?
 		     PROPOSAL_AUTO_APPROVED : PROPOSAL_PENDING;
+	pr->pair_self = on ? on->self : UINT32_MAX;
+	pr->pair_other = on ? on->other : UINT32_MAX;
+	pr->pair_probability = on ? on->pair->probability : 0;
+	rc->stats.possible += on != NULL;
 	pr->record = target->record;
 	pr->origin = win->record;
 	pr->entity = entity;
@@ -962,7 +977,8 @@ static int settle(struct reconciler *rc, uint32_t entity, const struct copy *cp,
 			if (ch.decided_by == DECIDED_TIE_BREAK)
 				kind = PROPOSE_FLAG;
 		}
-		rc2 = propose(rc, kind, c, win, run, &ch, sor, p_member, entity);
+		rc2 = propose(rc, kind, c, win, run, &ch, sor, p_member, entity,
+			      NULL);
 		if (rc2)
 			return rc2;
 	}
@@ -1084,6 +1100,7 @@ static int merge_duplicates(struct reconciler *rc, uint32_t entity,
 			pr->runner_trust = -1;
 			pr->runner_record = UINT32_MAX;
 			pr->decided_by = SURV_MOST_RECENT;
+			pr->pair_self = pr->pair_other = UINT32_MAX;
 			pr->filled = filled(rc, t, &mapped);
 			pr->origin_filled = filled(rc, w, &mapped);
 			pr->mapped = (unsigned)mapped;
@@ -1098,8 +1115,204 @@ static int merge_duplicates(struct reconciler *rc, uint32_t entity,
 	return 0;
 }
 
+/* ---- possible matches ----------------------------------------------------- */
+
+/* Whether a proposal of the first n (in entity order) is for record i's
+ * attribute a, in entity e. */
+static bool proposed(const struct reconciler *rc, size_t n, uint32_t e,
+		     uint32_t i, size_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rc->props[mid].entity < e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && rc->props[lo].entity == e; lo++)
+		if (rc->props[lo].record == i && rc->props[lo].attribute == a)
+			return true;
+	return false;
+}
+
+/* One attribute of two entities taken as one person, copies cp[0..n):
+ * propose to the records of each side what the other side's copy wins. */
+static int settle_possible(struct reconciler *rc, const struct copy *cp,
+			   size_t n, bool *keep, const uint32_t *entity,
+			   const double *p_member, const struct possible_pair *pp,
+			   size_t n_main)
+{
+	const struct attribute *a = &rc->p->attributes[cp[0].attribute];
+	struct choice ch = choose(rc, a, cp, n, keep);
+	const struct copy *win, *run, *sor;
+
+	/* nothing usable, or nothing but the tie-break: no flag is raised
+	 * on an identity nobody has confirmed */
+	if (ch.winner == SIZE_MAX || ch.decided_by == DECIDED_TIE_BREAK)
+		return 0;
+	win = &cp[ch.winner];
+	run = ch.runner == SIZE_MAX ? NULL : &cp[ch.runner];
+	sor = sor_copy(rc, a, cp, n, true);
+	for (size_t i = 0; i < n; i++) {
+		const struct copy *c = &cp[i];
+		uint32_t e = entity[c->record];
+		bool a_side = e == entity[pp->a];
+		struct resting on = { pp, a_side ? pp->a : pp->b,
+				      a_side ? pp->b : pp->a };
+		enum proposal_kind kind = PROPOSE_UPDATE;
+		int rc2;
+
+		if (e == entity[win->record] || c->value == win->value)
+			continue;
+		if (!c->value) {
+			if (!rc->fillable[c->source])
+				continue;
+			kind = PROPOSE_FILL;
+		}
+		if (proposed(rc, n_main, e, c->record, c->attribute))
+			continue;	/* its own person's evidence decides */
+		rc2 = propose(rc, kind, c, win, run, &ch, sor, p_member, e, &on);
+		if (rc2)
+			return rc2;
+	}
+	return 0;
+}
+
+struct pair_at {
+	uint32_t ea, eb;	/* ea < eb */
+	double p;
+	size_t k;		/* index into the pairs */
+};
+
+static int pair_at_cmp(const void *x, const void *y)
+{
+	const struct pair_at *a = x, *b = y;
+
+	if (a->ea != b->ea)
+		return a->ea < b->ea ? -1 : 1;
+	if (a->eb != b->eb)
+		return a->eb < b->eb ? -1 : 1;
+	if (a->p != b->p)
+		return a->p > b->p ? -1 : 1;	/* the strongest first */
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static int proposal_cmp(const void *x, const void *y)
+{
+	const struct proposal *a = x, *b = y;
+
+	if (a->entity != b->entity)
+		return a->entity < b->entity ? -1 : 1;
+	if (a->attribute != b->attribute)
+		return a->attribute < b->attribute ? -1 : 1;
+	if (a->record != b->record)
+		return a->record < b->record ? -1 : 1;
+	if (a->confidence != b->confidence)
+		return a->confidence > b->confidence ? -1 : 1;
+	return a->origin < b->origin ? -1 : a->origin > b->origin;
+}
+
+/* Undo a proposal's counts: a possible match's, for a record and
+ * attribute another possible match proposes more surely. */
+static void uncount(struct reconciler *rc, const struct proposal *pr)
+{
+	if (pr->status == PROPOSAL_AUTO_APPROVED)
+		rc->stats.auto_approved--;
+	else
+		rc->stats.pending--;
+	rc->stats.updates -= pr->kind == PROPOSE_UPDATE;
+	rc->stats.fills -= pr->kind == PROPOSE_FILL;
+	rc->stats.possible--;
+}
+
+/* Put the possible matches' proposals in order among the others (entity,
+ * attribute, record), keeping the most confident of each record and
+ * attribute. */
+static void order_proposals(struct reconciler *rc)
+{
+	size_t w = 0;
+
+	qsort(rc->props, rc->n_props, sizeof(*rc->props), proposal_cmp);
+	for (size_t i = 0; i < rc->n_props; i++) {
+		const struct proposal *pr = &rc->props[i], *last = w ? &rc->props[w - 1] : NULL;
+
+		if (last && last->entity == pr->entity &&
+		    last->attribute == pr->attribute && last->record == pr->record &&
+		    pr->attribute != SIZE_MAX) {
+			uncount(rc, pr);
+			continue;
+		}
+		rc->props[w++] = *pr;
+	}
+	rc->n_props = w;
+}
+
+static int possible_matches(struct reconciler *rc, const uint32_t *entity,
+			    const double *p_member, const uint32_t *by,
+			    const size_t *start, const struct possible_pair *pairs,
+			    size_t n_pairs, struct copy **cp, size_t *cap,
+			    bool **keep, size_t *keep_cap)
+{
+	struct pair_at *at = xcalloc(n_pairs ? n_pairs : 1, sizeof(*at));
+	uint32_t *rec = NULL;
+	size_t m = 0, n_main = rc->n_props, rec_cap = 0;
+	int rc2 = 0;
+
+	if (!at)
+		return ST_ERR_NOMEM;
+	for (size_t k = 0; k < n_pairs; k++) {
+		uint32_t ea = entity[pairs[k].a], eb = entity[pairs[k].b];
+
+		if (ea != eb)
+			at[m++] = (struct pair_at){ ea < eb ? ea : eb,
+						    ea < eb ? eb : ea,
+						    pairs[k].probability, k };
+	}
+	qsort(at, m, sizeof(*at), pair_at_cmp);
+	for (size_t k = 0; k < m && !rc2; k++) {
+		const struct pair_at *x = &at[k];
+		const uint32_t *ra = by + start[x->ea], *rb = by + start[x->eb];
+		size_t na = start[x->ea + 1] - start[x->ea];
+		size_t nb = start[x->eb + 1] - start[x->eb], n = 0, i = 0, j = 0;
+
+		if (k && at[k - 1].ea == x->ea && at[k - 1].eb == x->eb)
+			continue;	/* a weaker pair of the same two */
+		if (xgrow(&rec, &rec_cap, na + nb, sizeof(*rec))) {
+			rc2 = ST_ERR_NOMEM;
+			break;
+		}
+		/* both in record order, and so the union */
+		while (i < na || j < nb)
+			rec[n++] = j == nb || (i < na && ra[i] < rb[j]) ? ra[i++] : rb[j++];
+		if ((rc2 = gather(rc, rec, n, cp, cap, &n)))
+			break;
+		if (xgrow(keep, keep_cap, n ? n : 1, sizeof(**keep))) {
+			rc2 = ST_ERR_NOMEM;
+			break;
+		}
+		for (size_t s = 0; s < n && !rc2;) {
+			size_t e = s;
+
+			while (e < n && (*cp)[e].attribute == (*cp)[s].attribute)
+				e++;
+			rc2 = settle_possible(rc, *cp + s, e - s, *keep, entity,
+					      p_member, &pairs[x->k], n_main);
+			s = e;
+		}
+	}
+	if (!rc2 && rc->n_props > n_main)
+		order_proposals(rc);
+	xfree(at);
+	xfree(rec);
+	return rc2;
+}
+
 int reconciler_run(struct reconciler *rc, const uint32_t *entity,
-		   const double *p_member, size_t n_entities)
+		   const double *p_member, size_t n_entities,
+		   const struct possible_pair *pairs, size_t n_pairs)
 {
 	size_t *start = xcalloc(n_entities + 1, sizeof(*start));
 	uint32_t *by = xcalloc(rc->n ? rc->n : 1, sizeof(*by));
@@ -1144,6 +1357,9 @@ int reconciler_run(struct reconciler *rc, const uint32_t *entity,
 			rc2 = merge_duplicates(rc, (uint32_t)e, by + from,
 					       start[e + 1] - from, p_member);
 	}
+	if (!rc2 && n_pairs)
+		rc2 = possible_matches(rc, entity, p_member, by, start, pairs,
+				       n_pairs, &cp, &cap, &keep, &keep_cap);
 	if (!rc2)
 		comply_policy(rc);
 out:

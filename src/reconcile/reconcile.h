@@ -87,6 +87,17 @@ struct proposal {
 	unsigned values;	/* distinct usable values of the person's copies */
 	/* merge: how many mapped values each record holds, of how many */
 	unsigned filled, origin_filled, mapped;
+	/* a possible match's: the pair kept for review it rests on, its
+	 * record in the target's entity and the other; UINT32_MAX for a
+	 * proposal within one entity */
+	uint32_t pair_self, pair_other;
+	double pair_probability;
+};
+
+/* Two records identity resolution kept for review: perhaps one person. */
+struct possible_pair {
+	uint32_t a, b;		/* records */
+	double probability;
 };
 
 /* A copy that disagrees with its golden value. */
@@ -141,6 +152,7 @@ struct reconcile_stats {
 	uint64_t conflicts, stale;
 	uint64_t auto_approved, pending, below;	/* proposals by confidence */
 	uint64_t updates, fills, flags, merges;	/* proposed, by kind */
+	uint64_t possible;	/* proposed (of the above) for a possible match */
 };
 
 struct reconciler;
@@ -162,9 +174,18 @@ int reconciler_add(struct reconciler *rc, size_t s, const struct record *rec)
 bool reconciler_reads_field(const struct reconciler *rc, size_t s, size_t f);
 
 /* Reconcile, given every record's entity (0 .. n_entities - 1) and match
- * probability (see above).  ST_ERR_NOMEM. */
+ * probability (see above), and the pairs kept for review between two
+ * entities (possible matches): for each two entities such pairs join, at
+ * their strongest pair, the two are reconciled as if one person, and a
+ * record is proposed a value that comes from the other entity, for an
+ * attribute its own entity proposes nothing for: an update or a fill,
+ * never a flag, conflict or golden value.  Its p is at most the pair's
+ * probability, and it is pending review whatever its confidence: it
+ * rests on an identity nobody has confirmed.  Of two such proposals for
+ * one record and attribute, the more confident is kept.  ST_ERR_NOMEM. */
 int reconciler_run(struct reconciler *rc, const uint32_t *entity,
-		   const double *p_member, size_t n_entities) MUST_CHECK;
+		   const double *p_member, size_t n_entities,
+		   const struct possible_pair *pairs, size_t n_pairs) MUST_CHECK;
 
 size_t reconciler_records(const struct reconciler *rc);
 size_t reconciler_source(const struct reconciler *rc, size_t record);

@@ -147,7 +147,12 @@ static void loads_the_shipped_sample_policies(void **state)
 	assert_int_equal(p->n_attributes, 9);
 	assert_int_equal(p->identity.n_rules, 3);
 	assert_int_equal(p->identity.n_comparisons, 6);
-	assert_int_equal(p->identity.n_blocks, 3);
+	assert_int_equal(p->identity.n_blocks, 4);
+	assert_false(p->identity.blocks[0].unmatched);
+	assert_int_equal(p->identity.blocks[0].max_block, 0);
+	/* the full name, for the records the other keys leave unmatched */
+	assert_true(p->identity.blocks[3].unmatched);
+	assert_int_equal(p->identity.blocks[3].max_block, 10);
 	assert_int_equal(p->identity.n_mailboxes, 1);
 	assert_true(p->identity.mailboxes[0].any_domain);
 	assert_true(p->identity.mailboxes[0].plus_tags);
@@ -315,6 +320,9 @@ static void semantic_checks_have_clear_messages(void **state)
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
 		     "method=\"exact\"/><block on=\"prefix(email)\"/></identity>\n",
 		     "prefix needs a length");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\"/><block on=\"email\" max-block=\"0\"/></identity>\n",
+		     "attribute 'max-block': '0' is not a valid value");
 	expect_error("  <survivorship attribute=\"phone\" order=\"most-recent most-recent\"/>\n",
 		     "'most-recent' is unknown or repeated");
 	expect_error("  <source id=\"s2\" kind=\"sqlite\" owner=\"sales\"><location path=\"x.db\"/>"

@@ -190,7 +190,14 @@ static void add(struct fixture *fx, size_t s, uint32_t e, double pm,
 
 static void run(struct fixture *fx, size_t entities)
 {
-	assert_int_equal(reconciler_run(fx->rc, fx->entity, fx->pm, entities), 0);
+	assert_int_equal(reconciler_run(fx->rc, fx->entity, fx->pm, entities, NULL, 0), 0);
+}
+
+static void run_with(struct fixture *fx, size_t entities,
+		     const struct possible_pair *pairs, size_t n_pairs)
+{
+	assert_int_equal(reconciler_run(fx->rc, fx->entity, fx->pm, entities,
+					pairs, n_pairs), 0);
 }
 
 /* The proposal for record r's attribute, or NULL. */
@@ -580,6 +587,136 @@ static void consent_and_copy_lag(void **state)
 	fx_close(&fx);
 }
 
+/* ---- possible matches ----------------------------------------------------- */
+
+/* A CRM record alone (entity 0) and a billing record with a phone confirmed
+ * on a call (entity 1), kept for review as a pair: the CRM record is
+ * proposed the confirmed phone and billing's status, pending review even
+ * where the confidence reaches auto-approve, with the pair in the
+ * proposal; nothing else changes (no conflict, no golden value).  Without
+ * the pair nothing is proposed. */
+static void possible_match_proposes_pending_across_the_pair(void **state)
+{
+	const struct possible_pair pair = { 0, 1, 0.99 };
+	struct fixture fx;
+	const struct proposal *p, *all;
+	const struct conflict *c;
+	const struct golden *g;
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		fx_open(&fx);
+		add(&fx, 0, 0, 1, (const char *[]){ "C1", "2026-01-01", "Ann", "111", NULL });
+		add(&fx, 1, 1, 1, (const char *[]){ "B1", "2026-10-20", "Ann", "222", "current", "true", "2026-10-20" });
+		run_with(&fx, 2, with ? &pair : NULL, with);
+		p = proposal_for(&fx, 0, "phone");
+		if (!with) {
+			assert_null(p);
+			assert_int_equal(reconciler_proposals(fx.rc, &all), 0);
+			fx_close(&fx);
+			continue;
+		}
+		assert_non_null(p);
+		assert_int_equal(p->kind, PROPOSE_UPDATE);
+		assert_string_equal(p->current, "111");
+		assert_string_equal(p->proposed, "222");
+		assert_int_equal(p->origin, 1);
+		assert_int_equal(p->entity, 0);
+		assert_int_equal(p->decided_by, SURV_HIGHEST_TRUST);
+		assert_true(p->confidence >= 0.90);	/* auto-approve, but */
+		assert_int_equal(p->status, PROPOSAL_PENDING);
+		assert_true(p->confidence <= 0.99);
+		assert_int_equal(p->pair_self, 0);
+		assert_int_equal(p->pair_other, 1);
+		assert_float_equal(p->pair_probability, 0.99, 1e-12);
+		p = proposal_for(&fx, 0, "status");
+		assert_non_null(p);
+		assert_int_equal(p->kind, PROPOSE_FILL);
+		assert_string_equal(p->proposed, "current");
+		assert_int_equal(p->status, PROPOSAL_PENDING);
+		/* billing is not told the CRM's older phone */
+		assert_null(proposal_for(&fx, 1, "phone"));
+		assert_int_equal(reconciler_stats(fx.rc)->possible, 2);
+		assert_int_equal(reconciler_stats(fx.rc)->auto_approved, 0);
+		assert_int_equal(reconciler_conflicts(fx.rc, &c), 0);
+		assert_int_equal(reconciler_golden(fx.rc, &g), 0);
+		fx_close(&fx);
+	}
+}
+
+/* A record whose own person proposes a value for an attribute gets no
+ * possible match's proposal for it; of two possible matches proposing
+ * for one record and attribute the more confident is kept, in order
+ * among the others; a pair within one entity proposes nothing. */
+static void possible_match_yields_to_the_own_person_and_the_surer_pair(void **state)
+{
+	const struct possible_pair pairs[] = {
+		{ 0, 2, 0.85 }, { 0, 3, 0.95 }, { 0, 2, 0.80 }, { 0, 1, 0.90 }
+	};
+	struct fixture fx;
+	const struct proposal *p, *all;
+	size_t n, possible;
+
+	(void)state;
+	fx_open(&fx);
+	/* entity 0: a CRM record and a billing record that disagree on
+	 * status and phone */
+	add(&fx, 0, 0, 1, (const char *[]){ "C1", "2026-01-01", "Ann", "111", "open" });
+	add(&fx, 1, 0, 1, (const char *[]){ "B1", "2026-10-01", "Ann", "444", "overdue", NULL, NULL });
+	/* entities 1 and 2: billing records with confirmed phones and no
+	 * status */
+	add(&fx, 1, 1, 1, (const char *[]){ "B2", "2026-10-20", "Ann", "222", NULL, "true", "2026-10-20" });
+	add(&fx, 1, 2, 1, (const char *[]){ "B3", "2026-10-21", "Ann", "333", NULL, "true", "2026-10-21" });
+	run_with(&fx, 3, pairs, ARRAY_SIZE(pairs));
+	/* its own billing record decides C1's status */
+	p = proposal_for(&fx, 0, "status");
+	assert_non_null(p);
+	assert_string_equal(p->proposed, "overdue");
+	assert_int_equal(p->pair_self, UINT32_MAX);
+	/* and its phone: billing's 444 is more trusted than its own 111
+	 * (the confirmed phones of the possible matches would win) */
+	p = proposal_for(&fx, 0, "phone");
+	assert_non_null(p);
+	assert_string_equal(p->proposed, "444");
+	assert_int_equal(p->pair_self, UINT32_MAX);
+	/* two possible matches propose B1's phone: entity 1's at its
+	 * strongest pair (0.85, not 0.80) and entity 2's at 0.95; the
+	 * surer is kept */
+	p = proposal_for(&fx, 1, "phone");
+	assert_non_null(p);
+	assert_string_equal(p->proposed, "333");
+	assert_int_equal(p->pair_self, 0);
+	assert_int_equal(p->pair_other, 3);
+	assert_float_equal(p->pair_probability, 0.95, 1e-12);
+	/* B2 is proposed entity 0's status at the two's strongest pair */
+	p = proposal_for(&fx, 2, "status");
+	assert_non_null(p);
+	assert_int_equal(p->kind, PROPOSE_FILL);
+	assert_string_equal(p->proposed, "overdue");
+	assert_int_equal(p->pair_self, 2);
+	assert_int_equal(p->pair_other, 0);
+	assert_float_equal(p->pair_probability, 0.85, 1e-12);
+	n = reconciler_proposals(fx.rc, &all);
+	possible = 0;
+	for (size_t i = 0; i < n; i++) {
+		possible += all[i].pair_self != UINT32_MAX;
+		/* one proposal per record and attribute */
+		for (size_t j = i + 1; j < n; j++)
+			assert_false(all[i].record == all[j].record &&
+				     all[i].attribute == all[j].attribute);
+	}
+	assert_int_equal(reconciler_stats(fx.rc)->possible, possible);
+	assert_true(possible >= 1);
+	for (size_t i = 0; i + 1 < n; i++) {
+		assert_true(all[i].entity <= all[i + 1].entity);
+		if (all[i].entity == all[i + 1].entity && all[i].attribute != SIZE_MAX)
+			assert_true(all[i].attribute < all[i + 1].attribute ||
+				    (all[i].attribute == all[i + 1].attribute &&
+				     all[i].record < all[i + 1].record));
+	}
+	fx_close(&fx);
+}
+
 /* The compliance rules read values the validator rejects: an opt-out the
  * enum does not list in that case ("Closed") is still an opt-out, and a
  * copy no status can be ("Open") still breaks it; so is an invalid copy
@@ -626,6 +763,8 @@ int main(void)
 		cmocka_unit_test(compliance_reads_invalid_values),
 		cmocka_unit_test(reads_only_dates_and_evidence),
 		cmocka_unit_test(duplicates_in_a_profile_source_merge),
+		cmocka_unit_test(possible_match_proposes_pending_across_the_pair),
+		cmocka_unit_test(possible_match_yields_to_the_own_person_and_the_surer_pair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -290,6 +290,67 @@ static void oversized_blocks_are_counted_and_not_compared(void **state)
 	fx_close(&fx);
 }
 
+/*
+ * A key for the unmatched pairs only the records the other keys left
+ * without a pair at review: Ann Lee 0 and 1 share a phone (a link), Ann
+ * Lee 2 does not and is paired with both by name, but 0 and 1 are not
+ * paired again; Bob Ray has nobody to pair with; the four Cy Foxes are a
+ * group over the key's cap of 3, counted and not compared.  The other
+ * key's groups have no cap but the run's.
+ */
+static void a_key_for_the_unmatched_pairs_only_them(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	uint64_t groups, records;
+	size_t n, reviews = 0;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.5\" prior=\"0.01\">"
+		     "<compare attribute=\"given\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"family\" method=\"exact\" m=\"0.9 0.1\" u=\"0.01 0.99\"/>"
+		     "<compare attribute=\"phone\" method=\"exact\" m=\"0.9 0.1\" u=\"0.0001 0.9999\"/>"
+		     "<block on=\"phone\"/>"
+		     "<block on=\"given family\" unmatched=\"true\" max-block=\"3\"/>"
+		     "</identity>\n");
+	add(&fx, "a0", "Ann", "Lee", NULL, "+441111111111", NULL);
+	add(&fx, "a1", "Ann", "Lee", NULL, "+441111111111", NULL);
+	add(&fx, "a2", "Ann", "Lee", NULL, "+449999999999", NULL);
+	add(&fx, "b3", "Bob", "Ray", NULL, "+445555555555", NULL);
+	add(&fx, "c4", "Cy", "Fox", NULL, "+446666666664", NULL);
+	add(&fx, "c5", "Cy", "Fox", NULL, "+446666666665", NULL);
+	add(&fx, "c6", "Cy", "Fox", NULL, "+446666666666", NULL);
+	add(&fx, "c7", "Cy", "Fox", NULL, "+446666666667", NULL);
+	/* four Dee Orrs matched by phone: a group over the cap, but with
+	 * nobody unmatched in it, so not counted */
+	for (int i = 0; i < 4; i++)
+		add(&fx, "d", "Dee", "Orr", NULL, "+447777777777", NULL);
+	run(&fx, 100);
+	assert_int_equal(resolver_stats(fx.r)->candidates, 7);
+	assert_int_equal(resolver_stats(fx.r)->unmatched, 6);
+	assert_int_equal(resolver_stats(fx.r)->unmatched_pairs, 2);
+	assert_true(same(&fx, 0, 1));
+	/* a name and a different phone: a pair for review, not a link */
+	assert_false(same(&fx, 0, 2));
+	n = resolver_links(fx.r, &links);
+	for (size_t i = 0; i < n; i++) {
+		if (links[i].linked)
+			continue;
+		assert_int_equal(links[i].b, 2);
+		reviews++;
+	}
+	assert_int_equal(reviews, 2);
+	assert_int_equal(resolver_stats(fx.r)->reviews, 2);
+	resolver_oversized(fx.r, 1, &groups, &records);
+	assert_int_equal(groups, 1);
+	assert_int_equal(records, 4);
+	resolver_oversized(fx.r, 0, &groups, &records);
+	assert_int_equal(groups, 0);
+	assert_int_equal(resolver_block_max(fx.r, 0), 100);
+	assert_int_equal(resolver_block_max(fx.r, 1), 3);
+	fx_close(&fx);
+}
+
 /* ---- the model and the chain guard --------------------------------------- */
 
 #define FIXED_MODEL(prior, rules) \
@@ -780,6 +841,7 @@ int main(void)
 		cmocka_unit_test(placeholders_are_set_aside_and_reported),
 		cmocka_unit_test(records_with_nothing_to_match_on_stay_alone),
 		cmocka_unit_test(oversized_blocks_are_counted_and_not_compared),
+		cmocka_unit_test(a_key_for_the_unmatched_pairs_only_them),
 		cmocka_unit_test(the_chain_guard_keeps_different_people_apart),
 		cmocka_unit_test(the_chain_guard_lets_one_person_join),
 		cmocka_unit_test(exclusive_values_keep_records_apart),
