@@ -1071,9 +1071,8 @@ static int process_findings(const struct identified *id, const struct policy *p,
 	for (size_t b = 0; b < p->identity.n_blocks; b++) {
 		struct finding f = { "identity", NULL, DIM_UNIQUENESS, SEV_LOW,
 				     "identity.oversized-block", 0, "", NULL, NULL };
-		uint64_t groups, records;
-
 		const struct block_key *k = &p->identity.blocks[b];
+		uint64_t groups, records;
 
 		resolver_oversized(r, b, &groups, &records);
 		if (!groups)

@@ -1237,7 +1237,8 @@ static void order_proposals(struct reconciler *rc)
 
 	qsort(rc->props, rc->n_props, sizeof(*rc->props), proposal_cmp);
 	for (size_t i = 0; i < rc->n_props; i++) {
-		const struct proposal *pr = &rc->props[i], *last = w ? &rc->props[w - 1] : NULL;
+		const struct proposal *pr = &rc->props[i];
+		const struct proposal *last = w ? &rc->props[w - 1] : NULL;
 
 		if (last && last->entity == pr->entity &&
 		    last->attribute == pr->attribute && last->record == pr->record &&

@@ -589,6 +589,16 @@ static void consent_and_copy_lag(void **state)
 
 /* ---- possible matches ----------------------------------------------------- */
 
+/* p rests on the pair kept for review (self, other) at probability prob. */
+static void assert_rests_on(const struct proposal *p, uint32_t self,
+			    uint32_t other, double prob)
+{
+	assert_non_null(p);
+	assert_int_equal(p->pair_self, self);
+	assert_int_equal(p->pair_other, other);
+	assert_float_equal(p->pair_probability, prob, 1e-12);
+}
+
 /* A CRM record alone (entity 0) and a billing record with a phone confirmed
  * on a call (entity 1), kept for review as a pair: the CRM record is
  * proposed the confirmed phone and billing's status, pending review even
@@ -626,11 +636,9 @@ static void possible_match_proposes_pending_across_the_pair(void **state)
 		assert_true(p->confidence >= 0.90);	/* auto-approve, but */
 		assert_int_equal(p->status, PROPOSAL_PENDING);
 		assert_true(p->confidence <= 0.99);
-		assert_int_equal(p->pair_self, 0);
-		assert_int_equal(p->pair_other, 1);
-		assert_float_equal(p->pair_probability, 0.99, 1e-12);
+		assert_rests_on(p, 0, 1, 0.99);
 		p = proposal_for(&fx, 0, "status");
-		assert_non_null(p);
+		assert_rests_on(p, 0, 1, 0.99);
 		assert_int_equal(p->kind, PROPOSE_FILL);
 		assert_string_equal(p->proposed, "current");
 		assert_int_equal(p->status, PROPOSAL_PENDING);
@@ -683,19 +691,13 @@ static void possible_match_yields_to_the_own_person_and_the_surer_pair(void **st
 	 * strongest pair (0.85, not 0.80) and entity 2's at 0.95; the
 	 * surer is kept */
 	p = proposal_for(&fx, 1, "phone");
-	assert_non_null(p);
+	assert_rests_on(p, 0, 3, 0.95);
 	assert_string_equal(p->proposed, "333");
-	assert_int_equal(p->pair_self, 0);
-	assert_int_equal(p->pair_other, 3);
-	assert_float_equal(p->pair_probability, 0.95, 1e-12);
 	/* B2 is proposed entity 0's status at the two's strongest pair */
 	p = proposal_for(&fx, 2, "status");
-	assert_non_null(p);
+	assert_rests_on(p, 2, 0, 0.85);
 	assert_int_equal(p->kind, PROPOSE_FILL);
 	assert_string_equal(p->proposed, "overdue");
-	assert_int_equal(p->pair_self, 2);
-	assert_int_equal(p->pair_other, 0);
-	assert_float_equal(p->pair_probability, 0.85, 1e-12);
 	n = reconciler_proposals(fx.rc, &all);
 	possible = 0;
 	for (size_t i = 0; i < n; i++) {
