@@ -481,6 +481,10 @@ static void explain_writes_the_handbook(void **state)
 				 "0.8, else different"));
 	assert_non_null(strstr(out.data, "the same soundex of `family_name` and "
 				 "the same `postcode`"));
+	assert_non_null(strstr(out.data, "- the same `given_name` and the same "
+				 "`family_name`, only for a record the rules and "
+				 "the other keys left without a match or a pair to "
+				 "review (groups of at most 10 records)\n"));
 	assert_non_null(strstr(out.data, "When `phone_verified` is 'true', trust "
 				 "rises to 0.98"));
 	assert_non_null(strstr(out.data, "- Phone number: highest-trust, then "
