@@ -1525,12 +1525,10 @@ out:
 static int unmatched_links(struct resolver *r, size_t first)
 {
 	size_t n = r->n, nb = r->id->n_blocks, n_alone = 0;
-	bool *alone, any = false;
+	bool *alone;
 	int rc = 0;
 
-	for (size_t b = 0; b < nb; b++)
-		any |= r->blocks[b].key->unmatched;
-	if (!any || !n)
+	if (!identity_has_unmatched_keys(r->id) || !n)
 		return 0;
 	if (!(alone = xcalloc(n, sizeof(*alone))))
 		return ST_ERR_NOMEM;

@@ -883,14 +883,6 @@ static bool has_exclusive(const struct policy *p)
 	return false;
 }
 
-static bool has_unmatched_keys(const struct policy *p)
-{
-	for (size_t b = 0; b < p->identity.n_blocks; b++)
-		if (p->identity.blocks[b].unmatched)
-			return true;
-	return false;
-}
-
 static int write_metrics(const struct identified *id, const struct policy *p,
 			 const struct findings_sink *sink)
 {
@@ -908,7 +900,7 @@ static int write_metrics(const struct identified *id, const struct policy *p,
 		(metric(sink, "exclusive_conflicts", (double)s->conflicts) ||
 		 metric(sink, "ambiguous_links", (double)s->ambiguous))) ||
 	       metric(sink, "oversized_blocks", (double)s->oversized_blocks) ||
-	       (has_unmatched_keys(p) &&
+	       (identity_has_unmatched_keys(&p->identity) &&
 		(metric(sink, "unmatched_records", (double)s->unmatched) ||
 		 metric(sink, "unmatched_pairs", (double)s->unmatched_pairs))) ||
 	       metric(sink, "placeholders", (double)s->placeholders) ||

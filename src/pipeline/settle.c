@@ -151,15 +151,16 @@ static void reason_of(struct settle_ctx *x, const struct proposal *pr)
 	label = label_of(a);
 	if (pr->pair_self != UINT32_MAX) {
 		/* a possible match: the identity is the first thing to check */
-		ADD(r, "If ", source_id(x, pr->pair_self), " ",
-		    key_of(x, pr->pair_self), " and ", source_id(x, pr->pair_other),
-		    " ", key_of(x, pr->pair_other), " are one person (match "
-		    "probability ");
+		const char *s1 = source_id(x, pr->pair_self);
+		const char *k1 = key_of(x, pr->pair_self);
+		const char *s2 = source_id(x, pr->pair_other);
+		const char *k2 = key_of(x, pr->pair_other);
+
+		ADD(r, "If ", s1, " ", k1, " and ", s2, " ", k2,
+		    " are one person (match probability ");
 		buf_addf(r, "%.3f", pr->pair_probability);
-		ADD(r, ", kept for review; see `steward why ",
-		    source_id(x, pr->pair_self), ":", key_of(x, pr->pair_self), " ",
-		    source_id(x, pr->pair_other), ":", key_of(x, pr->pair_other),
-		    "`): ");
+		ADD(r, ", kept for review; see `steward why ", s1, ":", k1, " ",
+		    s2, ":", k2, "`): ");
 	}
 	switch (pr->decided_by) {
 	case SURV_SYSTEM_OF_RECORD:

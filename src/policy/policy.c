@@ -183,6 +183,14 @@ struct source *policy_crm(const struct policy *p)
 	return NULL;
 }
 
+bool identity_has_unmatched_keys(const struct identity *id)
+{
+	for (size_t b = 0; b < id->n_blocks; b++)
+		if (id->blocks[b].unmatched)
+			return true;
+	return false;
+}
+
 /* ---- names ------------------------------------------------------------- */
 
 #define NAME_OF(table, v) \

@@ -373,6 +373,9 @@ const struct survivorship *policy_survivorship(const struct policy *p,
 /* The source that has role crm, or NULL. */
 struct source *policy_crm(const struct policy *p);
 
+/* Whether any blocking key is one for the unmatched (`unmatched="true"`). */
+bool identity_has_unmatched_keys(const struct identity *id);
+
 /* Names for enums, as written in policies. */
 const char *source_kind_name(enum source_kind k);
 const char *field_type_name(enum field_type t);

@@ -1228,27 +1228,40 @@ static void uncount(struct reconciler *rc, const struct proposal *pr)
 	rc->stats.possible--;
 }
 
-/* Put the possible matches' proposals in order among the others (entity,
- * attribute, record), keeping the most confident of each record and
- * attribute. */
-static void order_proposals(struct reconciler *rc)
+/* Put the possible matches' proposals, props[n_main..], in order among
+ * the others (entity, attribute, record; those are in order already, and
+ * none shares a record and attribute with a possible match's), keeping
+ * the most confident of each record and attribute: the few are sorted,
+ * then merged in from the end. */
+static int order_proposals(struct reconciler *rc, size_t n_main)
 {
-	size_t w = 0;
+	struct proposal *tail = rc->props + n_main, *few;
+	size_t m = 0, i, j, k;
 
-	qsort(rc->props, rc->n_props, sizeof(*rc->props), proposal_cmp);
-	for (size_t i = 0; i < rc->n_props; i++) {
-		const struct proposal *pr = &rc->props[i];
-		const struct proposal *last = w ? &rc->props[w - 1] : NULL;
+	qsort(tail, rc->n_props - n_main, sizeof(*tail), proposal_cmp);
+	for (i = 0; i < rc->n_props - n_main; i++) {
+		const struct proposal *last = m ? &tail[m - 1] : NULL;
 
-		if (last && last->entity == pr->entity &&
-		    last->attribute == pr->attribute && last->record == pr->record &&
-		    pr->attribute != SIZE_MAX) {
-			uncount(rc, pr);
+		if (last && last->entity == tail[i].entity &&
+		    last->attribute == tail[i].attribute &&
+		    last->record == tail[i].record) {
+			uncount(rc, &tail[i]);
 			continue;
 		}
-		rc->props[w++] = *pr;
+		tail[m++] = tail[i];
 	}
-	rc->n_props = w;
+	if (!(few = xmalloc(m ? m * sizeof(*few) : 1)))
+		return ST_ERR_NOMEM;
+	memcpy(few, tail, m * sizeof(*few));
+	for (i = n_main, j = m, k = n_main + m; j > 0;) {
+		if (i > 0 && proposal_cmp(&rc->props[i - 1], &few[j - 1]) > 0)
+			rc->props[--k] = rc->props[--i];
+		else
+			rc->props[--k] = few[--j];
+	}
+	rc->n_props = n_main + m;
+	xfree(few);
+	return 0;
 }
 
 static int possible_matches(struct reconciler *rc, const uint32_t *entity,
@@ -1305,7 +1318,7 @@ static int possible_matches(struct reconciler *rc, const uint32_t *entity,
 		}
 	}
 	if (!rc2 && rc->n_props > n_main)
-		order_proposals(rc);
+		rc2 = order_proposals(rc, n_main);
 	xfree(at);
 	xfree(rec);
 	return rc2;
