@@ -481,3 +481,133 @@ bool compare_soundex(const char *s, size_t len, char out[5])
 	memcpy(out, code, sizeof(code));
 	return true;
 }
+
+/* --- Metaphone ------------------------------------------------------------ */
+
+static bool mp_vowel(char c)
+{
+	return c == 'A' || c == 'E' || c == 'I' || c == 'O' || c == 'U';
+}
+
+bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
+{
+	char w[COMPARE_MAX_CHARS + 3];
+	size_t n = 0, k = 0, i = 0;
+
+	if (!size)
+		return false;
+	for (size_t j = 0; j < len && n < COMPARE_MAX_CHARS; j++) {
+		char c = s[j];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - ('a' - 'A'));
+		if (c < 'A' || c > 'Z')
+			return false;
+		w[n++] = c;
+	}
+	if (!n)
+		return false;
+	memset(w + n, 0, 3);	/* reading past the end sees NUL */
+#define MP_PUT(ch) do { if (k + 1 < size) out[k++] = (ch); } while (0)
+	/* first letters: AE GN KN PN WR drop the first, X is S, WH is W */
+	if ((w[0] == 'A' && w[1] == 'E') || (w[1] == 'N' && (w[0] == 'G' ||
+	    w[0] == 'K' || w[0] == 'P')) || (w[0] == 'W' && w[1] == 'R'))
+		i = 1;
+	else if (w[0] == 'X') {
+		MP_PUT('S');
+		i = 1;
+	} else if (w[0] == 'W' && w[1] == 'H') {
+		MP_PUT('W');
+		i = 2;
+	}
+	for (; i < n; i++) {
+		char c = w[i], prev = i ? w[i - 1] : 0, next = w[i + 1];
+		char after = next ? w[i + 2] : 0;
+
+		if (c == prev && c != 'C')
+			continue;
+		switch (c) {
+		case 'A': case 'E': case 'I': case 'O': case 'U':
+			if (i == 0)
+				MP_PUT(c);
+			break;
+		case 'B':
+			if (!(prev == 'M' && i + 1 == n))
+				MP_PUT('B');
+			break;
+		case 'C':
+			if (next == 'H' && prev == 'S')
+				MP_PUT('K');
+			else if ((next == 'I' && after == 'A') || next == 'H')
+				MP_PUT('X');
+			else if (next == 'I' || next == 'E' || next == 'Y') {
+				if (prev != 'S')
+					MP_PUT('S');
+			} else
+				MP_PUT('K');
+			break;
+		case 'D':
+			MP_PUT(next == 'G' && (after == 'E' || after == 'Y' ||
+					       after == 'I') ? 'J' : 'T');
+			break;
+		case 'G':
+			if (next == 'H' && !mp_vowel(after))
+				break;
+			if (next == 'N' && (i + 2 == n || (after == 'E' &&
+			    w[i + 3] == 'D' && i + 4 == n)))
+				break;
+			MP_PUT((next == 'I' || next == 'E' || next == 'Y') &&
+			       prev != 'G' ? 'J' : 'K');
+			break;
+		case 'H':
+			if ((mp_vowel(prev) && !mp_vowel(next)) || prev == 'C' ||
+			    prev == 'G' || prev == 'P' || prev == 'S' || prev == 'T')
+				break;
+			MP_PUT('H');
+			break;
+		case 'K':
+			if (prev != 'C')
+				MP_PUT('K');
+			break;
+		case 'P':
+			MP_PUT(next == 'H' ? 'F' : 'P');
+			break;
+		case 'Q':
+			MP_PUT('K');
+			break;
+		case 'S':
+			MP_PUT(next == 'H' || (next == 'I' && (after == 'O' ||
+					       after == 'A')) ? 'X' : 'S');
+			break;
+		case 'T':
+			if (next == 'I' && (after == 'A' || after == 'O'))
+				MP_PUT('X');
+			else if (next == 'H')
+				MP_PUT('0');
+			else if (!(next == 'C' && after == 'H'))
+				MP_PUT('T');
+			break;
+		case 'V':
+			MP_PUT('F');
+			break;
+		case 'W':
+		case 'Y':
+			if (mp_vowel(next))
+				MP_PUT(c);
+			break;
+		case 'X':
+			MP_PUT('K');
+			MP_PUT('S');
+			break;
+		case 'Z':
+			MP_PUT('S');
+			break;
+		default:	/* F J L M N R */
+			MP_PUT(c);
+			break;
+		}
+	}
+#undef MP_PUT
+	out[k] = '\0';
+	return true;
+}

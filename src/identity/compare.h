@@ -137,4 +137,15 @@ bool compare_date_transposed(const char *a, size_t alen, const char *b,
  */
 bool compare_soundex(const char *s, size_t len, char out[5]);
 
+/*
+ * Metaphone code (Lawrence Philips, 1990) of one word of ASCII letters,
+ * into out (size bytes, NUL-terminated, cut to fit): how an English
+ * speaker would say it, in consonant sounds: "keeley" and "kaylee" are
+ * both KL, "mohamed" and "muhammed" MHMT, "mark" MRK but "marsha" MRX.
+ * Vowels count only as the first letter; TH is written '0'.  Reads the
+ * first COMPARE_MAX_CHARS letters.  Returns false, out unchanged, when the
+ * word is empty or holds anything but ASCII letters.
+ */
+bool compare_metaphone(const char *s, size_t len, char *out, size_t size);
+
 #endif

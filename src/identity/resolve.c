@@ -133,6 +133,7 @@ struct block_plan {
 struct placeholder {
 	size_t attr;
 	uint32_t value;
+	bool role;		/* a role address, however few hold it */
 };
 
 /* Nicknames: each name or nickname with the canonical names it stands
@@ -217,7 +218,8 @@ static int plan(struct resolver *r)
 	if (!(r->excl = xcalloc(id->n_comparisons + 1, sizeof(*r->excl))))
 		return ST_ERR_NOMEM;
 	for (size_t i = 0; i < id->n_comparisons; i++)
-		if (id->comparisons[i].exclusive)
+		if (id->comparisons[i].exclusive ||
+		    id->comparisons[i].relatives_apart)
 			r->excl[r->n_excl++] = i;
 	for (size_t i = 0; i < id->n_comparisons; i++)
 		r->swap_attr[i] = id->comparisons[i].swap_with ?
@@ -422,7 +424,8 @@ static const char *const name_titles[] = {
 	"lord", "rev", "fr", "herr", "frau", "mme", "mlle", "m", NULL
 };
 static const char *const name_suffixes[] = {
-	"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", NULL
+	"jr", "junior", "jnr", "sr", "senior", "snr", "ii", "iii", "iv", "2nd",
+	"3rd", "4th", "phd", "md", "esq", NULL
 };
 
 static bool word_in(const char *w, size_t n, const char *const *list)
@@ -814,6 +817,117 @@ static double word_similarity(const struct resolver *r, size_t a,
 	return compare_word_jaro_winkler(s1, l1, s2, l2);
 }
 
+/* Code points in a UTF-8 word. */
+static size_t word_chars(const char *w, size_t wl)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < wl; i++)
+		n += ((unsigned char)w[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Does word w of one name have a counterpart among name b's words: the
+ * same word, its initial (either way), a nickname of one name, a slip of
+ * the pen (one letter changed, two when both words have eight letters or
+ * more: "kristen" and "kristin", not "patrick" and "patricia"), or
+ * another spelling of one sound (the same Metaphone code: "keeley" and
+ * "kaylee", "mohamed" and "muhammed", "lee" and "leigh", not "mark" and
+ * "marsha")? */
+static bool word_counterpart(const struct resolver *r, const char *w,
+			     size_t wl, const char *b, size_t bl)
+{
+	char mw[16], mv[16];
+	bool sound = compare_metaphone(w, wl, mw, sizeof(mw)) && mw[0];
+	size_t at = 0, vl;
+	const char *v;
+
+	while (next_word(b, bl, &at, &v, &vl)) {
+		size_t k = word_chars(w, wl) >= 8 && word_chars(v, vl) >= 8 ? 2 : 1;
+
+		if ((vl == wl && !memcmp(v, w, wl)) ||
+		    ((wl == 1 || vl == 1) && v[0] == w[0]) ||
+		    compare_damerau(w, wl, v, vl, k) <= k ||
+		    nicknames_agree(r, w, wl, v, vl) ||
+		    (sound && compare_metaphone(v, vl, mv, sizeof(mv)) &&
+		     !strcmp(mw, mv)))
+			return true;
+	}
+	return false;
+}
+
+static size_t word_count(const char *s, size_t len)
+{
+	size_t at = 0, n = 0, wl;
+	const char *w;
+
+	while (next_word(s, len, &at, &w, &wl))
+		n++;
+	return n;
+}
+
+/* Does every word of the name with fewer words (of both, when they have
+ * as many) have its counterpart in the other? */
+static bool every_word_agrees(const struct resolver *r, const char *a,
+			      size_t al, const char *b, size_t bl)
+{
+	size_t na = word_count(a, al), nb = word_count(b, bl);
+
+	for (int side = 0; side < 2; side++) {
+		const char *s = side ? b : a, *o = side ? a : b;
+		size_t sl = side ? bl : al, ol = side ? al : bl, at = 0, wl;
+		const char *w;
+
+		if ((side == 0 && na > nb) || (side == 1 && nb > na))
+			continue;
+		while (next_word(s, sl, &at, &w, &wl))
+			if (!word_counterpart(r, w, wl, o, ol))
+				return false;
+	}
+	return true;
+}
+
+/* The last word of a normalised name (its family name), and the length
+ * of what comes before it; false for a name of fewer than two words. */
+static bool split_last(const char *s, size_t len, const char **last,
+		       size_t *ll, size_t *before)
+{
+	const char *sp = NULL;
+
+	for (size_t i = len; i > 0 && !sp; i--)
+		if (s[i - 1] == ' ')
+			sp = s + i - 1;
+	if (!sp)
+		return false;
+	*last = sp + 1;
+	*ll = len - (size_t)(sp + 1 - s);
+	*before = (size_t)(sp - s);
+	return *ll > 0;
+}
+
+/* Are names a and b two people of one family: the same family name (the
+ * last words are counterparts) and the first word of neither a
+ * counterpart of a given or middle name of the other ("john mark kusha"
+ * and "mark kusha" may be one man; "mark kusha" and "marsha kusha" are
+ * two people)?  An initial tells too little ("b smith" may be Bob). */
+static bool relatives(const struct resolver *r, const char *a, size_t al,
+		      const char *b, size_t bl)
+{
+	const char *la, *lb, *fa, *fb;
+	size_t lal, lbl, ba, bb, fal, fbl, at = 0;
+
+	if (!split_last(a, al, &la, &lal, &ba) || !split_last(b, bl, &lb, &lbl, &bb) ||
+	    !word_counterpart(r, la, lal, lb, lbl) ||
+	    !next_word(a, ba, &at, &fa, &fal))
+		return false;
+	at = 0;
+	if (!next_word(b, bb, &at, &fb, &fbl))
+		return false;
+	return word_chars(fa, fal) > 1 && word_chars(fb, fbl) > 1 &&
+	       !word_counterpart(r, fa, fal, b, bb) &&
+	       !word_counterpart(r, fb, fbl, a, ba);
+}
+
 static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 {
 	const struct comparison *cmp = r->model.cmp[c].c;
@@ -833,6 +947,8 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	l2 = t->len[y - 1];
 	if (r->swap_attr[c] != SIZE_MAX && nl > 2 && swapped(r, c, i, j))
 		return 1;
+	if (cmp->every_word && !every_word_agrees(r, s1, l1, s2, l2))
+		return (int)nl - 1;
 	switch (cmp->method) {
 	case CMP_EXACT:
 		return 1;
@@ -855,7 +971,8 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 		for (size_t l = 0; l < cmp->n_levels && l + 2 < nl; l++)
 			if (sim >= cmp->levels[l])
 				return (int)l + 1;
-		return (int)nl - 1;
+		/* every word has its counterpart: not different names */
+		return (int)nl - (cmp->every_word && nl > 2 ? 2 : 1);
 	}
 	case CMP_LEVENSHTEIN:
 	case CMP_DAMERAU: {
@@ -957,6 +1074,31 @@ static double score(const struct resolver *r, size_t a, size_t b)
 
 /* --- placeholders --------------------------------------------------------- */
 
+/* Mailbox names that reach a role, not a person: RFC 2142's, and those
+ * organisations commonly publish beside them. */
+static const char *const role_names[] = {
+	"abuse", "accounts", "admin", "administrator", "billing", "careers",
+	"contact", "contactus", "customerservice", "enquiries", "finance",
+	"ftp", "hello", "help", "helpdesk", "hostmaster", "hr", "info",
+	"inquiries", "jobs", "mail", "marketing", "news", "no-reply", "noc",
+	"noreply", "office", "orders", "postmaster", "press", "reception",
+	"sales", "security", "service", "support", "team", "usenet", "uucp",
+	"webmaster", "www", NULL
+};
+
+/* Is normalised address s a role address its domain's <mailbox> rule
+ * says to set aside (ignores="roles")? */
+static bool role_address(const struct identity *id, const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len);
+	const struct mailbox_rule *m;
+
+	if (!at || !id->n_mailboxes || !(m = mailbox_for(id, at + 1)) ||
+	    !m->roles)
+		return false;
+	return word_in(s, (size_t)(at - s), role_names);
+}
+
 static int mark_placeholders(struct resolver *r)
 {
 	for (size_t a = 0; a < r->na; a++) {
@@ -969,15 +1111,17 @@ static int mark_placeholders(struct resolver *r)
 			return ST_ERR_NOMEM;
 		for (size_t v = 0; v < t->n; v++) {
 			size_t k = r->stats.placeholders;
+			bool role = ty == ATTR_EMAIL &&
+				    role_address(r->id, t->str[v], t->len[v]);
 
-			if (t->count[v] <= r->max_block)
+			if (t->count[v] <= r->max_block && !role)
 				continue;
 			if (k == r->placeholders_cap &&
 			    xgrow(&r->placeholders, &r->placeholders_cap, k + 1,
 				  sizeof(*r->placeholders)))
 				return ST_ERR_NOMEM;
 			t->placeholder[v] = true;
-			r->placeholders[k] = (struct placeholder){ a, (uint32_t)v };
+			r->placeholders[k] = (struct placeholder){ a, (uint32_t)v, role };
 			r->stats.placeholders++;
 		}
 	}
@@ -1036,7 +1180,8 @@ static int excl_init(struct resolver *r)
 
 /* Do records i and j hold clearly different values of comparison c: its
  * last level, and both values readable by it (a date that does not parse
- * is not a different date)? */
+ * is not a different date), or, for relatives-apart, names of two people
+ * of one family? */
 static bool excl_differ(const struct resolver *r, size_t c, size_t i, size_t j)
 {
 	const struct comparison *cmp = r->model.cmp[c].c;
@@ -1044,10 +1189,14 @@ static bool excl_differ(const struct resolver *r, size_t c, size_t i, size_t j)
 	uint32_t x, y;
 	double d;
 
-	if (level_of(r, c, i, j) != (int)r->model.cmp[c].n_levels - 1)
-		return false;
 	x = value_of(r, i, r->cmp_attr[c]);
 	y = value_of(r, j, r->cmp_attr[c]);
+	if (cmp->relatives_apart && x && y && x != y &&
+	    relatives(r, t->str[x - 1], t->len[x - 1], t->str[y - 1], t->len[y - 1]))
+		return true;
+	if (!cmp->exclusive ||
+	    level_of(r, c, i, j) != (int)r->model.cmp[c].n_levels - 1)
+		return false;
 	if (cmp->method == CMP_DATE_DAYS)
 		return compare_date_days(t->str[x - 1], t->len[x - 1],
 					 t->str[y - 1], t->len[y - 1]) >= 0;
@@ -1951,7 +2100,7 @@ size_t resolver_entities(const struct resolver *r) { return r->n_entities; }
 const struct resolver_stats *resolver_stats(const struct resolver *r) { return &r->stats; }
 const struct model *resolver_model(const struct resolver *r) { return &r->model; }
 
-void resolver_placeholder(const struct resolver *r, size_t k,
+bool resolver_placeholder(const struct resolver *r, size_t k,
 			  const char **attribute, const char **value,
 			  uint64_t *count)
 {
@@ -1961,6 +2110,7 @@ void resolver_placeholder(const struct resolver *r, size_t k,
 	*attribute = r->attrs[ph->attr]->id;
 	*value = t->str[ph->value];
 	*count = t->count[ph->value];
+	return ph->role;
 }
 
 void resolver_oversized(const struct resolver *r, size_t b, uint64_t *groups,

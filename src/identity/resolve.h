@@ -145,8 +145,9 @@ struct resolver_stats {
 const struct resolver_stats *resolver_stats(const struct resolver *r);
 
 /* Placeholder k (0 .. stats->placeholders - 1): the attribute, the value
- * and how many records hold it. */
-void resolver_placeholder(const struct resolver *r, size_t k,
+ * and how many records hold it; true when it is a role address (set
+ * aside by its <mailbox> rule, however few records hold it). */
+bool resolver_placeholder(const struct resolver *r, size_t k,
 			  const char **attribute, const char **value,
 			  uint64_t *count);
 /* Blocking key b's oversized groups and the records in them. */

@@ -878,7 +878,8 @@ static int metric(const struct findings_sink *sink, const char *name, double v)
 static bool has_exclusive(const struct policy *p)
 {
 	for (size_t i = 0; i < p->identity.n_comparisons; i++)
-		if (p->identity.comparisons[i].exclusive)
+		if (p->identity.comparisons[i].exclusive ||
+		    p->identity.comparisons[i].relatives_apart)
 			return true;
 	return false;
 }
@@ -1049,7 +1050,21 @@ static int process_findings(const struct identified *id, const struct policy *p,
 		const char *attr, *value;
 		uint64_t count;
 
-		resolver_placeholder(r, k, &attr, &value, &count);
+		if (resolver_placeholder(r, k, &attr, &value, &count)) {
+			f.target = attr;
+			f.count = count;
+			f.sev = SEV_LOW;
+			f.rule = "identity.role-address";
+			snprintf(f.message, sizeof(f.message), "%s '%.80s', held by "
+				 "%llu record%s, is a role address: it reaches a team, "
+				 "not one person, so it is set aside from matching "
+				 "(the policy's <mailbox ignores=\"roles\">); record "
+				 "the person's own address where there is one", attr,
+				 value, (unsigned long long)count, count == 1 ? "" : "s");
+			if (sink->finding(sink->arg, &f))
+				return ST_ERR;
+			continue;
+		}
 		f.target = attr;
 		f.count = count;
 		snprintf(f.message, sizeof(f.message), "%s '%.80s' is held by %llu "

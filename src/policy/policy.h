@@ -165,6 +165,16 @@ struct comparison {
 	/* a person has one value: two records whose values fall in the else
 	 * level are never one person, by a rule, a link or through others */
 	bool exclusive;
+	/* person names: a word of the name with fewer words that has no
+	 * counterpart in the other (the same word, its initial, a nickname
+	 * or a slip of the pen) makes them different names (the last
+	 * level): "mark" and "marsha" are two people's names */
+	bool every_word;
+	/* person names: two names of one family (the last words agree) whose
+	 * first words have no counterpart in the other's names before the
+	 * last are two people, never one, as an exclusive comparison's
+	 * difference: "mark kusha" and "marsha kusha" */
+	bool relatives_apart;
 };
 
 struct block_term {
@@ -194,6 +204,7 @@ struct mailbox_rule {
 	bool any_domain;	/* "*" */
 	bool dots;		/* j.smith is jsmith */
 	bool plus_tags;		/* jsmith+news is jsmith */
+	bool roles;		/* info@, sales@ ... reach a team: set aside */
 };
 
 struct identity {

@@ -617,6 +617,25 @@ static void check_swap(struct policy_loader *L, struct comparison *c)
 			     "exclusive", c->attribute_id);
 }
 
+/* every-word and relatives-apart read person names word by word, under
+ * a Jaro-Winkler comparison. */
+static void check_name_words(struct policy_loader *L, struct comparison *c)
+{
+	const char *what = c->every_word ? "every-word" : "relatives-apart";
+
+	if ((!c->every_word && !c->relatives_apart) || !c->attribute)
+		return;
+	if (c->attribute->type != ATTR_PERSON_NAME ||
+	    (c->method != CMP_JARO_WINKLER && c->method != CMP_WORD_JARO_WINKLER))
+		policy_error(L, policy_attr_loc(L, c->loc, what, 0),
+			     "compare on '%s': %s applies to a person-name "
+			     "attribute compared by jaro-winkler or "
+			     "word-jaro-winkler (this one is %s, %s)",
+			     c->attribute_id, what,
+			     attribute_type_name(c->attribute->type),
+			     compare_method_name(c->method));
+}
+
 static void check_mu(struct policy_loader *L, struct comparison *c)
 {
 	size_t want = comparison_levels(c);
@@ -708,7 +727,7 @@ static bool parse_block_term(struct policy_loader *L, struct block_key *k,
 }
 
 /* domain: "*" or mail domains separated by spaces; ignores: "dots",
- * "plus-tags" or both. */
+ * "plus-tags", "roles" or several. */
 static void check_mailbox(struct policy_loader *L, struct mailbox_rule *m)
 {
 	const char *s = m->domain_text, *w;
@@ -760,11 +779,13 @@ static void check_mailbox(struct policy_loader *L, struct mailbox_rule *m)
 			m->dots = true;
 		else if (len == 9 && !memcmp(w, "plus-tags", 9))
 			m->plus_tags = true;
+		else if (len == 5 && !memcmp(w, "roles", 5))
+			m->roles = true;
 		else {
 			policy_error(L, policy_attr_loc(L, m->loc, "ignores",
 							(size_t)(w - m->ignores_text)),
-				     "a mailbox ignores 'dots', 'plus-tags' or both, "
-				     "not '%.*s'", (int)len, w);
+				     "a mailbox ignores 'dots', 'plus-tags', 'roles' "
+				     "or several, not '%.*s'", (int)len, w);
 			return;
 		}
 	}
@@ -847,6 +868,7 @@ static void check_identity(struct policy_loader *L)
 		check_levels(L, c);
 		check_mu(L, c);
 		check_swap(L, c);
+		check_name_words(L, c);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(id->comparisons[j].attribute_id, c->attribute_id))
 				policy_error(L, c->loc, "a second comparison on '%s' "

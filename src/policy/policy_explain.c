@@ -260,6 +260,17 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 	if (c->tf_adjust)
 		buf_addstr(out, ", and agreement on a common value counts for less "
 				"than agreement on a rare one");
+	if (c->every_word)
+		buf_addstr(out, ". Every word of the shorter name needs its "
+				"counterpart in the other (the same word, its "
+				"initial, a nickname, or at most two letters "
+				"changed, one in a word of three letters or "
+				"fewer); without one they are different names");
+	if (c->relatives_apart)
+		buf_addstr(out, ". Two names of one family (the last words agree) "
+				"whose first words have no counterpart among the "
+				"other's given names are two people, never one, "
+				"whatever a rule, a link or the other records say");
 	if (c->exclusive)
 		buf_addstr(out, ". A person has one: two records whose values are "
 				"different (the last level) are never one person, "
@@ -332,9 +343,17 @@ static void explain_identity(const struct policy *p, struct buf *out)
 			buf_addstr(out, "at every domain");
 		else
 			buf_addf(out, "at %s", m->domain_text);
-		buf_addf(out, " are matched ignoring %s in the part before the @.\n\n",
-			 m->dots && m->plus_tags ? "dots and +tags" :
-			 m->dots ? "dots" : "+tags");
+		if (m->dots || m->plus_tags)
+			buf_addf(out, " are matched ignoring %s in the part before "
+				 "the @%s", m->dots && m->plus_tags ?
+				 "dots and +tags" : m->dots ? "dots" : "+tags",
+				 m->roles ? "; r" : ".\n\n");
+		else
+			buf_addstr(out, ": r");
+		if (m->roles)
+			buf_addstr(out, "ole addresses (info@, sales@, support@ ...) "
+				   "reach a team, not one person, and are set aside "
+				   "from matching.\n\n");
 	}
 	buf_addf(out, "Two records are linked as one person when the match "
 		 "probability is at least %g; pairs from %g up are kept for a "

@@ -553,6 +553,8 @@ static void build_compare(struct build *b, struct identity *id, xmlNode *n)
 	c->says = attr(b, n, "says");
 	c->swap_with = attr(b, n, "swap-with");
 	c->exclusive = attr_bool(b, n, "exclusive", false);
+	c->every_word = attr_bool(b, n, "every-word", false);
+	c->relatives_apart = attr_bool(b, n, "relatives-apart", false);
 }
 
 static void build_block(struct build *b, struct identity *id, xmlNode *n)

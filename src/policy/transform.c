@@ -60,6 +60,8 @@ static const struct {
 		"name-part(given|family): one part of \"First Last\" or \"LAST, First\"" },
 	[TX_ORG_NAME] = { "org-name",
 		"org-name: an organisation's name without notes in parentheses or its legal form (Inc, Ltd, GmbH ...)" },
+	[TX_GENERATION] = { "generation",
+		"generation: a person name's generational suffix (Jr, Senior, II, 3rd ...) as jr, sr, i, ii, iii or iv; empty without one" },
 	[TX_ADDRESS] = { "address",
 		"address: lower case, punctuation out, street types, directions and unit words the short way (Lane -> ln, North -> n, Suite -> ste)" },
 };
@@ -132,7 +134,7 @@ static int lookup_kind(struct tx_parser *p, size_t start, size_t len,
 	return tx_fail(p, start, "unknown transform '%s' (known: trim, "
 		       "collapse-space, lower, upper, title, fold, digits, alnum, "
 		       "null-if, replace, map, bool, email, e164, postcode, country, "
-		       "date, datetime, last-first, name-part, org-name, address)",
+		       "date, datetime, last-first, name-part, org-name, address, generation)",
 		       word);
 }
 
@@ -704,6 +706,49 @@ static bool legal_form(const char *w, size_t len)
 	return false;
 }
 
+/* Generational suffixes, in lower case without dots, and how they are
+ * written out: Robert Smith Jr and Robert Smith Sr are two people. */
+static const char *const generations[][2] = {
+	{ "jr", "jr" }, { "junior", "jr" }, { "jnr", "jr" },
+	{ "sr", "sr" }, { "senior", "sr" }, { "snr", "sr" },
+	{ "i", "i" }, { "1st", "i" }, { "ii", "ii" }, { "2nd", "ii" },
+	{ "iii", "iii" }, { "3rd", "iii" }, { "iv", "iv" }, { "4th", "iv" },
+};
+
+/* The generation of a person's name: its last word after the first that
+ * is a generational suffix ("Morris II Klein", "Klein, Morris II",
+ * "David Dobbins Jr."); nothing when none is. */
+static void tx_generation(const struct buf *v, struct buf *out)
+{
+	const char *found = NULL;
+	size_t i = 0, words = 0;
+
+	while (i < v->len) {
+		char low[8];
+		size_t start, k = 0;
+
+		while (i < v->len && (isspace((unsigned char)v->data[i]) ||
+				      v->data[i] == ',' || v->data[i] == '.'))
+			i++;
+		start = i;
+		while (i < v->len && !isspace((unsigned char)v->data[i]) &&
+		       v->data[i] != ',' && v->data[i] != '.')
+			i++;
+		if (i == start)
+			break;
+		for (size_t j = start; j < i && k + 1 < sizeof(low); j++)
+			low[k++] = (char)tolower((unsigned char)v->data[j]);
+		low[k] = '\0';
+		if (words++ == 0 || i - start >= sizeof(low))
+			continue;
+		for (size_t g = 0; g < ARRAY_SIZE(generations); g++)
+			if (!strcmp(low, generations[g][0]))
+				found = generations[g][1];
+	}
+	if (found)
+		buf_addstr(out, found);
+}
+
 /* Separators between the words of an organisation's name. */
 static bool org_sep(char c)
 {
@@ -903,6 +948,7 @@ static enum transform_status tx_one(const struct transform *t,
 		break;
 	case TX_ORG_NAME: tx_org_name(v, out); break;
 	case TX_ADDRESS: tx_address(v, out); break;
+	case TX_GENERATION: tx_generation(v, out); break;
 	case TX_E164: return tx_e164(t, ctx, v, out, why);
 	case TX_POSTCODE: return tx_postcode(t, ctx, v, out, why);
 	case TX_COUNTRY:
