@@ -492,7 +492,7 @@ static bool mp_vowel(char c)
 bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
 {
 	char w[COMPARE_MAX_CHARS + 3];
-	size_t n = 0, k = 0, i = 0;
+	size_t n = 0, k = 0, i = 0, first;
 
 	if (!size)
 		return false;
@@ -509,7 +509,8 @@ bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
 		return false;
 	memset(w + n, 0, 3);	/* reading past the end sees NUL */
 #define MP_PUT(ch) do { if (k + 1 < size) out[k++] = (ch); } while (0)
-	/* first letters: AE GN KN PN WR drop the first, X is S, WH is W */
+	/* first letters: AE GN KN PN WR drop the first, X is S, WH is W;
+	 * a vowel counts only as the first letter kept */
 	if ((w[0] == 'A' && w[1] == 'E') || (w[1] == 'N' && (w[0] == 'G' ||
 	    w[0] == 'K' || w[0] == 'P')) || (w[0] == 'W' && w[1] == 'R'))
 		i = 1;
@@ -520,6 +521,7 @@ bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
 		MP_PUT('W');
 		i = 2;
 	}
+	first = i == 1 && w[0] != 'X';	/* a dropped first letter */
 	for (; i < n; i++) {
 		char c = w[i], prev = i ? w[i - 1] : 0, next = w[i + 1];
 		char after = next ? w[i + 2] : 0;
@@ -528,7 +530,7 @@ bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
 			continue;
 		switch (c) {
 		case 'A': case 'E': case 'I': case 'O': case 'U':
-			if (i == 0)
+			if (i == first)
 				MP_PUT(c);
 			break;
 		case 'B':
@@ -546,9 +548,13 @@ bool compare_metaphone(const char *s, size_t len, char *out, size_t size)
 			} else
 				MP_PUT('K');
 			break;
-		case 'D':
-			MP_PUT(next == 'G' && (after == 'E' || after == 'Y' ||
-					       after == 'I') ? 'J' : 'T');
+		case 'D':	/* DGE, DGI, DGY: one J for both */
+			if (next == 'G' && (after == 'E' || after == 'Y' ||
+					    after == 'I')) {
+				MP_PUT('J');
+				i++;
+			} else
+				MP_PUT('T');
 			break;
 		case 'G':
 			if (next == 'H' && !mp_vowel(after))

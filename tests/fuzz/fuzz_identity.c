@@ -32,6 +32,8 @@
  *     value; it answers when an ASCII letter is in the first
  *     COMPARE_MAX_CHARS bytes, never without one, and leaves out alone
  *     when it does not;
+ *   - Metaphone answers exactly for ASCII letters, in upper case and
+ *     '0', within its buffer, and cut short is the longer code's start;
  *   - initials, date distances and numeric differences are symmetric; a
  *     date distance is -1 or in 0 .. 9999 years, a date is 0 days from
  *     itself and from its YYYYMMDD form; a numeric difference is finite,
@@ -241,6 +243,33 @@ static void check_soundex(const char *s, size_t len)
 	CHECK(memchr(s, out[0], len) || memchr(s, out[0] | 0x20, len));
 }
 
+/* Metaphone answers for a word of ASCII letters (in its first
+ * COMPARE_MAX_CHARS bytes), never for anything else; its code is upper
+ * case letters and '0', NUL-terminated within the buffer, at most two
+ * letters for each of the word's; cut short, it is the longer code's
+ * start. */
+static void check_metaphone(const char *s, size_t len)
+{
+	char out[12], small[4] = "???";
+	size_t letters = 0, n = len < COMPARE_MAX_CHARS ? len : COMPARE_MAX_CHARS;
+	bool ok = compare_metaphone(s, len, out, sizeof(out));
+
+	for (size_t i = 0; i < n; i++)
+		letters += ((unsigned char)s[i] | 0x20) >= 'a' &&
+			   ((unsigned char)s[i] | 0x20) <= 'z';
+	CHECK(ok == (n > 0 && letters == n));
+	if (!ok) {
+		CHECK(!compare_metaphone(s, len, small, sizeof(small)));
+		CHECK(!memcmp(small, "???", 4));
+		return;
+	}
+	CHECK(memchr(out, '\0', sizeof(out)) && strlen(out) <= 2 * n);
+	for (const char *c = out; *c; c++)
+		CHECK((*c >= 'A' && *c <= 'Z') || *c == '0');
+	CHECK(compare_metaphone(s, len, small, sizeof(small)));
+	CHECK(!strncmp(small, out, strlen(small)));
+}
+
 /* A date is 0 days from itself and from its YYYYMMDD form. */
 static void check_date_self(const char *a, size_t al)
 {
@@ -328,6 +357,7 @@ static void compare_one(const char *a, size_t al)
 	CHECK(compare_damerau(a, al, a, al, 0) == 0);
 	CHECK(!compare_numeric(a, al, a, al, &x) || x == 0.0);
 	check_soundex(a, al);
+	check_metaphone(a, al);
 	check_date_self(a, al);
 }
 

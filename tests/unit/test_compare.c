@@ -65,6 +65,74 @@ static void expect_soundex(const char *s, const char *want)
 		fail_msg("soundex of '%s' is %s, expected %s", s, out, want);
 }
 
+static void expect_metaphone(const char *s, const char *want)
+{
+	char out[16];
+
+	if (!compare_metaphone(s, strlen(s), out, sizeof(out)))
+		fail_msg("metaphone of '%s' failed, expected %s", s, want);
+	if (strcmp(out, want))
+		fail_msg("metaphone of '%s' is %s, expected %s", s, out, want);
+}
+
+/* --- Metaphone ------------------------------------------------------------ */
+
+static void metaphone_hears_one_name_in_spellings(void **state)
+{
+	(void)state;
+	/* one sound, other letters */
+	expect_metaphone("keeley", "KL");
+	expect_metaphone("Kaylee", "KL");
+	expect_metaphone("mohamed", "MHMT");
+	expect_metaphone("muhammed", "MHMT");
+	expect_metaphone("zara", "SR");
+	expect_metaphone("sarah", "SR");
+	expect_metaphone("sahra", "SR");
+	expect_metaphone("lee", "L");
+	expect_metaphone("leigh", "L");
+	expect_metaphone("catherine", "K0RN");
+	expect_metaphone("kathryn", "K0RN");
+	/* other names that share letters */
+	expect_metaphone("mark", "MRK");
+	expect_metaphone("marsha", "MRX");
+	expect_metaphone("darla", "TRL");
+	expect_metaphone("darlene", "TRLN");
+	expect_metaphone("patrick", "PTRK");
+	expect_metaphone("patricia", "PTRX");
+	/* the first letters' rules, and the rest */
+	expect_metaphone("knight", "NT");
+	expect_metaphone("wright", "RT");
+	expect_metaphone("xavier", "SFR");
+	expect_metaphone("whitney", "WTN");
+	expect_metaphone("aeron", "ERN");
+	expect_metaphone("thumb", "0M");
+	expect_metaphone("schmidt", "SKMTT");
+	expect_metaphone("edge", "EJ");
+	expect_metaphone("science", "SNS");
+	expect_metaphone("alex", "ALKS");
+	expect_metaphone("phil", "FL");
+	expect_metaphone("anna", "AN");
+	expect_metaphone("stephen", "STFN");
+	expect_metaphone("steven", "STFN");
+}
+
+static void metaphone_reads_ascii_letters_only(void **state)
+{
+	char out[4] = "xyz";
+
+	(void)state;
+	assert_false(compare_metaphone("", 0, out, sizeof(out)));
+	assert_false(compare_metaphone("o'brien", 7, out, sizeof(out)));
+	assert_false(compare_metaphone("jos\xc3\xa9", 5, out, sizeof(out)));
+	assert_string_equal(out, "xyz");	/* untouched on failure */
+	/* cut to fit, NUL-terminated */
+	assert_true(compare_metaphone("christopher", 11, out, sizeof(out)));
+	assert_string_equal(out, "XRS");
+	/* never reads past len */
+	assert_true(compare_metaphone("markus", 4, out, sizeof(out)));
+	assert_string_equal(out, "MRK");
+}
+
 /* --- Jaro-Winkler --------------------------------------------------------- */
 
 static void jaro_winkler_matches_published_values(void **state)
@@ -742,6 +810,8 @@ int main(void)
 		cmocka_unit_test(soundex_is_upper_case_and_padded),
 		cmocka_unit_test(soundex_reads_the_first_word_with_letters),
 		cmocka_unit_test(soundex_fails_without_an_ascii_letter),
+		cmocka_unit_test(metaphone_hears_one_name_in_spellings),
+		cmocka_unit_test(metaphone_reads_ascii_letters_only),
 		cmocka_unit_test(long_values_are_compared_on_their_first_64_code_points),
 		cmocka_unit_test(long_values_do_not_break_the_other_comparisons),
 		cmocka_unit_test(edit_distances_agree_with_the_full_matrix),

@@ -323,6 +323,16 @@ static void semantic_checks_have_clear_messages(void **state)
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
 		     "method=\"exact\"/><block on=\"email\" max-block=\"0\"/></identity>\n",
 		     "attribute 'max-block': '0' is not a valid value");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"jaro-winkler\" levels=\"0.9\" every-word=\"true\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "compare on 'email': every-word applies to a person-name attribute "
+		     "compared by jaro-winkler or word-jaro-winkler (this one is email, "
+		     "jaro-winkler)");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"exact\"/><block on=\"email\"/>"
+		     "<mailbox domain=\"*\" ignores=\"roles teams\"/></identity>\n",
+		     "a mailbox ignores 'dots', 'plus-tags', 'roles' or several, not 'teams'");
 	expect_error("  <survivorship attribute=\"phone\" order=\"most-recent most-recent\"/>\n",
 		     "'most-recent' is unknown or repeated");
 	expect_error("  <source id=\"s2\" kind=\"sqlite\" owner=\"sales\"><location path=\"x.db\"/>"
@@ -606,6 +616,14 @@ static void org_name_drops_notes_and_legal_forms(void **state)
 	check_apply("org-name", "Acme Co., Ltd.", "Acme");
 	check_apply("org-name", "Universal Exports, USA", "Universal Exports USA");
 	check_apply("org-name", "Müllenkranz GmbH ", "Müllenkranz");
+	check_apply("generation", "David Dobbins Jr.", "jr");
+	check_apply("generation", "Dobbins Senior David", "sr");
+	check_apply("generation", "Morris I Klein", "i");
+	check_apply("generation", "Klein, Morris II", "ii");
+	check_apply("generation", "John Smith 3rd", "iii");
+	check_apply("generation", "Robert E Smith", "");
+	check_apply("generation", "Jr", "");	/* the first word is a name */
+	check_apply("generation", "Ivy Iverson", "");
 	check_apply("address", "1515 Adela Lane", "1515 adela ln");
 	check_apply("address", "  1515 ADELA LN. ", "1515 adela ln");
 	check_apply("address", "3212 W. 32nd Street, Palm Harbor", "3212 w 32nd st palm harbor");
@@ -711,7 +729,7 @@ static void bad_transform_specs_are_located(void **state)
 	expect_parse_error("trim zzzzzzzz", 5, "unknown transform 'zzzzzzzz' (known: "
 			   "trim, collapse-space, lower, upper, title, fold, digits, "
 			   "alnum, null-if, replace, map, bool, email, e164, postcode, "
-			   "country, date, datetime, last-first, name-part, org-name, address)");
+			   "country, date, datetime, last-first, name-part, org-name, address, generation)");
 	expect_parse_error("e164(country=XX)", 0,
 			   "e164: 'XX' is not an ISO 3166 alpha-2 country code");
 	expect_parse_error("postcode", 0, "postcode needs country=XX or country-field=FIELD");

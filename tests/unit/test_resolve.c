@@ -237,7 +237,7 @@ static void placeholders_are_set_aside_and_reported(void **state)
 	add(&fx, "b", "Ann", NULL, "ann@example.com", NULL, NULL);
 	run(&fx, 10);
 	assert_int_equal(resolver_stats(fx.r)->placeholders, 1);
-	resolver_placeholder(fx.r, 0, &attr, &value, &count);
+	assert_false(resolver_placeholder(fx.r, 0, &attr, &value, &count));
 	assert_string_equal(attr, "email");
 	assert_string_equal(value, "noemail@example.com");
 	assert_int_equal(count, 30);
@@ -808,6 +808,134 @@ static void whole_names_spell_out_nicknames(void **state)
 	fx_close(&fx);
 }
 
+/* The name comparison of the word-by-word tests, with every-word and
+ * relatives-apart as given in extra. */
+#define WORD_MODEL(extra, rules) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.001\">" rules \
+	"<compare attribute=\"given\" method=\"word-jaro-winkler\"" \
+	" levels=\"0.92 0.8\" m=\"0.7 0.1 0.1 0.1\"" \
+	" u=\"0.01 0.01 0.03 0.95\"" extra "/>" \
+	"<block on=\"country\"/></identity>\n"
+
+static int name_level(struct fixture *fx, size_t a, size_t b)
+{
+	int levels[1];
+	double w[1];
+
+	(void)resolver_score(fx->r, a, b, levels, w);
+	return levels[0];
+}
+
+static void every_word_tells_other_names_apart(void **state)
+{
+	struct fixture fx;
+	struct diag d;
+	char path[128];
+	static const char *const names[] = {
+		"Mark Kusha", "Marsha Kusha",		/* 0 1: another name */
+		"Patrick Smith", "Patricia Smith",	/* 2 3: another name */
+		"Darla Anderson", "Darlene Anderson",	/* 4 5: another name */
+		"Keeley Jones", "Jones, Kaylee",	/* 6 7: one sound */
+		"Kristen Salinger", "Kristin Salenger",	/* 8 9: slips */
+		"B Smith", "Bob J Smith",		/* 10 11: an initial */
+		"Bob Smith", "Robert Smith",		/* 12 13: a nickname */
+		"Susan Meyer", "Susan Meyer Thomas",	/* 14 15: a word more */
+	};
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		fx_open(&fx, with ? WORD_MODEL(" every-word=\"true\"", "")
+				  : WORD_MODEL("", ""));
+		write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\n");
+		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
+		diag_clear(&d);
+		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			char key[8];
+
+			snprintf(key, sizeof(key), "%zu", i);
+			add(&fx, key, names[i], NULL, NULL, NULL, "US");
+		}
+		run(&fx, 0);
+		/* Jaro-Winkler alone finds the other names close */
+		assert_true(with || name_level(&fx, 0, 1) < 3);
+		assert_true(with || name_level(&fx, 2, 3) < 3);
+		assert_true(with || name_level(&fx, 4, 5) < 3);
+		if (with) {
+			assert_int_equal(name_level(&fx, 0, 1), 3);
+			assert_int_equal(name_level(&fx, 2, 3), 3);
+			assert_int_equal(name_level(&fx, 4, 5), 3);
+			/* a word with its counterpart: never "different" */
+			for (size_t i = 6; i < ARRAY_SIZE(names); i += 2)
+				if (name_level(&fx, i, i + 1) > 2)
+					fail_msg("'%s' and '%s' are level %d", names[i],
+						 names[i + 1], name_level(&fx, i, i + 1));
+			assert_true(fx.p->identity.comparisons[0].every_word);
+		}
+		fx_close(&fx);
+	}
+}
+
+static void relatives_are_never_one_person(void **state)
+{
+	struct fixture fx;
+	const struct link *links;
+	size_t n, conflicts = 0;
+
+	(void)state;
+	/* the rule joins every record with the email but the relatives */
+	fx_open(&fx, WORD_MODEL(" every-word=\"true\" relatives-apart=\"true\"",
+				RULE_EMAIL));
+	add(&fx, "mark", "Mark Kusha", NULL, "kusha@x.com", NULL, "US");
+	add(&fx, "marsha", "Marsha Kusha", NULL, "kusha@x.com", NULL, "US");
+	add(&fx, "john-mark", "John Mark Kusha", NULL, "kusha@x.com", NULL, "US");
+	add(&fx, "m", "M Kusha", NULL, "kusha@x.com", NULL, "US");
+	add(&fx, "ed", "Ed Knight", NULL, "ed@x.com", NULL, "US");
+	add(&fx, "eddie", "Eddie Kusha", NULL, "ed@x.com", NULL, "US");
+	run(&fx, 0);
+	assert_false(same(&fx, 0, 1));	/* Mark and Marsha */
+	assert_false(same(&fx, 1, 2));
+	assert_true(same(&fx, 0, 2));	/* Mark may go by his middle name */
+	/* an initial tells too little: M joins one of them */
+	assert_true(same(&fx, 3, 0) || same(&fx, 3, 1));
+	/* another family name is no family: an alias, not a relative */
+	assert_true(same(&fx, 4, 5));
+	n = resolver_links(fx.r, &links);
+	for (size_t i = 0; i < n; i++)
+		conflicts += links[i].conflict == 0;
+	assert_true(conflicts > 0);
+	assert_true(resolver_stats(fx.r)->conflicts > 0);
+	fx_close(&fx);
+}
+
+static void role_addresses_are_set_aside(void **state)
+{
+	struct fixture fx;
+	const char *attr, *value;
+	uint64_t count;
+
+	(void)state;
+	fx_open(&fx, "<identity link=\"0.95\" review=\"0.8\">" RULE_EMAIL
+		     "<mailbox domain=\"*\" ignores=\"roles\"/>"
+		     "<mailbox domain=\"family.org\" ignores=\"dots\"/>"
+		     "</identity>\n");
+	add(&fx, "1", "Andrew", "Anderson", "info@ca-state.gov", NULL, NULL);
+	add(&fx, "2", "Andy", "Anderson", "Info@CA-State.gov", NULL, NULL);
+	add(&fx, "3", "Ann", "Lee", "ann@ca-state.gov", NULL, NULL);
+	add(&fx, "4", "Ann", "Lee", "ann@ca-state.gov", NULL, NULL);
+	add(&fx, "5", "Al", "Ek", "info@family.org", NULL, NULL);
+	add(&fx, "6", "Al", "Ek", "info@family.org", NULL, NULL);
+	run(&fx, 0);
+	assert_false(same(&fx, 0, 1));	/* a team's address */
+	assert_true(same(&fx, 2, 3));	/* a person's */
+	assert_true(same(&fx, 4, 5));	/* the domain's own rule wins */
+	assert_int_equal(resolver_stats(fx.r)->placeholders, 1);
+	assert_true(resolver_placeholder(fx.r, 0, &attr, &value, &count));
+	assert_string_equal(value, "info@ca-state.gov");
+	assert_int_equal(count, 2);
+	fx_close(&fx);
+}
+
 static void a_malformed_nickname_table_names_its_line(void **state)
 {
 	struct fixture fx;
@@ -856,6 +984,9 @@ int main(void)
 		cmocka_unit_test(a_malformed_nickname_table_names_its_line),
 		cmocka_unit_test(names_the_wrong_way_round_are_close),
 		cmocka_unit_test(whole_names_spell_out_nicknames),
+		cmocka_unit_test(every_word_tells_other_names_apart),
+		cmocka_unit_test(relatives_are_never_one_person),
+		cmocka_unit_test(role_addresses_are_set_aside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
