@@ -19,9 +19,9 @@ ifeq ($(origin CC),default)
 CC = gcc
 endif
 
-PKGS     := libxml-2.0 sqlite3 libutf8proc
+PKGS     := libxml-2.0 sqlite3 libutf8proc icu-uc icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null || echo -I/usr/include/libxml2)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lsqlite3 -lutf8proc)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxml2 -lsqlite3 -lutf8proc -licui18n -licuuc -licudata)
 LIBS     := $(PKG_LIBS) -lhpdf -lm -lpthread
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla \

@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
   build-essential pkg-config
   libxml2-dev libxml2-utils libsqlite3-dev libhpdf-dev libcmocka-dev
-  libutf8proc-dev fonts-dejavu-core tzdata
+  libutf8proc-dev libicu-dev fonts-dejavu-core tzdata
   sqlite3 poppler-utils qpdf time bc
   "$@"
 )

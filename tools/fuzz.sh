@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 command -v clang >/dev/null || { apt-get install -y -qq clang >/dev/null; }
 make -s build/gen/schema_xsd.c >/dev/null
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -Isrc -Ibuild/gen $(pkg-config --cflags libxml-2.0)"
-libs="$(pkg-config --libs libxml-2.0 sqlite3 libutf8proc) -lhpdf -lm -lpthread"
+libs="$(pkg-config --libs libxml-2.0 sqlite3 libutf8proc icu-uc icu-i18n) -lhpdf -lm -lpthread"
 srcs=$(find src -name '*.c' -not -path 'src/cli/*')
 status=0
 for t in tests/fuzz/fuzz_*.c; do

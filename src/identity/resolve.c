@@ -17,6 +17,7 @@
 #include "identity/compare.h"
 #include "profile/sketch.h"
 #include "source/csv.h"
+#include "util/translit.h"
 #include "util/utf8.h"
 
 /* --- distinct values of one attribute ------------------------------------- */
@@ -477,6 +478,14 @@ static void name_words(const char *s, size_t len, struct buf *out)
 	}
 }
 
+static bool ascii_only(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
 /* The policy's <mailbox> rule for an address's domain, or NULL: a rule
  * naming the domain wins over "*". */
 static const struct mailbox_rule *mailbox_for(const struct identity *id,
@@ -547,6 +556,17 @@ void identity_normalise(enum attribute_type type, const char *s, size_t len,
 
 	buf_reset(out);
 	utf8_fold(s, len, &folded);
+	if (type == ATTR_PERSON_NAME && !ascii_only(folded.data, folded.len)) {
+		/* a name in another script, in Latin letters: from the
+		 * value as written, whose vowel signs folding drops */
+		struct buf latin = BUF_INIT;
+
+		if (translit_latin(s, len, &latin)) {
+			buf_reset(&folded);
+			utf8_fold(latin.data, latin.len, &folded);
+		}
+		buf_release(&latin);
+	}
 	utf8_lower(folded.data, folded.len, &lower);
 	if (type == ATTR_PERSON_NAME)
 		name_words(lower.data, lower.len, out);

@@ -146,6 +146,16 @@ static void values_are_normalised_for_matching(void **state)
 	check_norm(ATTR_PERSON_NAME, "O'Brien", "o brien");
 	check_norm(ATTR_PERSON_NAME, "Mr", "mr");	/* a title alone stays */
 	check_norm(ATTR_PERSON_NAME, " .,", "");
+	/* other scripts in Latin letters (ICU), then as any name */
+	check_norm(ATTR_PERSON_NAME, "ВАСИЛЬЕВ, Александр Павлович",
+		   "aleksandr pavlovic vasilev");
+	check_norm(ATTR_PERSON_NAME, "Ελένη Παπαδοπούλου", "elene papadopoulou");
+	check_norm(ATTR_PERSON_NAME, "王力", "wang li");
+	check_norm(ATTR_PERSON_NAME, "Søren Ærø", "soren aero");
+	/* a script ICU cannot romanise stays, folded */
+	check_norm(ATTR_PERSON_NAME, "\xe1\x9e\x8f\xe1\x9e\xb6", "\xe1\x9e\x8f");
+	/* only names: other text keeps its script */
+	check_norm(ATTR_TEXT, "Москва", "москва");
 	check_norm(ATTR_EMAIL, " John.Smith@Example.COM ", "john.smith@example.com");
 	/* dots in a row before the @ are a slip for one; after it, and in a
 	 * quoted mailbox name, they stay */
