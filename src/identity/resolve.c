@@ -847,18 +847,27 @@ static size_t word_chars(const char *w, size_t wl)
 	return n;
 }
 
-/* Does word w of one name have a counterpart among name b's words: the
- * same word, its initial (either way), a nickname of one name, a slip of
- * the pen (one letter changed, two when both words have eight letters or
- * more: "kristen" and "kristin", not "patrick" and "patricia"), or
- * another spelling of one sound (the same Metaphone code: "keeley" and
- * "kaylee", "mohamed" and "muhammed", "lee" and "leigh", not "mark" and
- * "marsha")? */
-static bool word_counterpart(const struct resolver *r, const char *w,
-			     size_t wl, const char *b, size_t bl)
+/* How word w of one name has its counterpart among name b's words. */
+enum counterpart {
+	CP_NONE,
+	CP_INITIAL,	/* its initial, either way: j, john */
+	CP_NAME		/* the same name: the same word, a nickname of one
+			 * name, a slip of the pen, or another spelling of
+			 * one sound */
+};
+
+/* A slip of the pen is one letter changed, two when both words have
+ * eight letters or more ("kristen" and "kristin", not "patrick" and
+ * "patricia"); another spelling of one sound has the same Metaphone code
+ * ("keeley" and "kaylee", "mohamed" and "muhammed", "lee" and "leigh",
+ * not "mark" and "marsha"). */
+static enum counterpart word_counterpart(const struct resolver *r,
+					 const char *w, size_t wl,
+					 const char *b, size_t bl)
 {
 	char mw[16], mv[16];
 	bool sound = compare_metaphone(w, wl, mw, sizeof(mw)) && mw[0];
+	enum counterpart best = CP_NONE;
 	size_t at = 0, vl;
 	const char *v;
 
@@ -866,14 +875,15 @@ static bool word_counterpart(const struct resolver *r, const char *w,
 		size_t k = word_chars(w, wl) >= 8 && word_chars(v, vl) >= 8 ? 2 : 1;
 
 		if ((vl == wl && !memcmp(v, w, wl)) ||
-		    ((wl == 1 || vl == 1) && v[0] == w[0]) ||
-		    compare_damerau(w, wl, v, vl, k) <= k ||
+		    (wl > 1 && vl > 1 && compare_damerau(w, wl, v, vl, k) <= k) ||
 		    nicknames_agree(r, w, wl, v, vl) ||
 		    (sound && compare_metaphone(v, vl, mv, sizeof(mv)) &&
 		     !strcmp(mw, mv)))
-			return true;
+			return CP_NAME;
+		if ((wl == 1 || vl == 1) && v[0] == w[0])
+			best = CP_INITIAL;
 	}
-	return false;
+	return best;
 }
 
 static size_t word_count(const char *s, size_t len)
@@ -886,12 +896,16 @@ static size_t word_count(const char *s, size_t len)
 	return n;
 }
 
-/* Does every word of the name with fewer words (of both, when they have
- * as many) have its counterpart in the other? */
-static bool every_word_agrees(const struct resolver *r, const char *a,
-			      size_t al, const char *b, size_t bl)
+/* How every word of the name with fewer words (of both, when they have
+ * as many) has its counterpart in the other: CP_NONE when a word has
+ * none; CP_NAME when the names have as many words and each is the same
+ * name as its counterpart; else CP_INITIAL. */
+static enum counterpart every_word_agrees(const struct resolver *r,
+					  const char *a, size_t al,
+					  const char *b, size_t bl)
 {
 	size_t na = word_count(a, al), nb = word_count(b, bl);
+	enum counterpart all = na == nb ? CP_NAME : CP_INITIAL;
 
 	for (int side = 0; side < 2; side++) {
 		const char *s = side ? b : a, *o = side ? a : b;
@@ -900,11 +914,16 @@ static bool every_word_agrees(const struct resolver *r, const char *a,
 
 		if ((side == 0 && na > nb) || (side == 1 && nb > na))
 			continue;
-		while (next_word(s, sl, &at, &w, &wl))
-			if (!word_counterpart(r, w, wl, o, ol))
-				return false;
+		while (next_word(s, sl, &at, &w, &wl)) {
+			enum counterpart cp = word_counterpart(r, w, wl, o, ol);
+
+			if (cp == CP_NONE)
+				return CP_NONE;
+			if (cp < all)
+				all = cp;
+		}
 	}
-	return true;
+	return all;
 }
 
 /* The last word of a normalised name (its family name), and the length
@@ -954,6 +973,7 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	size_t a = r->cmp_attr[c], nl = r->model.cmp[c].n_levels;
 	uint32_t x = value_of(r, i, a), y = value_of(r, j, a);
 	const struct strtab *t = &r->tabs[a];
+	enum counterpart words = CP_NONE;
 	const char *s1, *s2;
 	size_t l1, l2;
 
@@ -967,7 +987,8 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	l2 = t->len[y - 1];
 	if (r->swap_attr[c] != SIZE_MAX && nl > 2 && swapped(r, c, i, j))
 		return 1;
-	if (cmp->every_word && !every_word_agrees(r, s1, l1, s2, l2))
+	if (cmp->every_word && (words = every_word_agrees(r, s1, l1, s2, l2)) ==
+	    CP_NONE)
 		return (int)nl - 1;
 	switch (cmp->method) {
 	case CMP_EXACT:
@@ -988,11 +1009,16 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 		     nicknames_agree(r, s1, l1, s2, l2)))
 			return 1;
 
+		/* every word the same name as its counterpart: the first
+		 * level below exact, however far Jaro-Winkler puts a short
+		 * word's slip ("zara thompson", "sarah tompson") */
+		if (words == CP_NAME && nl > 2)
+			return 1;
 		for (size_t l = 0; l < cmp->n_levels && l + 2 < nl; l++)
 			if (sim >= cmp->levels[l])
 				return (int)l + 1;
 		/* every word has its counterpart: not different names */
-		return (int)nl - (cmp->every_word && nl > 2 ? 2 : 1);
+		return (int)nl - (words != CP_NONE && nl > 2 ? 2 : 1);
 	}
 	case CMP_LEVENSHTEIN:
 	case CMP_DAMERAU: {
@@ -1474,6 +1500,13 @@ static bool block_term(const struct resolver *r, const struct block_term *t,
 			return false;
 		*h = hash_more(*h, s, 4);
 		return true;
+	}
+	if (!strcmp(t->func, "last-word")) {	/* a whole name's family name */
+		n = len;
+		while (n > 0 && s[n - 1] != ' ')
+			n--;
+		*h = hash_more(*h, s + n, len - n);
+		return n < len;
 	}
 	if (!strcmp(t->func, "digits")) {
 		char d[64];

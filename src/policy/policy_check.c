@@ -678,7 +678,7 @@ static bool parse_block_term(struct policy_loader *L, struct block_key *k,
 			     const char *word, size_t at, struct block_term *t)
 {
 	static const char *funcs[] = { "soundex", "prefix", "suffix", "year",
-				       "initial", "digits" };
+				       "initial", "digits", "last-word" };
 	struct policy_loc loc = policy_attr_loc(L, k->loc, "on", at);
 	const char *open = strchr(word, '('), *close, *comma;
 	bool sized;
@@ -701,7 +701,7 @@ static bool parse_block_term(struct policy_loader *L, struct block_key *k,
 			t->func = funcs[i];
 	if (!t->func) {
 		policy_error(L, loc, "unknown block function '%.*s' (known: soundex, "
-			     "prefix, suffix, year, initial, digits)",
+			     "prefix, suffix, year, initial, digits, last-word)",
 			     (int)(open - word), word);
 		return false;
 	}

@@ -290,6 +290,8 @@ static void block_phrase(const struct block_key *k, struct buf *out)
 			buf_addf(out, "the same %s %u characters of `%s`",
 				 !strcmp(t->func, "prefix") ? "first" : "last", t->arg,
 				 t->attribute_id);
+		else if (!strcmp(t->func, "last-word"))
+			buf_addf(out, "the same last word of `%s`", t->attribute_id);
 		else
 			buf_addf(out, "the same %s of `%s`", t->func, t->attribute_id);
 	}

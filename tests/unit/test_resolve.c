@@ -850,6 +850,7 @@ static void every_word_tells_other_names_apart(void **state)
 		"B Smith", "Bob J Smith",		/* 10 11: an initial */
 		"Bob Smith", "Robert Smith",		/* 12 13: a nickname */
 		"Susan Meyer", "Susan Meyer Thomas",	/* 14 15: a word more */
+		"Zara Thompson", "Sarah Tompson",	/* 16 17: sound, slip */
 	};
 
 	(void)state;
@@ -871,7 +872,14 @@ static void every_word_tells_other_names_apart(void **state)
 		assert_true(with || name_level(&fx, 0, 1) < 3);
 		assert_true(with || name_level(&fx, 2, 3) < 3);
 		assert_true(with || name_level(&fx, 4, 5) < 3);
+		/* Jaro-Winkler alone puts a short word's slip far off */
+		assert_true(with || name_level(&fx, 16, 17) == 2);
 		if (with) {
+			/* every word the same name: the first level below exact */
+			assert_int_equal(name_level(&fx, 16, 17), 1);
+			assert_int_equal(name_level(&fx, 8, 9), 1);
+			/* an initial, a word more: no nearer than before */
+			assert_int_equal(name_level(&fx, 10, 11), 2);
 			assert_int_equal(name_level(&fx, 0, 1), 3);
 			assert_int_equal(name_level(&fx, 2, 3), 3);
 			assert_int_equal(name_level(&fx, 4, 5), 3);
@@ -916,6 +924,35 @@ static void relatives_are_never_one_person(void **state)
 	assert_true(conflicts > 0);
 	assert_true(resolver_stats(fx.r)->conflicts > 0);
 	fx_close(&fx);
+}
+
+#define LAST_WORD_MODEL(blocks) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.1\">" \
+	"<compare attribute=\"given\" method=\"word-jaro-winkler\"" \
+	" levels=\"0.92 0.8\" m=\"0.7 0.2 0.05 0.05\"" \
+	" u=\"0.0001 0.0001 0.0001 0.9997\"/>" blocks "</identity>\n"
+
+static void last_word_blocks_on_family_names(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		fx_open(&fx, with ? LAST_WORD_MODEL("<block on=\"soundex(given)\"/>"
+						    "<block on=\"last-word(given)\"/>")
+				  : LAST_WORD_MODEL("<block on=\"soundex(given)\"/>"));
+		add(&fx, "1", "Howard Hughes", NULL, NULL, NULL, NULL);
+		add(&fx, "2", "Hughes", NULL, NULL, NULL, NULL);
+		add(&fx, "3", "Hughes, Ann", NULL, NULL, NULL, NULL);
+		add(&fx, "4", "Ann Smith", NULL, NULL, NULL, NULL);
+		run(&fx, 0);
+		/* soundex reads the first word, howard, ann or hughes */
+		assert_true(same(&fx, 0, 1) == (bool)with);
+		assert_false(same(&fx, 0, 2));	/* howard and ann */
+		assert_false(same(&fx, 2, 3));	/* ann, but other families */
+		assert_int_equal(resolver_stats(fx.r)->candidates, with ? 4 : 1);
+		fx_close(&fx);
+	}
 }
 
 static void role_addresses_are_set_aside(void **state)
@@ -996,6 +1033,7 @@ int main(void)
 		cmocka_unit_test(whole_names_spell_out_nicknames),
 		cmocka_unit_test(every_word_tells_other_names_apart),
 		cmocka_unit_test(relatives_are_never_one_person),
+		cmocka_unit_test(last_word_blocks_on_family_names),
 		cmocka_unit_test(role_addresses_are_set_aside),
 	};
 
