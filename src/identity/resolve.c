@@ -847,13 +847,13 @@ static size_t word_chars(const char *w, size_t wl)
 	return n;
 }
 
-/* How word w of one name has its counterpart among name b's words. */
+/* How word w of one name has its counterpart among name b's words, from
+ * the weakest. */
 enum counterpart {
 	CP_NONE,
 	CP_INITIAL,	/* its initial, either way: j, john */
-	CP_NAME		/* the same name: the same word, a nickname of one
-			 * name, a slip of the pen, or another spelling of
-			 * one sound */
+	CP_NEAR,	/* a slip of the pen, another spelling of one sound */
+	CP_SAME		/* the same word, or a nickname of one name */
 };
 
 /* A slip of the pen is one letter changed, two when both words have
@@ -871,16 +871,18 @@ static enum counterpart word_counterpart(const struct resolver *r,
 	size_t at = 0, vl;
 	const char *v;
 
-	while (next_word(b, bl, &at, &v, &vl)) {
+	while (best < CP_SAME && next_word(b, bl, &at, &v, &vl)) {
 		size_t k = word_chars(w, wl) >= 8 && word_chars(v, vl) >= 8 ? 2 : 1;
 
 		if ((vl == wl && !memcmp(v, w, wl)) ||
-		    (wl > 1 && vl > 1 && compare_damerau(w, wl, v, vl, k) <= k) ||
-		    nicknames_agree(r, w, wl, v, vl) ||
-		    (sound && compare_metaphone(v, vl, mv, sizeof(mv)) &&
-		     !strcmp(mw, mv)))
-			return CP_NAME;
-		if ((wl == 1 || vl == 1) && v[0] == w[0])
+		    nicknames_agree(r, w, wl, v, vl))
+			best = CP_SAME;
+		else if ((wl > 1 && vl > 1 &&
+			  compare_damerau(w, wl, v, vl, k) <= k) ||
+			 (sound && compare_metaphone(v, vl, mv, sizeof(mv)) &&
+			  !strcmp(mw, mv)))
+			best = CP_NEAR;
+		else if ((wl == 1 || vl == 1) && v[0] == w[0] && best < CP_INITIAL)
 			best = CP_INITIAL;
 	}
 	return best;
@@ -896,16 +898,22 @@ static size_t word_count(const char *s, size_t len)
 	return n;
 }
 
-/* How every word of the name with fewer words (of both, when they have
- * as many) has its counterpart in the other: CP_NONE when a word has
- * none; CP_NAME when the names have as many words and each is the same
- * name as its counterpart; else CP_INITIAL. */
-static enum counterpart every_word_agrees(const struct resolver *r,
-					  const char *a, size_t al,
-					  const char *b, size_t bl)
+/* What the words of two names say, every word of the name with fewer
+ * words (of both, when they have as many) against the other's. */
+enum name_words {
+	NW_NONE,	/* not read (no every-word) */
+	NW_DIFFERENT,	/* a word has no counterpart: different names */
+	NW_WEAK,	/* an initial, or a part of the other with a near word */
+	NW_PART,	/* a part of the other, its words the same */
+	NW_SAME		/* as many words, each the same name or near it */
+};
+
+static enum name_words every_word_agrees(const struct resolver *r,
+					 const char *a, size_t al,
+					 const char *b, size_t bl)
 {
 	size_t na = word_count(a, al), nb = word_count(b, bl);
-	enum counterpart all = na == nb ? CP_NAME : CP_INITIAL;
+	enum counterpart all = CP_SAME;
 
 	for (int side = 0; side < 2; side++) {
 		const char *s = side ? b : a, *o = side ? a : b;
@@ -918,12 +926,16 @@ static enum counterpart every_word_agrees(const struct resolver *r,
 			enum counterpart cp = word_counterpart(r, w, wl, o, ol);
 
 			if (cp == CP_NONE)
-				return CP_NONE;
+				return NW_DIFFERENT;
 			if (cp < all)
 				all = cp;
 		}
 	}
-	return all;
+	if (all == CP_INITIAL)
+		return NW_WEAK;
+	if (na == nb)
+		return NW_SAME;
+	return all == CP_SAME ? NW_PART : NW_WEAK;
 }
 
 /* The last word of a normalised name (its family name), and the length
@@ -973,7 +985,7 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	size_t a = r->cmp_attr[c], nl = r->model.cmp[c].n_levels;
 	uint32_t x = value_of(r, i, a), y = value_of(r, j, a);
 	const struct strtab *t = &r->tabs[a];
-	enum counterpart words = CP_NONE;
+	enum name_words words = NW_NONE;
 	const char *s1, *s2;
 	size_t l1, l2;
 
@@ -988,7 +1000,7 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	if (r->swap_attr[c] != SIZE_MAX && nl > 2 && swapped(r, c, i, j))
 		return 1;
 	if (cmp->every_word && (words = every_word_agrees(r, s1, l1, s2, l2)) ==
-	    CP_NONE)
+	    NW_DIFFERENT)
 		return (int)nl - 1;
 	switch (cmp->method) {
 	case CMP_EXACT:
@@ -1011,14 +1023,18 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 
 		/* every word the same name as its counterpart: the first
 		 * level below exact, however far Jaro-Winkler puts a short
-		 * word's slip ("zara thompson", "sarah tompson") */
-		if (words == CP_NAME && nl > 2)
+		 * word's slip ("zara thompson", "sarah tompson"); an initial,
+		 * or a part of the longer name with a near word ("andreason",
+		 * "andrew anderson"), the loosest */
+		if (nl > 2 && words == NW_SAME)
 			return 1;
+		if (nl > 2 && words == NW_WEAK)
+			return (int)nl - 2;
 		for (size_t l = 0; l < cmp->n_levels && l + 2 < nl; l++)
 			if (sim >= cmp->levels[l])
 				return (int)l + 1;
 		/* every word has its counterpart: not different names */
-		return (int)nl - (words != CP_NONE && nl > 2 ? 2 : 1);
+		return (int)nl - (words != NW_NONE && nl > 2 ? 2 : 1);
 	}
 	case CMP_LEVENSHTEIN:
 	case CMP_DAMERAU: {

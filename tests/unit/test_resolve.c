@@ -851,6 +851,8 @@ static void every_word_tells_other_names_apart(void **state)
 		"Bob Smith", "Robert Smith",		/* 12 13: a nickname */
 		"Susan Meyer", "Susan Meyer Thomas",	/* 14 15: a word more */
 		"Zara Thompson", "Sarah Tompson",	/* 16 17: sound, slip */
+		"Andreason", "Andrew Anderson",		/* 18 19: part, near */
+		"Anna Smith", "Anna Maria Smith",	/* 20 21: part, same */
 	};
 
 	(void)state;
@@ -874,12 +876,18 @@ static void every_word_tells_other_names_apart(void **state)
 		assert_true(with || name_level(&fx, 4, 5) < 3);
 		/* Jaro-Winkler alone puts a short word's slip far off */
 		assert_true(with || name_level(&fx, 16, 17) == 2);
+		assert_true(with || name_level(&fx, 18, 19) == 1);
 		if (with) {
 			/* every word the same name: the first level below exact */
 			assert_int_equal(name_level(&fx, 16, 17), 1);
 			assert_int_equal(name_level(&fx, 8, 9), 1);
-			/* an initial, a word more: no nearer than before */
+			/* an initial, or a part of the other with a near
+			 * word: the loosest level */
 			assert_int_equal(name_level(&fx, 10, 11), 2);
+			assert_int_equal(name_level(&fx, 18, 19), 2);
+			/* a part of the other, its words the same: by
+			 * Jaro-Winkler */
+			assert_int_equal(name_level(&fx, 20, 21), 1);
 			assert_int_equal(name_level(&fx, 0, 1), 3);
 			assert_int_equal(name_level(&fx, 2, 3), 3);
 			assert_int_equal(name_level(&fx, 4, 5), 3);
