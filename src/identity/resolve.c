@@ -558,10 +558,19 @@ void identity_normalise(enum attribute_type type, const char *s, size_t len,
 	utf8_fold(s, len, &folded);
 	if (type == ATTR_PERSON_NAME && !ascii_only(folded.data, folded.len)) {
 		/* a name in another script, in Latin letters: from the
-		 * value as written, whose vowel signs folding drops */
+		 * value as written, whose vowel signs folding drops; then
+		 * once more from the folded result, whose compatibility
+		 * forms folding may have turned into letters of a script
+		 * (the ligature U+FB13 into Armenian), so that a normalised
+		 * name normalises to itself */
 		struct buf latin = BUF_INIT;
 
-		if (translit_latin(s, len, &latin)) {
+		for (int pass = 0; pass < 2 && !ascii_only(folded.data, folded.len);
+		     pass++) {
+			buf_reset(&latin);
+			if (!translit_latin(pass ? folded.data : s,
+					    pass ? folded.len : len, &latin))
+				break;
 			buf_reset(&folded);
 			utf8_fold(latin.data, latin.len, &folded);
 		}
