@@ -263,9 +263,11 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 	if (c->every_word)
 		buf_addstr(out, ". Every word of the shorter name needs its "
 				"counterpart in the other (the same word, its "
-				"initial, a nickname, or at most two letters "
-				"changed, one in a word of three letters or "
-				"fewer); without one they are different names");
+				"initial, a nickname, one letter changed, two "
+				"in words of eight letters or more, or the same "
+				"sound); without one they are different names, "
+				"and with the same name for every word, as many "
+				"words, the first level below exact");
 	if (c->relatives_apart)
 		buf_addstr(out, ". Two names of one family (the last words agree) "
 				"whose first words have no counterpart among the "

@@ -505,6 +505,33 @@ static void explain_writes_the_handbook(void **state)
 	diag_list_release(&errors);
 }
 
+static void explain_says_how_names_words_are_read(void **state)
+{
+	struct diag_list errors;
+	struct policy *p = NULL;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	diag_list_init(&errors);
+	assert_int_equal(policy_load("bench/identity/senzing", NULL, &p, &errors), 0);
+	assert_true(p->identity.comparisons[0].every_word);
+	assert_true(p->identity.comparisons[0].relatives_apart);
+	assert_true(p->identity.mailboxes[0].roles);
+	policy_explain(p, &out);
+	assert_int_equal(buf_error(&out), 0);
+	assert_non_null(strstr(out.data, "Every word of the shorter name needs its "
+				 "counterpart in the other"));
+	assert_non_null(strstr(out.data, "Two names of one family (the last words "
+				 "agree) whose first words have no counterpart"));
+	assert_non_null(strstr(out.data, "the same last word of `name`"));
+	assert_non_null(strstr(out.data, "Email addresses at every domain: role "
+				 "addresses (info@, sales@, support@ ...) reach a "
+				 "team, not one person"));
+	buf_release(&out);
+	policy_free(p);
+	diag_list_release(&errors);
+}
+
 static void explain_generates_sentences_for_rules_without_one(void **state)
 {
 	struct policy *p = NULL;
@@ -757,6 +784,7 @@ int main(void)
 		cmocka_unit_test(schema_errors_point_at_the_attribute),
 		cmocka_unit_test(survives_every_allocation_failure),
 		cmocka_unit_test(explain_writes_the_handbook),
+		cmocka_unit_test(explain_says_how_names_words_are_read),
 		cmocka_unit_test(explain_generates_sentences_for_rules_without_one),
 		cmocka_unit_test(transforms_normalise_values),
 		cmocka_unit_test(email_takes_the_address_of_a_display_name),
