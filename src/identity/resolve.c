@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "identity/compare.h"
+#include "policy/transform.h"
 #include "profile/sketch.h"
 #include "source/csv.h"
 #include "util/translit.h"
@@ -424,10 +425,9 @@ static const char *const name_titles[] = {
 	"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady",
 	"lord", "rev", "fr", "herr", "frau", "mme", "mlle", "m", NULL
 };
-static const char *const name_suffixes[] = {
-	"jr", "junior", "jnr", "sr", "senior", "snr", "ii", "iii", "iv", "2nd",
-	"3rd", "4th", "phd", "md", "esq", NULL
-};
+/* Suffixes dropped besides generations (transform_generation_of(), but
+ * for a lone "i", which may be an initial). */
+static const char *const name_suffixes[] = { "phd", "md", "esq", NULL };
 
 static bool word_in(const char *w, size_t n, const char *const *list)
 {
@@ -435,6 +435,13 @@ static bool word_in(const char *w, size_t n, const char *const *list)
 		if (strlen(list[i]) == n && !memcmp(list[i], w, n))
 			return true;
 	return false;
+}
+
+static bool name_suffix(const char *w, size_t n)
+{
+	const char *g = transform_generation_of(w, n);
+
+	return word_in(w, n, name_suffixes) || (g && strcmp(g, "i"));
 }
 
 /* Words of a folded, lower-case name: punctuation to spaces, titles
@@ -468,7 +475,7 @@ static void name_words(const char *s, size_t len, struct buf *out)
 		wl = i - start;
 		if (wl && !(words == 0 && word_in(s + start, wl, name_titles) &&
 			    i < len) &&
-		    !(words > 0 && word_in(s + start, wl, name_suffixes))) {
+		    !(words > 0 && name_suffix(s + start, wl))) {
 			if (out->len)
 				buf_addch(out, ' ');
 			buf_add(out, s + start, wl);

@@ -1049,10 +1049,11 @@ static int process_findings(const struct identified *id, const struct policy *p,
 				     "identity.placeholder", 0, "", NULL, NULL };
 		const char *attr, *value;
 		uint64_t count;
+		bool role = resolver_placeholder(r, k, &attr, &value, &count);
 
-		if (resolver_placeholder(r, k, &attr, &value, &count)) {
-			f.target = attr;
-			f.count = count;
+		f.target = attr;
+		f.count = count;
+		if (role) {
 			f.sev = SEV_LOW;
 			f.rule = "identity.role-address";
 			snprintf(f.message, sizeof(f.message), "%s '%.80s', held by "
@@ -1061,17 +1062,13 @@ static int process_findings(const struct identified *id, const struct policy *p,
 				 "(the policy's <mailbox ignores=\"roles\">); record "
 				 "the person's own address where there is one", attr,
 				 value, (unsigned long long)count, count == 1 ? "" : "s");
-			if (sink->finding(sink->arg, &f))
-				return ST_ERR;
-			continue;
-		}
-		f.target = attr;
-		f.count = count;
-		snprintf(f.message, sizeof(f.message), "%s '%.80s' is held by %llu "
-			 "records, more than one person can have (at most %zu): a "
-			 "placeholder, set aside from matching; replace it with the "
-			 "real value or leave it empty", attr, value,
-			 (unsigned long long)count, resolver_max_block(r));
+		} else
+			snprintf(f.message, sizeof(f.message), "%s '%.80s' is held "
+				 "by %llu records, more than one person can have (at "
+				 "most %zu): a placeholder, set aside from matching; "
+				 "replace it with the real value or leave it empty",
+				 attr, value, (unsigned long long)count,
+				 resolver_max_block(r));
 		if (sink->finding(sink->arg, &f))
 			return ST_ERR;
 	}

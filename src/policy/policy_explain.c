@@ -349,15 +349,14 @@ static void explain_identity(const struct policy *p, struct buf *out)
 			buf_addf(out, "at %s", m->domain_text);
 		if (m->dots || m->plus_tags)
 			buf_addf(out, " are matched ignoring %s in the part before "
-				 "the @%s", m->dots && m->plus_tags ?
-				 "dots and +tags" : m->dots ? "dots" : "+tags",
-				 m->roles ? "; r" : ".\n\n");
-		else
-			buf_addstr(out, ": r");
+				 "the @", m->dots && m->plus_tags ?
+				 "dots and +tags" : m->dots ? "dots" : "+tags");
 		if (m->roles)
-			buf_addstr(out, "ole addresses (info@, sales@, support@ ...) "
-				   "reach a team, not one person, and are set aside "
-				   "from matching.\n\n");
+			buf_addf(out, "%s role addresses (info@, sales@, support@ "
+				 "...) reach a team, not one person, and are set "
+				 "aside from matching",
+				 m->dots || m->plus_tags ? ";" : ":");
+		buf_addstr(out, ".\n\n");
 	}
 	buf_addf(out, "Two records are linked as one person when the match "
 		 "probability is at least %g; pairs from %g up are kept for a "

@@ -715,17 +715,31 @@ static const char *const generations[][2] = {
 	{ "iii", "iii" }, { "3rd", "iii" }, { "iv", "iv" }, { "4th", "iv" },
 };
 
+const char *transform_generation_of(const char *w, size_t len)
+{
+	char low[8];
+
+	if (!len || len >= sizeof(low))
+		return NULL;
+	for (size_t j = 0; j < len; j++)
+		low[j] = (char)tolower((unsigned char)w[j]);
+	low[len] = '\0';
+	for (size_t g = 0; g < ARRAY_SIZE(generations); g++)
+		if (!strcmp(low, generations[g][0]))
+			return generations[g][1];
+	return NULL;
+}
+
 /* The generation of a person's name: its last word after the first that
  * is a generational suffix ("Morris II Klein", "Klein, Morris II",
  * "David Dobbins Jr."); nothing when none is. */
 static void tx_generation(const struct buf *v, struct buf *out)
 {
-	const char *found = NULL;
+	const char *found = NULL, *g;
 	size_t i = 0, words = 0;
 
 	while (i < v->len) {
-		char low[8];
-		size_t start, k = 0;
+		size_t start;
 
 		while (i < v->len && (isspace((unsigned char)v->data[i]) ||
 				      v->data[i] == ',' || v->data[i] == '.'))
@@ -736,14 +750,9 @@ static void tx_generation(const struct buf *v, struct buf *out)
 			i++;
 		if (i == start)
 			break;
-		for (size_t j = start; j < i && k + 1 < sizeof(low); j++)
-			low[k++] = (char)tolower((unsigned char)v->data[j]);
-		low[k] = '\0';
-		if (words++ == 0 || i - start >= sizeof(low))
-			continue;
-		for (size_t g = 0; g < ARRAY_SIZE(generations); g++)
-			if (!strcmp(low, generations[g][0]))
-				found = generations[g][1];
+		if (words++ > 0 &&
+		    (g = transform_generation_of(v->data + start, i - start)))
+			found = g;
 	}
 	if (found)
 		buf_addstr(out, found);

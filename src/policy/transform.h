@@ -62,6 +62,14 @@ const char *transform_name(enum transform_kind k);
 /* One line of help per transform, for docs and "known: …" messages. */
 const char *transform_usage(enum transform_kind k);
 
+/*
+ * The generation a word of a person's name stands for, lower case and
+ * without dots ("junior" and "jr" are "jr", "2nd" and "ii" are "ii"), or
+ * NULL when it is no generational suffix.  The generation transform
+ * writes it out; identity matching drops it from names.
+ */
+const char *transform_generation_of(const char *w, size_t len);
+
 /* The other fields of the record being transformed (raw values), so that
  * e164(country-field=...) can see the record's country. */
 struct transform_ctx {
