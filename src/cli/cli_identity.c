@@ -600,6 +600,8 @@ static const char why_usage[] =
 /* Widest value shown in a column of `why`, in terminal columns (longer
  * ones are cut at a character). */
 #define WHY_VALUE_MAX 40
+/* Width of the lines of why's closing paragraph. */
+#define WHY_WIDTH 78
 
 /* s in a column `cols` wide: cut at a character to fit, then padded. */
 static void add_cell(struct buf *b, const char *s, size_t cols)
@@ -662,10 +664,39 @@ static int find_link(void *arg, const struct link_row *l)
 	return 0;
 }
 
+/* Text of one paragraph, its words in lines of at most width columns
+ * (a longer word alone on its line), ending in a newline. */
+static void add_wrapped(struct buf *b, const struct buf *text, size_t width)
+{
+	size_t col = 0, at = 0, n = text->len;
+	const char *s = text->data ? text->data : "";
+
+	while (at < n) {
+		size_t end = at;
+
+		while (end < n && s[end] != ' ')
+			end++;
+		if (col && col + 1 + (end - at) > width) {
+			buf_addch(b, '\n');
+			col = 0;
+		} else if (col) {
+			buf_addch(b, ' ');
+			col++;
+		}
+		buf_add(b, s + at, end - at);
+		col += end - at;
+		at = end < n ? end + 1 : end;
+	}
+	buf_addch(b, '\n');
+}
+
 static void print_why(struct buf *b, const struct pair_explanation *e,
 		      const struct policy *p, const char *ra, const char *rb,
 		      bool kept_apart)
 {
+	struct buf say = BUF_INIT;
+	size_t speak = 0;
+	bool thin;
 	double prior_bits = log2(e->prior / (1 - e->prior));
 	size_t wa, wb, wn = 14;	/* the attribute column: wider for long ids */
 
@@ -730,14 +761,28 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 	buf_addf(b, "  %-*s %-*s  %-*s  %-12s %+8.2f  probability %.4f\n",
 		 (int)wn, "total", (int)wa, "", (int)wb, "", "", e->bits,
 		 e->probability);
-	buf_addf(b, "\nPairs are linked from %.2f and kept for review from %.2f: by "
-		 "the model this\npair is %s%s.\n", p->identity.link,
-		 p->identity.review,
+	for (size_t c = 0; c < e->n; c++)
+		speak += e->cmp[c].weight > 0;
+	thin = e->probability >= p->identity.link &&
+	       speak < p->identity.min_evidence;
+	buf_addf(&say, "Pairs are linked from %.2f and kept for review from %.2f",
+		 p->identity.link, p->identity.review);
+	if (p->identity.min_evidence > 1)
+		buf_addf(&say, "; a link needs %zu comparisons that speak for one "
+			 "person", p->identity.min_evidence);
+	buf_addf(&say, ": by the model this pair is %s",
+		 thin ? "for review" :
 		 e->probability >= p->identity.link ? "a link" :
 		 e->probability >= p->identity.review ? "for review" :
-		 "not the same person",
-		 kept_apart && e->probability >= p->identity.review ?
+		 "not the same person");
+	if (thin)
+		buf_addf(&say, ", as only %zu comparison%s speak%s for it", speak,
+			 speak == 1 ? "" : "s", speak == 1 ? "s" : "");
+	buf_addf(&say, "%s.", kept_apart && e->probability >= p->identity.review ?
 		 ", but the run kept the two apart (above)" : "");
+	buf_addch(b, '\n');
+	add_wrapped(b, &say, WHY_WIDTH);
+	buf_release(&say);
 }
 
 int cmd_why(int argc, char **argv)

@@ -864,7 +864,8 @@ static size_t word_chars(const char *w, size_t wl)
 }
 
 /* How word w of one name has its counterpart among name b's words, from
- * the weakest. */
+ * the weakest.  Nicknames and initials are a person's name's; the words
+ * of other text (an organisation's name) have only the others. */
 enum counterpart {
 	CP_NONE,
 	CP_INITIAL,	/* its initial, either way: j, john */
@@ -879,7 +880,7 @@ enum counterpart {
  * not "mark" and "marsha"). */
 static enum counterpart word_counterpart(const struct resolver *r,
 					 const char *w, size_t wl,
-					 const char *b, size_t bl)
+					 const char *b, size_t bl, bool person)
 {
 	char mw[16], mv[16];
 	bool sound = compare_metaphone(w, wl, mw, sizeof(mw)) && mw[0];
@@ -891,14 +892,15 @@ static enum counterpart word_counterpart(const struct resolver *r,
 		size_t k = word_chars(w, wl) >= 8 && word_chars(v, vl) >= 8 ? 2 : 1;
 
 		if ((vl == wl && !memcmp(v, w, wl)) ||
-		    nicknames_agree(r, w, wl, v, vl))
+		    (person && nicknames_agree(r, w, wl, v, vl)))
 			best = CP_SAME;
 		else if ((wl > 1 && vl > 1 &&
 			  compare_damerau(w, wl, v, vl, k) <= k) ||
 			 (sound && compare_metaphone(v, vl, mv, sizeof(mv)) &&
 			  !strcmp(mw, mv)))
 			best = CP_NEAR;
-		else if ((wl == 1 || vl == 1) && v[0] == w[0] && best < CP_INITIAL)
+		else if (person && (wl == 1 || vl == 1) && v[0] == w[0] &&
+			 best < CP_INITIAL)
 			best = CP_INITIAL;
 	}
 	return best;
@@ -926,7 +928,7 @@ enum name_words {
 
 static enum name_words every_word_agrees(const struct resolver *r,
 					 const char *a, size_t al,
-					 const char *b, size_t bl)
+					 const char *b, size_t bl, bool person)
 {
 	size_t na = word_count(a, al), nb = word_count(b, bl);
 	enum counterpart all = CP_SAME;
@@ -939,7 +941,8 @@ static enum name_words every_word_agrees(const struct resolver *r,
 		if ((side == 0 && na > nb) || (side == 1 && nb > na))
 			continue;
 		while (next_word(s, sl, &at, &w, &wl)) {
-			enum counterpart cp = word_counterpart(r, w, wl, o, ol);
+			enum counterpart cp = word_counterpart(r, w, wl, o, ol,
+								   person);
 
 			if (cp == CP_NONE)
 				return NW_DIFFERENT;
@@ -984,15 +987,15 @@ static bool relatives(const struct resolver *r, const char *a, size_t al,
 	size_t lal, lbl, ba, bb, fal, fbl, at = 0;
 
 	if (!split_last(a, al, &la, &lal, &ba) || !split_last(b, bl, &lb, &lbl, &bb) ||
-	    !word_counterpart(r, la, lal, lb, lbl) ||
+	    !word_counterpart(r, la, lal, lb, lbl, true) ||
 	    !next_word(a, ba, &at, &fa, &fal))
 		return false;
 	at = 0;
 	if (!next_word(b, bb, &at, &fb, &fbl))
 		return false;
 	return word_chars(fa, fal) > 1 && word_chars(fb, fbl) > 1 &&
-	       !word_counterpart(r, fa, fal, b, bb) &&
-	       !word_counterpart(r, fb, fbl, a, ba);
+	       !word_counterpart(r, fa, fal, b, bb, true) &&
+	       !word_counterpart(r, fb, fbl, a, ba, true);
 }
 
 static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
@@ -1015,7 +1018,9 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 	l2 = t->len[y - 1];
 	if (r->swap_attr[c] != SIZE_MAX && nl > 2 && swapped(r, c, i, j))
 		return 1;
-	if (cmp->every_word && (words = every_word_agrees(r, s1, l1, s2, l2)) ==
+	if (cmp->every_word &&
+	    (words = every_word_agrees(r, s1, l1, s2, l2,
+				       r->attrs[a]->type == ATTR_PERSON_NAME)) ==
 	    NW_DIFFERENT)
 		return (int)nl - 1;
 	switch (cmp->method) {
@@ -1037,12 +1042,15 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 		     nicknames_agree(r, s1, l1, s2, l2)))
 			return 1;
 
-		/* every word the same name as its counterpart: the first
-		 * level below exact, however far Jaro-Winkler puts a short
-		 * word's slip ("zara thompson", "sarah tompson"); an initial,
-		 * or a part of the longer name with a near word ("andreason",
-		 * "andrew anderson"), the loosest */
-		if (nl > 2 && words == NW_SAME)
+		/* every word the same name as its counterpart, or the
+		 * other's very words in part ("worldwide exports", "universal
+		 * exports worldwide"; "mark kusha", "john mark kusha"): the
+		 * first level below exact, however far Jaro-Winkler puts a
+		 * short word's slip ("zara thompson", "sarah tompson") or the
+		 * words left over; an initial, or a part of the longer name
+		 * with a near word ("andreason", "andrew anderson"), the
+		 * loosest */
+		if (nl > 2 && (words == NW_SAME || words == NW_PART))
 			return 1;
 		if (nl > 2 && words == NW_WEAK)
 			return (int)nl - 2;
@@ -1128,17 +1136,22 @@ double resolver_score(const struct resolver *r, size_t a, size_t b,
 }
 
 /* The probability of a candidate by the levels its pattern already holds
- * (blocking compared the pair once; scoring does not compare it again). */
+ * (blocking compared the pair once; scoring does not compare it again),
+ * and how many of its comparisons speak for one person (weigh above 0). */
 static double pattern_probability(const struct resolver *r, uint64_t pattern,
-				  size_t a)
+				  size_t a, unsigned *speak)
 {
 	int levels[64];
 	double bits = 0;
 
+	*speak = 0;
 	model_unpack(&r->model, pattern, levels);
-	for (size_t c = 0; c < r->model.n; c++)
-		if (levels[c] >= 0)
-			bits += weight_of(r, c, levels[c], a);
+	for (size_t c = 0; c < r->model.n; c++) {
+		double w = levels[c] >= 0 ? weight_of(r, c, levels[c], a) : 0;
+
+		bits += w;
+		*speak += w > 0;
+	}
 	return model_probability(&r->model, bits);
 }
 
@@ -1225,7 +1238,23 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 		return ST_ERR_NOMEM;
 	r->links[r->n_links++] = (struct link){ (uint32_t)(a < b ? a : b),
 		(uint32_t)(a < b ? b : a), p, rule, linked, rule >= 0, false,
-		false, -1 };
+		false, false, -1 };
+	return 0;
+}
+
+/* A pair the model scored at review or above, of which speak comparisons
+ * speak for one person: a link from the link threshold, unless fewer
+ * comparisons than the policy's min-evidence speak for it (thin: a name
+ * alone, however close); else a pair for review. */
+static int add_model_link(struct resolver *r, size_t a, size_t b, double p,
+			  unsigned speak)
+{
+	bool strong = p >= r->id->link;
+	bool thin = strong && speak < r->id->min_evidence;
+
+	if (add_link(r, a, b, p, -1, strong && !thin))
+		return ST_ERR_NOMEM;
+	r->links[r->n_links - 1].thin = thin;
 	return 0;
 }
 
@@ -1735,14 +1764,16 @@ static int unmatched_block(struct resolver *r, size_t b, const bool *alone,
 			for (size_t y = x + 1; y < end; y++) {
 				size_t i = tmp[x].rec, j = tmp[y].rec;
 				double p;
+				unsigned speak;
 
 				if (!alone[i] && !alone[j])
 					continue;
-				p = pattern_probability(r, pair_pattern(r, i, j), i);
+				p = pattern_probability(r, pair_pattern(r, i, j),
+							i, &speak);
 				r->stats.compared++;
 				r->stats.unmatched_pairs++;
 				if (p >= r->id->review &&
-				    add_link(r, i, j, p, -1, p >= r->id->link))
+				    add_model_link(r, i, j, p, speak))
 					goto out;
 			}
 		}
@@ -1956,12 +1987,14 @@ static int cluster(struct resolver *r, const struct cands *c)
 		}
 	}
 	for (size_t k = 0; k < c->n; k++) {
-		double p = pattern_probability(r, c->v[k].pattern, c->v[k].a);
+		unsigned speak;
+		double p = pattern_probability(r, c->v[k].pattern, c->v[k].a,
+					       &speak);
 
 		r->stats.compared++;
 		if (p < r->id->review)
 			continue;
-		if (add_link(r, c->v[k].a, c->v[k].b, p, -1, p >= r->id->link)) {
+		if (add_model_link(r, c->v[k].a, c->v[k].b, p, speak)) {
 			xfree(next);
 			return ST_ERR_NOMEM;
 		}
@@ -2028,7 +2061,7 @@ static int cluster(struct resolver *r, const struct cands *c)
 		size_t ra, rb;
 		int x;
 
-		if (l->linked || l->probability >= r->id->link)
+		if (l->linked || (l->probability >= r->id->link && !l->thin))
 			continue;
 		ra = find(r->parent, l->a);
 		rb = find(r->parent, l->b);

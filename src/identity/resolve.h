@@ -120,6 +120,9 @@ struct link {
 	bool settled : 1;	/* for review, but other links made the two
 				 * records one person */
 	bool ambiguous : 1;	/* see conflict */
+	bool thin : 1;		/* at or above the link threshold, but fewer
+				 * comparisons speak for it than the policy's
+				 * min-evidence: for review */
 	/* not linked: the two entities it would join hold values of this
 	 * exclusive comparison that are different (the last level), or
 	 * (ambiguous) one side has no value of it and links as strongly to

@@ -539,7 +539,8 @@ static struct possible_pair *possible_pairs(const struct resolver *r,
 
 	for (size_t k = 0; k < nl && out; k++) {
 		if (l[k].linked || l[k].settled || l[k].ambiguous ||
-		    l[k].conflict >= 0 || l[k].probability >= link)
+		    l[k].conflict >= 0 ||
+		    (l[k].probability >= link && !l[k].thin))
 			continue;
 		if (xgrow(&out, &cap, n + 1, sizeof(*out))) {
 			xfree(out);
@@ -831,7 +832,8 @@ static int link_row_of(void *arg, size_t i, struct link_row *out)
 		w->p->sources[resolver_source(r, l->b)].id, resolver_key(r, l->b),
 		l->linked ? "linked" : l->ambiguous ? "ambiguous" :
 		l->conflict >= 0 ? "conflict" :
-		l->probability >= w->p->identity.link ? "refused" : "review",
+		l->probability >= w->p->identity.link && !l->thin ? "refused" :
+		"review",
 		l->probability,
 		model ? NULL : w->p->identity.rules[l->rule].id,
 		model ? w->ev.data : NULL,

@@ -214,6 +214,9 @@ struct identity {
 	bool has_prior;
 	double prior;
 	size_t max_block;	/* largest block compared; 0 = default */
+	/* comparisons that must speak for one person (weigh above 0) for
+	 * the model to link a pair; fewer: for review (default 1) */
+	size_t min_evidence;
 	struct identity_rule *rules;
 	size_t n_rules;
 	struct comparison *comparisons;

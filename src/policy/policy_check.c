@@ -617,22 +617,25 @@ static void check_swap(struct policy_loader *L, struct comparison *c)
 			     "exclusive", c->attribute_id);
 }
 
-/* every-word and relatives-apart read person names word by word, under
- * a Jaro-Winkler comparison. */
+/* every-word reads person names, or other text, word by word under a
+ * Jaro-Winkler comparison; relatives-apart, person names. */
 static void check_name_words(struct policy_loader *L, struct comparison *c)
 {
-	const char *what = c->every_word ? "every-word" : "relatives-apart";
+	bool relatives = c->relatives_apart;
+	const char *what = relatives ? "relatives-apart" : "every-word";
+	enum attribute_type t;
 
-	if ((!c->every_word && !c->relatives_apart) || !c->attribute)
+	if ((!c->every_word && !relatives) || !c->attribute)
 		return;
-	if (c->attribute->type != ATTR_PERSON_NAME ||
+	t = c->attribute->type;
+	if ((t != ATTR_PERSON_NAME && (relatives || t != ATTR_TEXT)) ||
 	    (c->method != CMP_JARO_WINKLER && c->method != CMP_WORD_JARO_WINKLER))
 		policy_error(L, policy_attr_loc(L, c->loc, what, 0),
-			     "compare on '%s': %s applies to a person-name "
+			     "compare on '%s': %s applies to a person-name%s "
 			     "attribute compared by jaro-winkler or "
 			     "word-jaro-winkler (this one is %s, %s)",
-			     c->attribute_id, what,
-			     attribute_type_name(c->attribute->type),
+			     c->attribute_id, what, relatives ? "" : " or text",
+			     attribute_type_name(t),
 			     compare_method_name(c->method));
 }
 
@@ -881,6 +884,15 @@ static void check_identity(struct policy_loader *L)
 			     "%zu comparisons; the model takes at most %d (compare "
 			     "fewer attributes, the ones that tell people apart)",
 			     id->n_comparisons, LIMIT_IDENTITY_COMPARISONS);
+	if (id->min_evidence < 1 ||
+	    (id->n_comparisons && id->min_evidence > id->n_comparisons))
+		policy_error(L, policy_attr_loc(L, id->loc, "min-evidence", 0),
+			     "min-evidence=\"%zu\": a link needs from 1 to %zu "
+			     "comparison%s speaking for it (the policy compares "
+			     "%zu attribute%s)", id->min_evidence,
+			     id->n_comparisons ? id->n_comparisons : 1,
+			     id->n_comparisons > 1 ? "s" : "",
+			     id->n_comparisons, id->n_comparisons == 1 ? "" : "s");
 	if (id->n_comparisons && !id->n_blocks)
 		policy_error(L, id->loc, "the probabilistic model has comparisons but "
 			     "no blocking keys; add <block on=\"...\"/> so that not "

@@ -261,13 +261,15 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 		buf_addstr(out, ", and agreement on a common value counts for less "
 				"than agreement on a rare one");
 	if (c->every_word)
-		buf_addstr(out, ". Every word of the shorter name needs its "
-				"counterpart in the other (the same word, its "
-				"initial, a nickname, one letter changed, two "
-				"in words of eight letters or more, or the same "
-				"sound); without one they are different names, "
-				"and with the same name for every word, as many "
-				"words, the first level below exact");
+		buf_addf(out, ". Every word of the shorter name needs its "
+			      "counterpart in the other (the same word, %sone "
+			      "letter changed, two in words of eight letters or "
+			      "more, or the same sound); without one they are "
+			      "different names, and with every word the same or "
+			      "near it, as many words, or the very words of a "
+			      "part of the other, the first level below exact",
+			 c->attribute && c->attribute->type == ATTR_PERSON_NAME ?
+			 "its initial, a nickname, " : "");
 	if (c->relatives_apart)
 		buf_addstr(out, ". Two names of one family (the last words agree) "
 				"whose first words have no counterpart among the "
@@ -360,7 +362,13 @@ static void explain_identity(const struct policy *p, struct buf *out)
 	}
 	buf_addf(out, "Two records are linked as one person when the match "
 		 "probability is at least %g; pairs from %g up are kept for a "
-		 "person to review.\n\n", id->link, id->review);
+		 "person to review.", id->link, id->review);
+	if (id->min_evidence > 1)
+		buf_addf(out, " A link by the model needs %zu comparisons that "
+			 "speak for one person; a pair with fewer (a name alone, "
+			 "however close) is kept for review whatever its "
+			 "probability.", id->min_evidence);
+	buf_addstr(out, "\n\n");
 }
 
 static void explain_trust(const struct policy *p, struct buf *out)

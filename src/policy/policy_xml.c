@@ -598,6 +598,7 @@ static void build_identity(struct build *b, xmlNode *n)
 	id->has_prior = xmlHasProp(n, (const xmlChar *)"prior") != NULL;
 	id->prior = attr_num(b, n, "prior", 0);
 	id->max_block = (size_t)attr_u64(b, n, "max-block", 0);
+	id->min_evidence = (size_t)attr_u64(b, n, "min-evidence", 1);
 	for (xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "rule"))
 			build_rule(b, id, c);

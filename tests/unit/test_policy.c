@@ -326,9 +326,25 @@ static void semantic_checks_have_clear_messages(void **state)
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
 		     "method=\"jaro-winkler\" levels=\"0.9\" every-word=\"true\"/>"
 		     "<block on=\"email\"/></identity>\n",
-		     "compare on 'email': every-word applies to a person-name attribute "
-		     "compared by jaro-winkler or word-jaro-winkler (this one is email, "
-		     "jaro-winkler)");
+		     "compare on 'email': every-word applies to a person-name or text "
+		     "attribute compared by jaro-winkler or word-jaro-winkler (this one "
+		     "is email, jaro-winkler)");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
+		     "method=\"jaro-winkler\" levels=\"0.9\" relatives-apart=\"true\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "compare on 'email': relatives-apart applies to a person-name "
+		     "attribute compared by jaro-winkler or word-jaro-winkler (this one "
+		     "is email, jaro-winkler)");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\" min-evidence=\"3\">"
+		     "<compare attribute=\"email\" method=\"exact\"/>"
+		     "<compare attribute=\"phone\" method=\"exact\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "min-evidence=\"3\": a link needs from 1 to 2 comparisons "
+		     "speaking for it (the policy compares 2 attributes)");
+	expect_error("  <identity link=\"0.9\" review=\"0.5\" min-evidence=\"0\">"
+		     "<compare attribute=\"email\" method=\"exact\"/>"
+		     "<block on=\"email\"/></identity>\n",
+		     "attribute 'min-evidence': '0' is not a valid value");
 	expect_error("  <identity link=\"0.9\" review=\"0.5\"><compare attribute=\"email\" "
 		     "method=\"exact\"/><block on=\"email\"/>"
 		     "<mailbox domain=\"*\" ignores=\"roles teams\"/></identity>\n",

@@ -571,6 +571,13 @@ static void a_rules_group_joins_around_a_conflict(void **state)
 	"<field name=\"family\" attribute=\"family\"/>" \
 	"<field name=\"born\" attribute=\"born\"/></source>\n"
 
+#define ORG_MODEL(extra) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.001\">" \
+	"<compare attribute=\"born\" method=\"word-jaro-winkler\"" \
+	" levels=\"0.92 0.8\" m=\"0.7 0.1 0.1 0.1\"" \
+	" u=\"0.01 0.01 0.03 0.95\"" extra "/>" \
+	"<block on=\"family\"/></identity>\n"
+
 static void add_dated(struct fixture *fx, const char *key, const char *family,
 		      const char *born)
 {
@@ -934,6 +941,101 @@ static void relatives_are_never_one_person(void **state)
 	fx_close(&fx);
 }
 
+/* An organisation's name, text, word by word: no nicknames, no initials;
+ * the other's very words in part are the first level below exact. */
+static void every_word_reads_other_text(void **state)
+{
+	static const char *const names[] = {
+		"Worldwide Exports", "Universal Exports Worldwide", /* 0 1 */
+		"Universal Exports USA", "Universal Exports Singapore", /* 2 3 */
+		"Univrsl Export", "Universal Exports Worldwide",	/* 4 5 */
+		"Bob Trading", "Robert Trading",		/* 6 7 */
+		"A Trading", "Acme Trading",			/* 8 9 */
+	};
+	struct fixture fx;
+	struct diag d;
+	char path[128];
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		fx_open_with(&fx, DATED_ATTRS,
+			     with ? ORG_MODEL(" every-word=\"true\"") : ORG_MODEL(""));
+		write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\n");
+		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
+		diag_clear(&d);
+		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			char key[8];
+
+			snprintf(key, sizeof(key), "%zu", i);
+			add_dated(&fx, key, "Co", names[i]);
+		}
+		run(&fx, 0);
+		/* Jaro-Winkler alone: the words left over count against,
+		 * and other words count for */
+		assert_true(with || name_level(&fx, 0, 1) > 1);
+		assert_true(with || name_level(&fx, 2, 3) < 3);
+		assert_true(with || name_level(&fx, 8, 9) < 3);
+		if (with) {
+			assert_int_equal(name_level(&fx, 0, 1), 1);
+			assert_int_equal(name_level(&fx, 2, 3), 3);
+			assert_int_equal(name_level(&fx, 4, 5), 2);
+			/* a person's nickname and initial are no company's */
+			assert_int_equal(name_level(&fx, 6, 7), 3);
+			assert_int_equal(name_level(&fx, 8, 9), 3);
+		}
+		fx_close(&fx);
+	}
+}
+
+#define THIN_MODEL(extra) \
+	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.01\"" extra ">" \
+	"<compare attribute=\"given\" method=\"word-jaro-winkler\"" \
+	" levels=\"0.92 0.8\" m=\"0.7 0.2 0.05 0.05\"" \
+	" u=\"0.00001 0.00001 0.0001 0.99988\" every-word=\"true\"/>" \
+	"<compare attribute=\"email\" method=\"exact\" m=\"0.9 0.1\"" \
+	" u=\"0.001 0.999\"/>" \
+	"<block on=\"country\"/></identity>\n"
+
+/* min-evidence: a name alone, however close, is kept for review. */
+static void min_evidence_keeps_a_name_alone_for_review(void **state)
+{
+	struct fixture fx;
+	struct diag d;
+	char path[128];
+
+	(void)state;
+	for (int with = 0; with < 2; with++) {
+		const struct link *links;
+		size_t n, thin = 0, linked = 0;
+
+		fx_open(&fx, with ? THIN_MODEL(" min-evidence=\"2\"") : THIN_MODEL(""));
+		write_file(fx.dir, "nick.csv",
+			   "name,nickname\nandrew,andy\nrobert,bob\n");
+		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
+		diag_clear(&d);
+		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		add(&fx, "1", "Andrew Anderson", NULL, NULL, NULL, "US");
+		add(&fx, "2", "Andy Anderson", NULL, NULL, NULL, "US");
+		add(&fx, "3", "Robert Smith", NULL, "bob@x.com", NULL, "US");
+		add(&fx, "4", "Bob Smith", NULL, "bob@x.com", NULL, "US");
+		run(&fx, 0);
+		assert_false(score_below(&fx, 0, 1, 0.95));
+		assert_true(same(&fx, 0, 1) == !with);
+		assert_true(same(&fx, 2, 3));
+		n = resolver_links(fx.r, &links);
+		for (size_t i = 0; i < n; i++) {
+			thin += links[i].thin;
+			linked += links[i].linked;
+		}
+		assert_int_equal(thin, with ? 1 : 0);
+		assert_int_equal(linked, with ? 1 : 2);
+		assert_int_equal(resolver_stats(fx.r)->reviews, with ? 1 : 0);
+		assert_int_equal(fx.p->identity.min_evidence, with ? 2 : 1);
+		fx_close(&fx);
+	}
+}
+
 #define LAST_WORD_MODEL(blocks) \
 	"<identity link=\"0.95\" review=\"0.5\" prior=\"0.1\">" \
 	"<compare attribute=\"given\" method=\"word-jaro-winkler\"" \
@@ -1041,6 +1143,8 @@ int main(void)
 		cmocka_unit_test(whole_names_spell_out_nicknames),
 		cmocka_unit_test(every_word_tells_other_names_apart),
 		cmocka_unit_test(relatives_are_never_one_person),
+		cmocka_unit_test(every_word_reads_other_text),
+		cmocka_unit_test(min_evidence_keeps_a_name_alone_for_review),
 		cmocka_unit_test(last_word_blocks_on_family_names),
 		cmocka_unit_test(role_addresses_are_set_aside),
 	};
