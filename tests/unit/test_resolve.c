@@ -53,6 +53,18 @@ static void write_file(const char *dir, const char *name, const char *text)
 	fclose(f);
 }
 
+/* The nickname table csv, loaded into the fixture's resolver. */
+static void nicknames(struct fixture *fx, const char *csv)
+{
+	struct diag d;
+	char path[128];
+
+	write_file(fx->dir, "nick.csv", csv);
+	snprintf(path, sizeof(path), "%s/nick.csv", fx->dir);
+	diag_clear(&d);
+	assert_int_equal(resolver_load_nicknames(fx->r, path, &d), 0);
+}
+
 /* A policy of attrs (the owner, attributes and source) and identity. */
 static void fx_open_with(struct fixture *fx, const char *attrs,
 			 const char *identity)
@@ -722,18 +734,13 @@ static void runs_are_deterministic(void **state)
 static void nicknames_and_names_within_names_are_close(void **state)
 {
 	struct fixture fx;
-	struct diag d;
-	char path[128];
 	int levels[2];
 	double w[2];
 
 	(void)state;
 	fx_open(&fx, NAME_MODEL);
-	write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\nsamuel,sam\n"
-		   "samantha,sam\n\n");
-	snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
-	diag_clear(&d);
-	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+	nicknames(&fx, "name,nickname\nrobert,bob\nsamuel,sam\n"
+		  "samantha,sam\n\n");
 	add(&fx, "1", "Bob", "Dominguez Rodriguez", NULL, NULL, "ES");
 	add(&fx, "2", "Robert", "Rodriguez", NULL, NULL, "ES");
 	add(&fx, "3", "Samuel", "Smith", NULL, NULL, "ES");
@@ -799,8 +806,6 @@ static void names_the_wrong_way_round_are_close(void **state)
 static void whole_names_spell_out_nicknames(void **state)
 {
 	struct fixture fx;
-	struct diag d;
-	char path[128];
 	int levels[1];
 	double w[1];
 
@@ -810,10 +815,7 @@ static void whole_names_spell_out_nicknames(void **state)
 		     " levels=\"0.92 0.8\" m=\"0.7 0.1 0.1 0.1\""
 		     " u=\"0.01 0.01 0.03 0.95\"/>"
 		     "<block on=\"country\"/></identity>\n");
-	write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\n");
-	snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
-	diag_clear(&d);
-	assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+	nicknames(&fx, "name,nickname\nrobert,bob\n");
 	add(&fx, "1", "Smith, Bob", NULL, NULL, NULL, "US");
 	add(&fx, "2", "Robert Smith", NULL, NULL, NULL, "US");
 	add(&fx, "3", "Robert Jones", NULL, NULL, NULL, "US");
@@ -846,8 +848,6 @@ static int name_level(struct fixture *fx, size_t a, size_t b)
 static void every_word_tells_other_names_apart(void **state)
 {
 	struct fixture fx;
-	struct diag d;
-	char path[128];
 	static const char *const names[] = {
 		"Mark Kusha", "Marsha Kusha",		/* 0 1: another name */
 		"Patrick Smith", "Patricia Smith",	/* 2 3: another name */
@@ -866,10 +866,7 @@ static void every_word_tells_other_names_apart(void **state)
 	for (int with = 0; with < 2; with++) {
 		fx_open(&fx, with ? WORD_MODEL(" every-word=\"true\"", "")
 				  : WORD_MODEL("", ""));
-		write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\n");
-		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
-		diag_clear(&d);
-		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		nicknames(&fx, "name,nickname\nrobert,bob\n");
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 			char key[8];
 
@@ -953,17 +950,12 @@ static void every_word_reads_other_text(void **state)
 		"A Trading", "Acme Trading",			/* 8 9 */
 	};
 	struct fixture fx;
-	struct diag d;
-	char path[128];
 
 	(void)state;
 	for (int with = 0; with < 2; with++) {
 		fx_open_with(&fx, DATED_ATTRS,
 			     with ? ORG_MODEL(" every-word=\"true\"") : ORG_MODEL(""));
-		write_file(fx.dir, "nick.csv", "name,nickname\nrobert,bob\n");
-		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
-		diag_clear(&d);
-		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		nicknames(&fx, "name,nickname\nrobert,bob\n");
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 			char key[8];
 
@@ -1001,8 +993,6 @@ static void every_word_reads_other_text(void **state)
 static void min_evidence_keeps_a_name_alone_for_review(void **state)
 {
 	struct fixture fx;
-	struct diag d;
-	char path[128];
 
 	(void)state;
 	for (int with = 0; with < 2; with++) {
@@ -1010,11 +1000,7 @@ static void min_evidence_keeps_a_name_alone_for_review(void **state)
 		size_t n, thin = 0, linked = 0;
 
 		fx_open(&fx, with ? THIN_MODEL(" min-evidence=\"2\"") : THIN_MODEL(""));
-		write_file(fx.dir, "nick.csv",
-			   "name,nickname\nandrew,andy\nrobert,bob\n");
-		snprintf(path, sizeof(path), "%s/nick.csv", fx.dir);
-		diag_clear(&d);
-		assert_int_equal(resolver_load_nicknames(fx.r, path, &d), 0);
+		nicknames(&fx, "name,nickname\nandrew,andy\nrobert,bob\n");
 		add(&fx, "1", "Andrew Anderson", NULL, NULL, NULL, "US");
 		add(&fx, "2", "Andy Anderson", NULL, NULL, NULL, "US");
 		add(&fx, "3", "Robert Smith", NULL, "bob@x.com", NULL, "US");
