@@ -131,6 +131,7 @@ static const struct out_col proposal_cols[] = {
 	{ "reviewer", NULL, OUT_TEXT, 0 },
 	{ "reviewed_at", "reviewed", OUT_TEXT, 0 },
 	{ "note", NULL, OUT_TEXT, 40 },
+	{ "rests_on", "rests on", OUT_TEXT, 0 },
 };
 
 static int add_proposal(void *arg, const struct proposal_row *r)
@@ -158,6 +159,7 @@ static int add_proposal(void *arg, const struct proposal_row *r)
 	out_add(t, r->reviewer);
 	out_add(t, r->reviewed_at);
 	out_add(t, r->note);
+	out_add(t, r->rests_on);
 	return t->err;
 }
 
@@ -271,7 +273,7 @@ int cmd_proposals(int argc, char **argv)
 	};
 	const char *db = DEFAULT_DB, *run_text = NULL, *format = "table";
 	const char *policies = "policies";
-	struct proposal_filter f = { NULL, NULL, NULL };
+	struct proposal_filter f = { NULL, NULL, NULL, false };
 	enum out_format of = OUT_TABLE;
 	struct store *st = NULL;
 	struct run_info run;
@@ -452,7 +454,7 @@ static int apply_proposals(struct store *st, const struct policy *p,
 			   const char *db, bool commit, const char *by)
 {
 	struct apply_list l = { NULL, 0, 0, NULL, 0, 0 };
-	struct proposal_filter f = { source, NULL, NULL };
+	struct proposal_filter f = { source, NULL, NULL, false };
 	struct sqlite_target *tg = NULL;
 	struct out_table t;
 	struct buf before = BUF_INIT, out = BUF_INIT;

@@ -579,23 +579,34 @@ struct pending {
 	struct report *r;
 	struct report_table *t;
 	size_t n;
+	size_t possible;	/* resting on a possible match */
 };
 
 static int add_pending(void *arg, const struct proposal_row *p)
 {
 	struct pending *pd = arg;
+	const char *cur = p->current ? shown(pd->x, p->attribute, p->current) :
+			  "(empty)";
+	const char *sp = p->rests_on ? strchr(p->rests_on, ' ') : NULL;
 	char conf[16];
 
+	pd->possible += sp != NULL;
 	if (pd->n++ >= PENDING_SHOWN)
 		return 0;
 	snprintf(conf, sizeof(conf), "%.2f", p->confidence);
 	report_cellf(pd->r, pd->t, 0, "%lld", (long long)p->id);
-	report_cell(pd->r, pd->t, p->kind, 0);
+	/* a possible match's: the identity is the first thing to check */
+	report_cellf(pd->r, pd->t, sp ? COLOUR_FAIR : 0, "%s%s", p->kind,
+		     sp ? "?" : "");
 	report_cellf(pd->r, pd->t, 0, "%s %s", p->source, p->record_key);
 	report_cell(pd->r, pd->t, p->attribute, 0);
-	report_cellf(pd->r, pd->t, 0, "%s → %s",
-		     p->current ? shown(pd->x, p->attribute, p->current) : "(empty)",
-		     shown(pd->x, p->attribute, p->proposed));
+	if (sp)
+		report_cellf(pd->r, pd->t, 0, "%s → %s, if %.*s and %s are one "
+			     "person", cur, shown(pd->x, p->attribute, p->proposed),
+			     (int)(sp - p->rests_on), p->rests_on, sp + 1);
+	else
+		report_cellf(pd->r, pd->t, 0, "%s → %s", cur,
+			     shown(pd->x, p->attribute, p->proposed));
 	report_cell(pd->r, pd->t, conf, 0);
 	return 0;
 }
@@ -720,7 +731,7 @@ static struct report *owner_report(struct ctx *x, const struct owner *o)
 	double before = k ? score_in(x, k - 1, "owner", o->id, "", SCORE_TOTAL, NULL) : NAN;
 	struct report *r;
 	struct pending pd;
-	struct proposal_filter pf = { NULL, "pending", o->id };
+	struct proposal_filter pf = { NULL, "pending", o->id, true };
 	size_t high = 0;
 
 	snprintf(sub, sizeof(sub), "%s (%s) · run %lld, data as of %s",
@@ -784,11 +795,11 @@ static struct report *owner_report(struct ctx *x, const struct owner *o)
 
 	report_heading(r, 1, "review", "Proposals awaiting your review");
 	{
-		static const char *const cols[] = { ">Id|7", "Kind|8", "Record|17",
-						    "Attribute|15", "Change|43",
+		static const char *const cols[] = { ">Id|7", "Kind|10", "Record|17",
+						    "Attribute|15", "Change|41",
 						    ">Confidence|10" };
 
-		pd = (struct pending){ x, r, NULL, 0 };
+		pd = (struct pending){ x, r, NULL, 0, 0 };
 		pd.t = report_table(r, "Pending proposals about attributes this "
 				    "owner owns (review them with steward review "
 				    "accept|reject ID --by NAME)", 6, cols);
@@ -803,6 +814,14 @@ static struct report *owner_report(struct ctx *x, const struct owner *o)
 		else
 			report_para(r, "%zu proposal%s pending.", pd.n,
 				    pd.n == 1 ? " is" : "s are");
+		if (pd.possible)
+			report_para(r, "%zu of them (kind marked ?) rest%s on a "
+				    "possible match: two records identity "
+				    "resolution kept for review as perhaps one "
+				    "person, listed first. Before accepting one, ask "
+				    "whether they are: steward why on the pair its "
+				    "change names.",
+				    pd.possible, pd.possible == 1 ? "s" : "");
 	}
 
 	report_heading(r, 1, "changes", "What changed since the previous run");
@@ -1036,8 +1055,10 @@ static int add_review(void *arg, const struct proposal_row *p)
 		    p->decision && !strcmp(p->decision, "reject") ? COLOUR_FAIR : 0);
 	report_cellf(c->r, c->t, 0, "%lld (run %lld)", (long long)p->id,
 		     (long long)p->run);
-	report_cellf(c->r, c->t, 0, "%s %s %s: %s", p->kind, p->source,
-		     p->record_key, p->attribute);
+	report_cellf(c->r, c->t, 0, "%s %s %s: %s%s%s%s", p->kind, p->source,
+		     p->record_key, p->attribute,
+		     p->rests_on ? " (a possible match: " : "",
+		     p->rests_on ? p->rests_on : "", p->rests_on ? ")" : "");
 	report_cell(c->r, c->t, p->note ? p->note : "", 0);
 	return 0;
 }

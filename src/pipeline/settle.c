@@ -11,6 +11,7 @@ struct settle_ctx {
 	const struct identified *id;
 	const struct policy *p;
 	struct buf a, b, c, reason;	/* scratch: dates, reason */
+	struct buf rests;		/* a possible match's pair */
 	/* decisions carried from earlier runs (fingerprints, sorted) */
 	char **rejected, **accepted;
 	size_t n_rejected, n_accepted, cap_rejected, cap_accepted;
@@ -348,7 +349,8 @@ static int proposal_row_of(void *arg, size_t j, struct proposal_row *out)
 			ts->id, key_of(x, pr->record), MERGE_ATTRIBUTE, ts->owner_id,
 			ts->key_field, key_of(x, pr->record), key_of(x, pr->origin),
 			ts->id, key_of(x, pr->origin), day_text(&x->a, pr->origin_days),
-			pr->confidence, "merge", x->reason.data, NULL, NULL, NULL, NULL
+			pr->confidence, "merge", x->reason.data, NULL, NULL, NULL, NULL,
+			NULL
 		};
 		return 0;
 	}
@@ -361,8 +363,17 @@ static int proposal_row_of(void *arg, size_t j, struct proposal_row *out)
 		source_id(x, pr->origin), key_of(x, pr->origin),
 		day_text(&x->a, pr->origin_days), pr->confidence,
 		decided_by_name(pr->decided_by), x->reason.data, NULL, NULL, NULL,
-		NULL
+		NULL, NULL
 	};
+	if (pr->pair_self != UINT32_MAX) {
+		buf_reset(&x->rests);
+		ADD(&x->rests, source_id(x, pr->pair_self), ":",
+		    key_of(x, pr->pair_self), " ", source_id(x, pr->pair_other),
+		    ":", key_of(x, pr->pair_other));
+		if (buf_error(&x->rests))
+			return ST_ERR_NOMEM;
+		out->rests_on = x->rests.data;
+	}
 	return 0;
 }
 
@@ -592,7 +603,8 @@ int settle_write(const struct identified *id, const struct policy *p,
 		 struct diag *d)
 {
 	struct settle_ctx x = { .id = id, .p = p, .a = BUF_INIT, .b = BUF_INIT,
-				.c = BUF_INIT, .reason = BUF_INIT };
+				.c = BUF_INIT, .reason = BUF_INIT,
+				.rests = BUF_INIT };
 	const struct golden *g;
 	const struct conflict *c;
 	size_t ng = reconciler_golden(id->rec, &g);
@@ -617,6 +629,7 @@ int settle_write(const struct identified *id, const struct policy *p,
 	buf_release(&x.b);
 	buf_release(&x.c);
 	buf_release(&x.reason);
+	buf_release(&x.rests);
 	for (size_t i = 0; i < x.n_rejected; i++)
 		xfree(x.rejected[i]);
 	for (size_t i = 0; i < x.n_accepted; i++)

@@ -145,6 +145,9 @@ static const char *const migrations[] = {
 	/* 6 -> 7: the exclusive attribute that kept a link's two groups
 	 * apart (status 'conflict') */
 	"ALTER TABLE identity_links ADD COLUMN conflict TEXT;",
+	/* 7 -> 8: the pair kept for review a possible match's proposal
+	 * rests on ("crm:C1 marketing:M2") */
+	"ALTER TABLE proposals ADD COLUMN rests_on TEXT;",
 };
 
 int store_db_fail(struct store *s, struct diag *d, const char *what)
@@ -589,6 +592,9 @@ static const char *const content_queries[] = {
 	/* schema 7: only the links that have one */
 	"SELECT run_id, seq, conflict FROM identity_links WHERE run_id = ?1 "
 	"AND conflict IS NOT NULL ORDER BY seq",
+	/* schema 8: only the proposals that rest on a possible match */
+	"SELECT run_id, seq, rests_on FROM proposals WHERE run_id = ?1 "
+	"AND rests_on IS NOT NULL ORDER BY seq",
 };
 /* The first of content_queries whose tables a run may leave empty. */
 #define CONTENT_OPTIONAL 5

@@ -21,7 +21,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 /* The page size of a new history (docs/history.md). */
 #define STORE_PAGE_SIZE 16384
 
@@ -255,6 +255,10 @@ struct proposal_row {
 	const char *rule, *reason;
 	/* the latest review, when reading; NULL when none */
 	const char *decision, *reviewer, *reviewed_at, *note;
+	/* a possible match's proposal: the pair kept for review it rests
+	 * on, "SOURCE:KEY SOURCE:KEY" (the target's record first); NULL
+	 * for a proposal within one person (schema 8) */
+	const char *rests_on;
 };
 
 /* A copy that disagrees with its person's golden value; stale: and is
@@ -281,6 +285,7 @@ int store_add_proposals_from(struct store *s, size_t n,
 /* Which proposals to read; NULL for any. */
 struct proposal_filter {
 	const char *source, *status, *owner;
+	bool possible_first;	/* a possible match's proposals first */
 };
 int store_proposals(struct store *s, int64_t run,
 		    const struct proposal_filter *f,

@@ -82,6 +82,7 @@ static int bind_proposal(sqlite3_stmt *st, void *ctx, size_t i)
 	sqlite3_bind_double(st, 16, r.confidence);
 	store_bind_text_static(st, 17, r.rule);
 	store_bind_text_static(st, 18, r.reason);
+	store_bind_text_static(st, 19, r.rests_on);
 	return 0;
 }
 
@@ -93,9 +94,9 @@ int store_add_proposals_from(struct store *s, size_t n,
 	struct proposal_source ps = { row, arg };
 
 	return store_insert_rows(s, "INSERT INTO proposals(run_id, "
-				 PROPOSAL_COLUMNS ") VALUES(?1,?2,?3,?4,?5,?6,"
-				 "?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)", n,
-				 bind_proposal, &ps, d);
+				 PROPOSAL_COLUMNS ", rests_on) VALUES(?1,?2,?3,?4,"
+				 "?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
+				 "?18,?19)", n, bind_proposal, &ps, d);
 }
 
 struct conflict_source {
@@ -153,7 +154,7 @@ static int visit_proposal(sqlite3_stmt *st, void *ctx)
 		store_text(st, 14), store_text(st, 15),
 		sqlite3_column_double(st, 16), store_text(st, 17),
 		store_text(st, 18), store_text(st, 19), store_text(st, 20),
-		store_text(st, 21), store_text(st, 22)
+		store_text(st, 21), store_text(st, 22), store_text(st, 23)
 	};
 
 	return v->fn(v->arg, &r);
@@ -164,7 +165,8 @@ static int visit_proposal(sqlite3_stmt *st, void *ctx)
 	"p.status, p.source, p.record_key, p.attribute, p.owner, p.field, " \
 	"p.current, p.proposed, p.origin_source, p.origin_key, " \
 	"p.origin_date, p.confidence, p.rule, p.reason, r.decision, " \
-	"r.reviewer, r.at, r.note FROM proposals p LEFT JOIN reviews r ON " \
+	"r.reviewer, r.at, r.note, p.rests_on FROM proposals p LEFT JOIN " \
+	"reviews r ON " \
 	"r.id = (SELECT max(id) FROM reviews WHERE proposal_id = p.id) "
 
 int store_review(struct store *s, int64_t id, const char *decision,
@@ -231,12 +233,14 @@ int store_proposals(struct store *s, int64_t run,
 			  "OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE "
 			  "r.decision WHEN 'accept' THEN 'accepted' WHEN 'reject' "
 			  "THEN 'rejected' END, p.status) = ?3) AND (?4 IS NULL OR "
-			  "p.owner = ?4) ORDER BY p.seq", &st, d))
+			  "p.owner = ?4) ORDER BY CASE WHEN ?5 THEN p.rests_on IS "
+			  "NULL ELSE 0 END, p.seq", &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
 	store_bind_text(st, 2, f ? f->source : NULL);
 	store_bind_text(st, 3, f ? f->status : NULL);
 	store_bind_text(st, 4, f ? f->owner : NULL);
+	sqlite3_bind_int(st, 5, f && f->possible_first);
 	return store_each_row(s, st, visit_proposal, &v, d);
 }
 
@@ -396,8 +400,9 @@ int store_review_log(struct store *s,
 			  "p.status, p.source, p.record_key, p.attribute, p.owner, "
 			  "p.field, p.current, p.proposed, p.origin_source, "
 			  "p.origin_key, p.origin_date, p.confidence, p.rule, "
-			  "p.reason, r.decision, r.reviewer, r.at, r.note FROM "
-			  "reviews r JOIN proposals p ON p.id = r.proposal_id "
+			  "p.reason, r.decision, r.reviewer, r.at, r.note, "
+			  "p.rests_on FROM reviews r JOIN proposals p ON "
+			  "p.id = r.proposal_id "
 			  "ORDER BY r.id", &st, d))
 		return ST_ERR;
 	return store_each_row(s, st, visit_proposal, &v, d);

@@ -725,6 +725,7 @@ static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
 	raw_exec(fx->path, "DROP TABLE score_params; DROP TABLE scores; "
 		 "DROP TABLE schedule_runs; "
 		 "ALTER TABLE identity_links DROP COLUMN conflict; "
+		 "ALTER TABLE proposals DROP COLUMN rests_on; "
 		 "PRAGMA user_version = 4");
 	fx_open(fx);
 	fx_close(fx);
@@ -771,6 +772,7 @@ static void schema_5_history_gains_the_schedulers_record(void **state)
 	fx_close(fx);
 	raw_exec(fx->path, "DROP TABLE schedule_runs; "
 		 "ALTER TABLE identity_links DROP COLUMN conflict; "
+		 "ALTER TABLE proposals DROP COLUMN rests_on; "
 		 "PRAGMA user_version = 5");
 	fx_open(fx);
 	fx_close(fx);
@@ -814,6 +816,7 @@ static void schema_6_history_gains_link_conflicts(void **state)
 	assert_int_equal(write_identity_run(fx, "2026-09-30"), 1);
 	fx_close(fx);
 	raw_exec(fx->path, "ALTER TABLE identity_links DROP COLUMN conflict; "
+		 "ALTER TABLE proposals DROP COLUMN rests_on; "
 		 "PRAGMA user_version = 6");
 	fx_open(fx);
 	fx_close(fx);
@@ -843,6 +846,78 @@ static void schema_6_history_gains_link_conflicts(void **state)
 				      "WHERE run_id = 2", why, sizeof(why)), 2);
 	assert_int_equal(verify_after(fx, "UPDATE identity_links SET conflict = "
 				      "'date_of_birth' WHERE run_id = 2", why, sizeof(why)), 0);
+}
+
+static int proposal_of(void *arg, size_t i, struct proposal_row *out)
+{
+	(void)arg;
+	*out = (struct proposal_row){ 0, 0, (int64_t)i + 1, "E0000001", "update",
+		"pending", "crm", i ? "C2" : "C1", "phone", "support", "phone",
+		"+441", "+442", "support", "T1", "2026-10-01", 0.8,
+		"highest-trust", "why", NULL, NULL, NULL, NULL,
+		i ? "crm:C2 marketing:M1" : NULL };
+	return 0;
+}
+
+static int keys_in_order(void *arg, const struct proposal_row *r)
+{
+	char *got = arg;
+	size_t n = strlen(got);
+
+	snprintf(got + n, 64 - n, "%s%s=%s", n ? " " : "", r->record_key,
+		 r->rests_on ? r->rests_on : "-");
+	return 0;
+}
+
+/* A schema-7 history (before proposals kept the possible match they rest
+ * on) gains the column; its runs keep their hashes, and a run's pairs
+ * read back, first when asked, and are in its hash. */
+static void schema_7_history_gains_what_a_proposal_rests_on(void **state)
+{
+	struct fx *fx = *state;
+	struct proposal_filter first = { NULL, "pending", NULL, true };
+	struct verify_result v;
+	struct run_info run;
+	char ver[16], got[64] = "", why[256];
+
+	fx_open(fx);
+	write_run(fx, "2026-09-30", 10, false);
+	fx_close(fx);
+	raw_exec(fx->path, "ALTER TABLE proposals DROP COLUMN rests_on; "
+		 "PRAGMA user_version = 7");
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	fx_open(fx);
+	run_init(&run, "2026-10-31");
+	if (store_run_begin(fx->s, &run, &fx->d) || add_rows(fx->s, 3, false, &fx->d) ||
+	    store_add_proposals_from(fx->s, 2, proposal_of, NULL, &fx->d))
+		fail_msg("writing a run: %s", fx->d.msg);
+	snprintf(run.finished_at, sizeof(run.finished_at), "2026-10-31T01:05:00Z");
+	snprintf(run.status, sizeof(run.status), "ok");
+	if (store_run_commit(fx->s, &run, &fx->d))
+		fail_msg("store_run_commit: %s", fx->d.msg);
+	assert_int_equal(store_proposals(fx->s, 2, NULL, keys_in_order, got, &fx->d), 0);
+	assert_string_equal(got, "C1=- C2=crm:C2 marketing:M1");
+	got[0] = '\0';
+	assert_int_equal(store_proposals(fx->s, 2, &first, keys_in_order, got, &fx->d), 0);
+	assert_string_equal(got, "C2=crm:C2 marketing:M1 C1=-");
+	assert_int_equal(store_verify(fx->s, &v, &fx->d), 0);
+	assert_int_equal(v.runs, 2);
+	assert_int_equal(v.bad_run, 0);
+	fx_close(fx);
+	assert_int_equal(verify_after(fx, "UPDATE proposals SET rests_on = "
+				      "'crm:C2 marketing:M9' WHERE seq = 2", why,
+				      sizeof(why)), 2);
+	assert_int_equal(verify_after(fx, "UPDATE proposals SET rests_on = NULL",
+				      why, sizeof(why)), 2);
+	assert_int_equal(verify_after(fx, "UPDATE proposals SET rests_on = "
+				      "'crm:C2 marketing:M1' WHERE seq = 2", why,
+				      sizeof(why)), 0);
+	assert_int_equal(verify_after(fx, "UPDATE proposals SET rests_on = "
+				      "'crm:C1 marketing:M1' WHERE seq = 1", why,
+				      sizeof(why)), 2);
 }
 
 static void hash_chain_verifies(void **state)
@@ -1134,6 +1209,7 @@ int main(void)
 		T(schema_4_history_is_migrated_and_scores_are_hashed),
 		T(schema_5_history_gains_the_schedulers_record),
 		T(schema_6_history_gains_link_conflicts),
+		T(schema_7_history_gains_what_a_proposal_rests_on),
 		T(hash_chain_verifies),
 		T(sqlite_keeps_no_count_of_its_memory),
 		T(hash_chain_catches_an_edited_finding),

@@ -28,7 +28,7 @@ grep -q "billing is the system of record for payment_status; crm C1 says 'curren
 # the CSV changeset: the exact header, a defused formula
 "$STEWARD" proposals --db "$db" --source billing --format csv > "$TMPDIR/csv"
 cat "$TMPDIR/csv"
-head -1 "$TMPDIR/csv" | grep -x 'id,kind,status,source,record_key,attribute,field,current,proposed,confidence,rule,owner,entity,origin_source,origin_key,origin_date,reason,decision,reviewer,reviewed_at,note' >/dev/null
+head -1 "$TMPDIR/csv" | grep -x 'id,kind,status,source,record_key,attribute,field,current,proposed,confidence,rule,owner,entity,origin_source,origin_key,origin_date,reason,decision,reviewer,reviewed_at,note,rests_on' >/dev/null
 grep -qF ',"'"'"'=HYPERLINK(""http://x"")",' "$TMPDIR/csv"
 if grep -q ',=HYPERLINK' "$TMPDIR/csv"; then echo "line $LINENO: succeeded, but must not" >&2; exit 1; fi
 

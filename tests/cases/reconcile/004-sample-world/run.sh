@@ -34,3 +34,28 @@ sqlite3 "$TMPDIR/h.db" "SELECT metric, value FROM metrics WHERE metric IN
   ('possible_match', 'unmatched_records', 'unmatched_pairs') ORDER BY metric" > "$TMPDIR/m"
 awk -F'|' '{ v[$1] = $2 } END { exit !(v["possible_match"] >= 1 &&
   v["unmatched_records"] > 0 && v["unmatched_pairs"] > 0) }' "$TMPDIR/m"
+# the proposal keeps the pair it rests on (schema 8), in the history's
+# hash, and the owner's scorecard lists it first, marked, with the pair
+[ "$(sqlite3 "$TMPDIR/h.db" "SELECT rests_on FROM proposals WHERE source = 'crm'
+  AND record_key = 'C0000156' AND attribute = 'phone'")" = "crm:C0000156 marketing:M-0001608" ]
+[ "$(sqlite3 "$TMPDIR/h.db" "SELECT count(*) FROM proposals WHERE rests_on IS NOT NULL")" = \
+  "$(awk -F'|' '$1 == "possible_match" { print int($2) }' "$TMPDIR/m")" ]
+"$STEWARD" proposals --db "$TMPDIR/h.db" --source crm --format csv |
+  grep ",crm:C0000156 marketing:M-0001608$" > /dev/null
+"$STEWARD" audit verify --db "$TMPDIR/h.db" > /dev/null
+"$STEWARD" report --db "$TMPDIR/h.db" --policies "$ROOT/policies" --owner sales-ops \
+  --out "$TMPDIR/rep" > /dev/null
+grep -A12 '<h2 id="review">' "$TMPDIR/rep/scorecard-sales-ops.html" |
+  grep "update?</td><td>crm C0000156</td>" > /dev/null
+grep -q "if crm:C0000156 and marketing:M-0001608 are one person" "$TMPDIR/rep/scorecard-sales-ops.html"
+pdftotext -layout "$TMPDIR/rep/scorecard-sales-ops.pdf" - 2>/dev/null |
+  grep -A6 "Proposals awaiting your review" | grep "update?  *crm C0000156" > /dev/null
+pdftotext "$TMPDIR/rep/scorecard-sales-ops.pdf" - 2>/dev/null | tr '\n' ' ' |
+  grep "1 of them (kind marked ?) rests on a possible match" > /dev/null
+# a decision on it says, in the audit report, what it rested on
+id=$(sqlite3 "$TMPDIR/h.db" "SELECT id FROM proposals WHERE rests_on IS NOT NULL
+  AND record_key = 'C0000156'")
+"$STEWARD" review accept "$id" --by "Ann Auditor" --db "$TMPDIR/h.db" > /dev/null
+"$STEWARD" report --db "$TMPDIR/h.db" --policies "$ROOT/policies" --out "$TMPDIR/rep2" > /dev/null
+grep "update crm C0000156: phone (a possible match: crm:C0000156 marketing:M-0001608)" \
+  "$TMPDIR/rep2/audit.html" > /dev/null
