@@ -512,6 +512,20 @@ static int64_t verify_after(struct fx *fx, const char *sql, char *why,
 	return v.bad_run;
 }
 
+/* The history made an older one by the SQL downgrade (its tables and
+ * columns dropped, its user_version set), then opened: it is migrated to
+ * this version. */
+static void migrate_from(struct fx *fx, const char *downgrade)
+{
+	char ver[16];
+
+	raw_exec(fx->path, downgrade);
+	fx_open(fx);
+	fx_close(fx);
+	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
+	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+}
+
 /* A run with identities: two people, three records, a link, a model. */
 static int64_t write_identity_run(struct fx *fx, const char *as_of)
 {
@@ -599,24 +613,20 @@ static void schema_1_history_is_migrated_and_still_verifies(void **state)
 	struct fx *fx = *state;
 	struct verify_result v;
 	int64_t latest;
-	char ver[16], why[256];
+	char why[256];
 
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
 	/* as steward 0.1 of issue 3 left it: no identity tables, version 1 */
-	raw_exec(fx->path, "DROP TABLE entities; DROP TABLE entity_members; "
-		 "DROP TABLE identity_links; DROP TABLE identity_model; "
-		 "DROP TABLE applied_changes; DROP TABLE applies; "
-		 "DROP TABLE reviews; DROP TABLE golden_values; "
-		 "DROP TABLE proposals; DROP TABLE conflicts; "
-		 "DROP TABLE score_params; DROP TABLE scores; "
-		 "DROP TABLE schedule_runs; "
-		 "PRAGMA user_version = 1");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "DROP TABLE entities; DROP TABLE entity_members; "
+		     "DROP TABLE identity_links; DROP TABLE identity_model; "
+		     "DROP TABLE applied_changes; DROP TABLE applies; "
+		     "DROP TABLE reviews; DROP TABLE golden_values; "
+		     "DROP TABLE proposals; DROP TABLE conflicts; "
+		     "DROP TABLE score_params; DROP TABLE scores; "
+		     "DROP TABLE schedule_runs; "
+		     "PRAGMA user_version = 1");
 	assert_int_equal(raw_count(fx->path, "runs"), 1);
 	assert_int_equal(raw_count(fx->path, "entity_members"), 0);
 	fx_open(fx);
@@ -641,7 +651,6 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 {
 	struct fx *fx = *state;
 	struct verify_result v;
-	char ver[16];
 
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
@@ -649,17 +658,13 @@ static void schema_2_history_is_migrated_and_still_verifies(void **state)
 	fx_open(fx);
 	assert_int_equal(write_identity_run(fx, "2026-10-31"), 2);
 	fx_close(fx);
-	raw_exec(fx->path, "DROP TABLE applied_changes; DROP TABLE applies; "
-		 "DROP TABLE reviews; DROP TABLE golden_values; "
-		 "DROP TABLE proposals; DROP TABLE conflicts; "
-		 "DROP TABLE score_params; DROP TABLE scores; "
-		 "DROP TABLE schedule_runs; "
-		 "ALTER TABLE identity_links DROP COLUMN conflict; "
-		 "PRAGMA user_version = 2");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "DROP TABLE applied_changes; DROP TABLE applies; "
+		     "DROP TABLE reviews; DROP TABLE golden_values; "
+		     "DROP TABLE proposals; DROP TABLE conflicts; "
+		     "DROP TABLE score_params; DROP TABLE scores; "
+		     "DROP TABLE schedule_runs; "
+		     "ALTER TABLE identity_links DROP COLUMN conflict; "
+		     "PRAGMA user_version = 2");
 	assert_int_equal(raw_count(fx->path, "reviews"), 0);
 	assert_int_equal(raw_count(fx->path, "proposals"), 0);
 	fx_open(fx);
@@ -715,22 +720,18 @@ static void schema_4_history_is_migrated_and_scores_are_hashed(void **state)
 {
 	struct fx *fx = *state;
 	struct verify_result v;
-	char ver[16], last[64], why[256];
+	char last[64], why[256];
 	bool has = true;
 	int params = 0;
 
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
-	raw_exec(fx->path, "DROP TABLE score_params; DROP TABLE scores; "
-		 "DROP TABLE schedule_runs; "
-		 "ALTER TABLE identity_links DROP COLUMN conflict; "
-		 "ALTER TABLE proposals DROP COLUMN rests_on; "
-		 "PRAGMA user_version = 4");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "DROP TABLE score_params; DROP TABLE scores; "
+		     "DROP TABLE schedule_runs; "
+		     "ALTER TABLE identity_links DROP COLUMN conflict; "
+		     "ALTER TABLE proposals DROP COLUMN rests_on; "
+		     "PRAGMA user_version = 4");
 	fx_open(fx);
 	assert_int_equal(store_has_scores(fx->s, 1, &has, &fx->d), 0);
 	assert_false(has);
@@ -763,21 +764,16 @@ static void schema_5_history_gains_the_schedulers_record(void **state)
 	struct schedule_run_row b = { "monthly", 1798761600, "report",
 		"2027-01-01T06:00:01Z", "2027-01-01T06:00:03Z", "failed: x", 0 };
 	struct verify_result v;
-	char ver[16];
 	int64_t due = 0;
 	bool found = true;
 
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
-	raw_exec(fx->path, "DROP TABLE schedule_runs; "
-		 "ALTER TABLE identity_links DROP COLUMN conflict; "
-		 "ALTER TABLE proposals DROP COLUMN rests_on; "
-		 "PRAGMA user_version = 5");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "DROP TABLE schedule_runs; "
+		     "ALTER TABLE identity_links DROP COLUMN conflict; "
+		     "ALTER TABLE proposals DROP COLUMN rests_on; "
+		     "PRAGMA user_version = 5");
 	fx_open(fx);
 	assert_int_equal(store_last_due(fx->s, "monthly", &due, &found, &fx->d), 0);
 	assert_false(found);
@@ -810,18 +806,14 @@ static void schema_6_history_gains_link_conflicts(void **state)
 		"conflict", 0.99, NULL, "[]", "date_of_birth" } };
 	struct verify_result v;
 	struct run_info run;
-	char ver[16], got[64], why[256];
+	char got[64], why[256];
 
 	fx_open(fx);
 	assert_int_equal(write_identity_run(fx, "2026-09-30"), 1);
 	fx_close(fx);
-	raw_exec(fx->path, "ALTER TABLE identity_links DROP COLUMN conflict; "
-		 "ALTER TABLE proposals DROP COLUMN rests_on; "
-		 "PRAGMA user_version = 6");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "ALTER TABLE identity_links DROP COLUMN conflict; "
+		     "ALTER TABLE proposals DROP COLUMN rests_on; "
+		     "PRAGMA user_version = 6");
 	fx_open(fx);
 	assert_int_equal(store_links(fx->s, 1, NULL, NULL, conflict_of, got, &fx->d), 0);
 	assert_string_equal(got, "linked -");
@@ -878,17 +870,13 @@ static void schema_7_history_gains_what_a_proposal_rests_on(void **state)
 	struct proposal_filter first = { NULL, "pending", NULL, true };
 	struct verify_result v;
 	struct run_info run;
-	char ver[16], got[64] = "", why[256];
+	char got[64] = "", why[256];
 
 	fx_open(fx);
 	write_run(fx, "2026-09-30", 10, false);
 	fx_close(fx);
-	raw_exec(fx->path, "ALTER TABLE proposals DROP COLUMN rests_on; "
-		 "PRAGMA user_version = 7");
-	fx_open(fx);
-	fx_close(fx);
-	raw_text(fx->path, "PRAGMA user_version", ver, sizeof(ver));
-	assert_int_equal(strtol(ver, NULL, 10), STORE_SCHEMA_VERSION);
+	migrate_from(fx, "ALTER TABLE proposals DROP COLUMN rests_on; "
+		     "PRAGMA user_version = 7");
 	fx_open(fx);
 	run_init(&run, "2026-10-31");
 	if (store_run_begin(fx->s, &run, &fx->d) || add_rows(fx->s, 3, false, &fx->d) ||
