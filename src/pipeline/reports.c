@@ -582,28 +582,52 @@ struct pending {
 	size_t possible;	/* resting on a possible match */
 };
 
+/* The space before the second record of a possible match's pair
+ * ("crm:C1 marketing:M2"): the first one followed by a source's id and a
+ * colon, since a key may hold spaces and colons; NULL when none is. */
+static const char *pair_split(const struct policy *p, const char *pair)
+{
+	for (const char *sp = pair ? strchr(pair, ' ') : NULL; sp;
+	     sp = strchr(sp + 1, ' ')) {
+		const char *colon = strchr(sp + 1, ':');
+		char id[128];
+
+		if (colon && (size_t)(colon - sp - 1) < sizeof(id)) {
+			memcpy(id, sp + 1, (size_t)(colon - sp - 1));
+			id[colon - sp - 1] = '\0';
+			if (policy_source(p, id))
+				return sp;
+		}
+	}
+	return NULL;
+}
+
 static int add_pending(void *arg, const struct proposal_row *p)
 {
 	struct pending *pd = arg;
 	const char *cur = p->current ? shown(pd->x, p->attribute, p->current) :
 			  "(empty)";
-	const char *sp = p->rests_on ? strchr(p->rests_on, ' ') : NULL;
+	const char *sp = pair_split(pd->x->p, p->rests_on);
 	char conf[16];
 
-	pd->possible += sp != NULL;
+	pd->possible += p->rests_on != NULL;
 	if (pd->n++ >= PENDING_SHOWN)
 		return 0;
 	snprintf(conf, sizeof(conf), "%.2f", p->confidence);
 	report_cellf(pd->r, pd->t, 0, "%lld", (long long)p->id);
 	/* a possible match's: the identity is the first thing to check */
-	report_cellf(pd->r, pd->t, sp ? COLOUR_FAIR : 0, "%s%s", p->kind,
-		     sp ? "?" : "");
+	report_cellf(pd->r, pd->t, p->rests_on ? COLOUR_FAIR : 0, "%s%s",
+		     p->kind, p->rests_on ? "?" : "");
 	report_cellf(pd->r, pd->t, 0, "%s %s", p->source, p->record_key);
 	report_cell(pd->r, pd->t, p->attribute, 0);
 	if (sp)
 		report_cellf(pd->r, pd->t, 0, "%s → %s, if %.*s and %s are one "
 			     "person", cur, shown(pd->x, p->attribute, p->proposed),
 			     (int)(sp - p->rests_on), p->rests_on, sp + 1);
+	else if (p->rests_on)	/* a source the policies no longer have */
+		report_cellf(pd->r, pd->t, 0, "%s → %s, if the pair %s is one "
+			     "person", cur, shown(pd->x, p->attribute, p->proposed),
+			     p->rests_on);
 	else
 		report_cellf(pd->r, pd->t, 0, "%s → %s", cur,
 			     shown(pd->x, p->attribute, p->proposed));

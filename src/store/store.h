@@ -256,8 +256,8 @@ struct proposal_row {
 	/* the latest review, when reading; NULL when none */
 	const char *decision, *reviewer, *reviewed_at, *note;
 	/* a possible match's proposal: the pair kept for review it rests
-	 * on, "SOURCE:KEY SOURCE:KEY" (the target's record first); NULL
-	 * for a proposal within one person (schema 8) */
+	 * on, "SOURCE:KEY SOURCE:KEY" (the record in the target's person
+	 * first); NULL for a proposal within one person (schema 8) */
 	const char *rests_on;
 };
 
