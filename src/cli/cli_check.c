@@ -60,12 +60,15 @@ static void summarise(const struct policy *p, struct buf *out)
 	list_ids(out, "owners", p->n_owners, owner_at, p);
 	summarise_sources(p, out);
 	list_ids(out, "attributes", p->n_attributes, attribute_at, p);
-	if (id->declared)
+	if (id->declared) {
 		buf_addf(out, "  %-13s %3zu rules, %zu comparisons, %zu blocking keys; "
-			 "link at %g, review from %g\n", "identity", id->n_rules,
-			 id->n_comparisons, id->n_blocks, id->link,
-			 id->review);
-	else
+			 "link at %g", "identity", id->n_rules, id->n_comparisons,
+			 id->n_blocks, id->link);
+		if (id->min_evidence > 1)
+			buf_addf(out, " on %zu comparisons or more",
+				 id->min_evidence);
+		buf_addf(out, ", review from %g\n", id->review);
+	} else
 		buf_addf(out, "  %-13s none declared\n", "identity");
 	buf_addf(out, "  %-13s %3zu rules\n", "trust", p->n_trust);
 	buf_addf(out, "  %-13s %3zu attributes with an explicit order\n",

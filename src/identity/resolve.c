@@ -1042,9 +1042,10 @@ static int level_of(const struct resolver *r, size_t c, size_t i, size_t j)
 		     nicknames_agree(r, s1, l1, s2, l2)))
 			return 1;
 
-		/* every word the same name as its counterpart, or the
-		 * other's very words in part ("worldwide exports", "universal
-		 * exports worldwide"; "mark kusha", "john mark kusha"): the
+		/* every word the same name as its counterpart, or, with
+		 * fewer words, each the same name as one of the other's (the
+		 * same word or a nickname: "worldwide exports", "universal
+		 * exports worldwide"; "bob smith", "robert james smith"): the
 		 * first level below exact, however far Jaro-Winkler puts a
 		 * short word's slip ("zara thompson", "sarah tompson") or the
 		 * words left over; an initial, or a part of the longer name

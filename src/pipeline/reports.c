@@ -605,14 +605,14 @@ static const char *pair_split(const struct policy *p, const char *pair)
 static int add_pending(void *arg, const struct proposal_row *p)
 {
 	struct pending *pd = arg;
-	const char *cur = p->current ? shown(pd->x, p->attribute, p->current) :
-			  "(empty)";
-	const char *sp = pair_split(pd->x->p, p->rests_on);
+	const char *cur, *sp;
 	char conf[16];
 
 	pd->possible += p->rests_on != NULL;
 	if (pd->n++ >= PENDING_SHOWN)
 		return 0;
+	cur = p->current ? shown(pd->x, p->attribute, p->current) : "(empty)";
+	sp = pair_split(pd->x->p, p->rests_on);
 	snprintf(conf, sizeof(conf), "%.2f", p->confidence);
 	report_cellf(pd->r, pd->t, 0, "%lld", (long long)p->id);
 	/* a possible match's: the identity is the first thing to check */

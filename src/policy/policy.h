@@ -165,10 +165,11 @@ struct comparison {
 	/* a person has one value: two records whose values fall in the else
 	 * level are never one person, by a rule, a link or through others */
 	bool exclusive;
-	/* person names: a word of the name with fewer words that has no
-	 * counterpart in the other (the same word, its initial, a nickname,
-	 * a slip of the pen or the same sound) makes them different names
-	 * (the last level): "mark" and "marsha" are two people's names */
+	/* person names, or other text: a word of the name with fewer words
+	 * that has no counterpart in the other (the same word, a slip of the
+	 * pen or the same sound; in a person's name also its initial or a
+	 * nickname) makes them different names (the last level): "mark" and
+	 * "marsha" are two people's names */
 	bool every_word;
 	/* person names: two names of one family (the last words agree) whose
 	 * first words have no counterpart in the other's names before the

@@ -266,8 +266,9 @@ static void comparison_sentence(const struct comparison *c, struct buf *out)
 			      "letter changed, two in words of eight letters or "
 			      "more, or the same sound); without one they are "
 			      "different names, and with every word the same or "
-			      "near it, as many words, or the very words of a "
-			      "part of the other, the first level below exact",
+			      "near it, as many words, or every word of the "
+			      "shorter the same as one of the other's, the "
+			      "first level below exact",
 			 c->attribute && c->attribute->type == ATTR_PERSON_NAME ?
 			 "its initial, a nickname, " : "");
 	if (c->relatives_apart)
@@ -366,7 +367,7 @@ static void explain_identity(const struct policy *p, struct buf *out)
 	if (id->min_evidence > 1)
 		buf_addf(out, " A link by the model needs %zu comparisons that "
 			 "speak for one person; a pair with fewer (a name alone, "
-			 "however close) is kept for review whatever its "
+			 "however close) is kept for review however high its "
 			 "probability.", id->min_evidence);
 	buf_addstr(out, "\n\n");
 }

@@ -226,22 +226,26 @@ int store_proposals(struct store *s, int64_t run,
 		    int (*fn)(void *, const struct proposal_row *), void *arg,
 		    struct diag *d)
 {
+#define PROPOSAL_WHERE PROPOSAL_SELECT "WHERE p.run_id = ?1 AND (?2 IS NULL " \
+	"OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE r.decision WHEN " \
+	"'accept' THEN 'accepted' WHEN 'reject' THEN 'rejected' END, " \
+	"p.status) = ?3) AND (?4 IS NULL OR p.owner = ?4) "
+	/* two statements, so that the usual order stays the index's */
+	static const char *const sql[] = {
+		PROPOSAL_WHERE "ORDER BY p.seq",
+		PROPOSAL_WHERE "ORDER BY p.rests_on IS NULL, p.seq",
+	};
 	struct visit_proposals v = { fn, arg };
 	sqlite3_stmt *st;
 
-	if (store_prepare(s, PROPOSAL_SELECT "WHERE p.run_id = ?1 AND (?2 IS NULL "
-			  "OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE "
-			  "r.decision WHEN 'accept' THEN 'accepted' WHEN 'reject' "
-			  "THEN 'rejected' END, p.status) = ?3) AND (?4 IS NULL OR "
-			  "p.owner = ?4) ORDER BY CASE WHEN ?5 THEN p.rests_on IS "
-			  "NULL ELSE 0 END, p.seq", &st, d))
+	if (store_prepare(s, sql[f && f->possible_first], &st, d))
 		return ST_ERR;
 	sqlite3_bind_int64(st, 1, run);
 	store_bind_text(st, 2, f ? f->source : NULL);
 	store_bind_text(st, 3, f ? f->status : NULL);
 	store_bind_text(st, 4, f ? f->owner : NULL);
-	sqlite3_bind_int(st, 5, f && f->possible_first);
 	return store_each_row(s, st, visit_proposal, &v, d);
+#undef PROPOSAL_WHERE
 }
 
 /* ---- applies -------------------------------------------------------------- */

@@ -860,6 +860,7 @@ static void every_word_tells_other_names_apart(void **state)
 		"Zara Thompson", "Sarah Tompson",	/* 16 17: sound, slip */
 		"Andreason", "Andrew Anderson",		/* 18 19: part, near */
 		"Anna Smith", "Anna Maria Smith",	/* 20 21: part, same */
+		"Bob Smith", "Robert James Smith",	/* 22 23: part, nickname */
 	};
 
 	(void)state;
@@ -889,9 +890,10 @@ static void every_word_tells_other_names_apart(void **state)
 			 * word: the loosest level */
 			assert_int_equal(name_level(&fx, 10, 11), 2);
 			assert_int_equal(name_level(&fx, 18, 19), 2);
-			/* a part of the other, its words the same: by
-			 * Jaro-Winkler */
+			/* a part of the other, its words the same names:
+			 * the first level below exact */
 			assert_int_equal(name_level(&fx, 20, 21), 1);
+			assert_int_equal(name_level(&fx, 22, 23), 1);
 			assert_int_equal(name_level(&fx, 0, 1), 3);
 			assert_int_equal(name_level(&fx, 2, 3), 3);
 			assert_int_equal(name_level(&fx, 4, 5), 3);

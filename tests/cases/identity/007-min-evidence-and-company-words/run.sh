@@ -28,7 +28,7 @@ grep -q "org .*worldwide exports .*universal exports worldwide .*>= 0.92" "$TMPD
 grep -q "pair is a link\.$" "$TMPDIR/why2"
 "$STEWARD" why s:O3 s:O4 --db "$db" --policies policies --data data | grep -q "org .*universal exports usa .*universal exports singapore .*else"
 "$STEWARD" explain --policies policies | tee "$TMPDIR/explain"
-grep -q "A link by the model needs 2 comparisons that speak for one person; a pair with fewer (a name alone, however close) is kept for review whatever its probability." "$TMPDIR/explain"
+grep -q "A link by the model needs 2 comparisons that speak for one person; a pair with fewer (a name alone, however close) is kept for review however high its probability." "$TMPDIR/explain"
 grep -q '`org` is compared .*Every word of the shorter name needs its counterpart in the other (the same word, one letter changed' "$TMPDIR/explain"
 grep -q '`name` is compared .*(the same word, its initial, a nickname, one letter changed' "$TMPDIR/explain"
 "$STEWARD" audit verify --db "$db"
