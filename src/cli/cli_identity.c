@@ -763,8 +763,7 @@ static void print_why(struct buf *b, const struct pair_explanation *e,
 		 e->probability);
 	for (size_t c = 0; c < e->n; c++)
 		speak += e->cmp[c].weight > 0;
-	thin = e->probability >= p->identity.link &&
-	       speak < p->identity.min_evidence;
+	thin = identity_link_is_thin(&p->identity, e->probability, speak);
 	buf_addf(&say, "Pairs are linked from %.2f and kept for review from %.2f",
 		 p->identity.link, p->identity.review);
 	if (p->identity.min_evidence > 1)

@@ -1250,10 +1250,9 @@ static int add_link(struct resolver *r, size_t a, size_t b, double p, int rule,
 static int add_model_link(struct resolver *r, size_t a, size_t b, double p,
 			  unsigned speak)
 {
-	bool strong = p >= r->id->link;
-	bool thin = strong && speak < r->id->min_evidence;
+	bool thin = identity_link_is_thin(r->id, p, speak);
 
-	if (add_link(r, a, b, p, -1, strong && !thin))
+	if (add_link(r, a, b, p, -1, p >= r->id->link && !thin))
 		return ST_ERR_NOMEM;
 	r->links[r->n_links - 1].thin = thin;
 	return 0;

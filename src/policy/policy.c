@@ -191,6 +191,11 @@ bool identity_has_unmatched_keys(const struct identity *id)
 	return false;
 }
 
+bool identity_link_is_thin(const struct identity *id, double p, size_t speak)
+{
+	return p >= id->link && speak < id->min_evidence;
+}
+
 /* ---- names ------------------------------------------------------------- */
 
 #define NAME_OF(table, v) \

@@ -391,6 +391,11 @@ struct source *policy_crm(const struct policy *p);
 /* Whether any blocking key is one for the unmatched (`unmatched="true"`). */
 bool identity_has_unmatched_keys(const struct identity *id);
 
+/* Whether the model's pair of probability p, speak of whose comparisons
+ * speak for one person (weigh above 0), reaches the link threshold with
+ * fewer of them than min-evidence: kept for review, not linked. */
+bool identity_link_is_thin(const struct identity *id, double p, size_t speak);
+
 /* Names for enums, as written in policies. */
 const char *source_kind_name(enum source_kind k);
 const char *field_type_name(enum field_type t);

@@ -168,6 +168,12 @@ static int visit_proposal(sqlite3_stmt *st, void *ctx)
 	"r.reviewer, r.at, r.note, p.rests_on FROM proposals p LEFT JOIN " \
 	"reviews r ON " \
 	"r.id = (SELECT max(id) FROM reviews WHERE proposal_id = p.id) "
+/* ... of one run, by source, status (a review's decision first) and
+ * owner, each ?2 to ?4 NULL for any */
+#define PROPOSAL_WHERE PROPOSAL_SELECT "WHERE p.run_id = ?1 AND (?2 IS NULL " \
+	"OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE r.decision WHEN " \
+	"'accept' THEN 'accepted' WHEN 'reject' THEN 'rejected' END, " \
+	"p.status) = ?3) AND (?4 IS NULL OR p.owner = ?4) "
 
 int store_review(struct store *s, int64_t id, const char *decision,
 		 const char *reviewer, const char *note, struct diag *d)
@@ -226,10 +232,6 @@ int store_proposals(struct store *s, int64_t run,
 		    int (*fn)(void *, const struct proposal_row *), void *arg,
 		    struct diag *d)
 {
-#define PROPOSAL_WHERE PROPOSAL_SELECT "WHERE p.run_id = ?1 AND (?2 IS NULL " \
-	"OR p.source = ?2) AND (?3 IS NULL OR coalesce(CASE r.decision WHEN " \
-	"'accept' THEN 'accepted' WHEN 'reject' THEN 'rejected' END, " \
-	"p.status) = ?3) AND (?4 IS NULL OR p.owner = ?4) "
 	/* two statements, so that the usual order stays the index's */
 	static const char *const sql[] = {
 		PROPOSAL_WHERE "ORDER BY p.seq",
@@ -245,7 +247,6 @@ int store_proposals(struct store *s, int64_t run,
 	store_bind_text(st, 3, f ? f->status : NULL);
 	store_bind_text(st, 4, f ? f->owner : NULL);
 	return store_each_row(s, st, visit_proposal, &v, d);
-#undef PROPOSAL_WHERE
 }
 
 /* ---- applies -------------------------------------------------------------- */
